@@ -1,0 +1,1 @@
+"""Python & AI Math course: numpy reference implementations, hidden-test checks and the grading pipeline."""

@@ -1,0 +1,339 @@
+"""The judge every hidden test uses: generate inputs, call the student's code, compare with the reference.
+
+A check is a list of `Case`s. Each case is *probed* twice: once with the student's object and once with the
+reference. A probe only calls the object with generated inputs and returns plain data (numbers, strings, float64
+arrays, and tuples/lists/dicts of those): that is all that ever crosses from student code to the verdict, so the
+judging can later move to another process. `judge()` then compares the two outcomes and, on a mismatch, names the
+mistake when one of the check's `Diagnosis`es recognises the wrong output.
+
+Every failure raises `CheckFailed` (an `AssertionError`, so nbgrader scores the cell 0) whose message is written
+for the student: which input, what was expected, what came back, and the likely mistake.
+"""
+from __future__ import annotations
+
+import copy
+import math
+import numbers
+import reprlib
+from dataclasses import dataclass, field
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+# Tolerances for floating-point comparisons. A check that needs looser ones (iterative methods, finite
+# differences, Monte Carlo) derives them from the problem and passes them explicitly.
+REL_TOL = 1e-7
+ABS_TOL = 1e-9
+
+# How many failing cases a message lists before it stops.
+MAX_FAILURES_SHOWN = 2
+
+_short = reprlib.Repr()
+_short.maxstring = 120
+_short.maxother = 120
+_short.maxlist = 12
+_short.maxtuple = 12
+_short.maxdict = 8
+
+
+class CheckFailed(AssertionError):
+    """A hidden test's verdict, worded for the student."""
+
+    def __init__(self, message: str, mistakes: Sequence[str] = ()):
+        super().__init__(message)
+        self.mistakes = tuple(mistakes)
+
+
+class NotPlainData(TypeError):
+    """The student's code returned something that is not a number, string, array or container of those."""
+
+
+@dataclass(frozen=True)
+class Case:
+    """One graded call. `args`/`kwargs` are passed to the probe; `label` names the case for the student."""
+
+    args: tuple = ()
+    kwargs: dict = field(default_factory=dict)
+    label: str = ""
+    rel_tol: float = REL_TOL
+    abs_tol: float = ABS_TOL
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """A recognisable mistake: `wrong(*args, **kwargs)` is what that mistake returns for a case.
+
+    `name` is a short stable tag (shown in brackets and counted in the report); `advice` says what went wrong
+    and how to fix it, in words a student understands.
+    """
+
+    name: str
+    advice: str
+    wrong: Callable[..., Any]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a probe saw: the plain-data result, or the error raised, and whether the inputs were changed."""
+
+    result: Any = None
+    error: str | None = None
+    not_implemented: bool = False
+    mutated: tuple = ()
+
+
+def call(obj: Callable, *args, **kwargs):
+    """The default probe: call the graded function with the case's inputs."""
+    return obj(*args, **kwargs)
+
+
+def to_plain(value: Any) -> Any:
+    """Convert a returned value to plain data, or raise `NotPlainData`.
+
+    Numbers become float/int/bool/complex, numpy arrays become float64 (or str/bool) copies, containers are
+    converted element by element. Anything else (including objects with a custom `__eq__`) is refused.
+    """
+    if value is None or isinstance(value, (bool, np.bool_)):
+        return None if value is None else bool(value)
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        return float(value)
+    if isinstance(value, numbers.Complex):
+        return complex(value)
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind in "iuf":
+            return np.array(value, dtype=np.float64, copy=True)
+        if value.dtype.kind in "bU":
+            return np.array(value, copy=True)
+        if value.dtype.kind == "O":
+            return np.array([to_plain(v) for v in value.ravel()], dtype=np.float64).reshape(value.shape)
+        raise NotPlainData(f"a numpy array of dtype {value.dtype}")
+    if type(value) in (list, tuple):
+        return type(value)(to_plain(v) for v in value)
+    if type(value) is dict:
+        return {to_plain(k): to_plain(v) for k, v in value.items()}
+    raise NotPlainData(f"an object of type {type(value).__name__}")
+
+
+def _snapshot(values: Any) -> Any:
+    try:
+        return copy.deepcopy(values)
+    except Exception:  # an uncopyable input is never mutated-checked
+        return None
+
+
+def _changed(before: Any, after: Any) -> bool:
+    if before is None:
+        return False
+    try:
+        return not same(to_plain(before), to_plain(after), rel_tol=0.0, abs_tol=0.0)
+    except NotPlainData:
+        return False
+
+
+def probe(obj: Any, case: Case, how: Callable = call) -> Outcome:
+    """Run `how(obj, *case.args, **case.kwargs)` on copies of the inputs and record what happened."""
+    args, kwargs = copy.deepcopy(case.args), copy.deepcopy(case.kwargs)
+    before = _snapshot((args, kwargs))
+    try:
+        result = to_plain(how(obj, *args, **kwargs))
+    except NotImplementedError:
+        return Outcome(error="NotImplementedError", not_implemented=True)
+    except NotPlainData as exc:
+        return Outcome(error=f"it returned {exc}, not a number, string or numpy array")
+    except Exception as exc:  # the student's error, reported in words
+        return Outcome(error=f"it raised {type(exc).__name__}: {exc}")
+    mutated = tuple(i for i, (b, a) in enumerate(zip(before[0], args)) if _changed(b, a)) if before else ()
+    return Outcome(result=result, mutated=mutated)
+
+
+def same(expected: Any, actual: Any, rel_tol: float = REL_TOL, abs_tol: float = ABS_TOL) -> bool:
+    """True when plain-data `actual` matches `expected`: exact for str/bool/None and structure, close for floats."""
+    return mismatch(expected, actual, rel_tol, abs_tol) is None
+
+
+def mismatch(expected: Any, actual: Any, rel_tol: float = REL_TOL, abs_tol: float = ABS_TOL) -> str | None:
+    """Describe the first way `actual` differs from `expected` (both plain data), or None when they match."""
+    if isinstance(expected, str) or expected is None or isinstance(expected, bool):
+        if type(actual) is not type(expected) or actual != expected:
+            return "different value" if type(actual) is type(expected) else f"a {type(actual).__name__}, expected a {type(expected).__name__}"
+        return None
+    if isinstance(expected, (int, float)):
+        if isinstance(actual, bool) or not isinstance(actual, (int, float)):
+            if isinstance(actual, np.ndarray) and actual.shape == ():
+                actual = float(actual)
+            else:
+                return f"a {type(actual).__name__}, expected a number"
+        if math.isnan(expected) and math.isnan(actual):
+            return None
+        if not math.isclose(expected, actual, rel_tol=rel_tol, abs_tol=abs_tol):
+            return "different value"
+        return None
+    if isinstance(expected, complex):
+        if not isinstance(actual, (int, float, complex)) or not abs(expected - actual) <= max(abs_tol, rel_tol * abs(expected)):
+            return "different value"
+        return None
+    if isinstance(expected, np.ndarray):
+        if not isinstance(actual, np.ndarray):
+            return f"a {type(actual).__name__}, expected a numpy array"
+        if actual.shape != expected.shape:
+            return f"shape {actual.shape}, expected shape {expected.shape}"
+        if expected.dtype.kind in "bU":
+            return None if np.array_equal(expected, actual) else "different values"
+        if actual.dtype.kind not in "f":
+            return f"an array of dtype {actual.dtype}, expected numbers"
+        if not np.allclose(actual, expected, rtol=rel_tol, atol=abs_tol, equal_nan=True):
+            worst = np.unravel_index(np.nanargmax(np.abs(actual - expected)), expected.shape) if expected.size else ()
+            return f"different values (largest difference at index {tuple(int(i) for i in worst)})"
+        return None
+    if isinstance(expected, (list, tuple)):
+        if type(actual) is not type(expected):
+            return f"a {type(actual).__name__}, expected a {type(expected).__name__}"
+        if len(actual) != len(expected):
+            return f"length {len(actual)}, expected length {len(expected)}"
+        for i, (e, a) in enumerate(zip(expected, actual)):
+            why = mismatch(e, a, rel_tol, abs_tol)
+            if why:
+                return f"item {i}: {why}"
+        return None
+    if isinstance(expected, dict):
+        if not isinstance(actual, dict):
+            return f"a {type(actual).__name__}, expected a dict"
+        if set(actual) != set(expected):
+            return f"keys {sorted(map(str, actual))}, expected keys {sorted(map(str, expected))}"
+        for k in expected:
+            why = mismatch(expected[k], actual[k], rel_tol, abs_tol)
+            if why:
+                return f"key {k!r}: {why}"
+        return None
+    raise TypeError(f"cannot compare expected value of type {type(expected).__name__}")
+
+
+def show(value: Any) -> str:
+    """A short, readable rendering of a value for a failure message (strings quoted, so whitespace shows)."""
+    if isinstance(value, np.ndarray):
+        with np.printoptions(precision=6, threshold=20, edgeitems=3, suppress=True):
+            text = np.array2string(value, separator=", ")
+        return text if len(text) <= 300 else text[:300] + " ..."
+    return _short.repr(value)
+
+
+def describe_inputs(case: Case, parameter_names: Sequence[str] = ()) -> str:
+    """`name = value` for each input of the case (positional arguments named when names are given)."""
+    parts = []
+    for i, arg in enumerate(case.args):
+        name = parameter_names[i] if i < len(parameter_names) else f"argument {i + 1}"
+        parts.append(f"{name} = {show(arg)}")
+    parts += [f"{k} = {show(v)}" for k, v in case.kwargs.items()]
+    return ", ".join(parts) if parts else "(no inputs)"
+
+
+def diagnose(failures: Sequence[tuple[Case, Any]], diagnoses: Sequence[Diagnosis]) -> Diagnosis | None:
+    """The first diagnosis whose wrong output equals the student's result on every failing `(case, result)`."""
+    def explains(d: Diagnosis, case: Case, actual: Any) -> bool:
+        try:
+            wrong = to_plain(d.wrong(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs)))
+        except Exception:
+            return False
+        return same(wrong, actual, case.rel_tol, case.abs_tol)
+
+    if not failures:
+        return None
+    return next((d for d in diagnoses if all(explains(d, c, a) for c, a in failures)), None)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One failing case, ready to show. `wrong_value` marks a returned-but-wrong result (open to diagnosis)."""
+
+    text: str
+    mistake: str | None = None
+    wrong_value: bool = False
+
+
+def judge(
+    name: str,
+    case: Case,
+    expected: Outcome,
+    actual: Outcome,
+    parameter_names: Sequence[str] = (),
+    extra: Callable[[Case, Any], str | None] | None = None,
+) -> Verdict | None:
+    """Compare the student's outcome with the reference's for one case; None when it passes."""
+    where = f"  Input:    {describe_inputs(case, parameter_names)}" + (f"  ({case.label})" if case.label else "")
+    if expected.error:
+        raise RuntimeError(f"reference failed on {case}: {expected.error}")
+    if actual.not_implemented:
+        return Verdict(f"{name} is not implemented yet: it still raises NotImplementedError.")
+    if actual.error:
+        return Verdict(f"{name} failed when called:\n{where}\n  Problem:  {actual.error}")
+    if actual.mutated:
+        names = [parameter_names[i] if i < len(parameter_names) else f"argument {i + 1}" for i in actual.mutated]
+        return Verdict(
+            f"{name} changed its input {', '.join(names)}; the caller's data must be left as it was.\n{where}\n"
+            f"  Likely mistake [mutates-input]: work on a copy (for example sorted(x) rather than x.sort()).",
+            "mutates-input",
+        )
+    why = mismatch(expected.result, actual.result, case.rel_tol, case.abs_tol)
+    if why is None and extra is not None:
+        why = extra(case, actual.result)
+    if why is None:
+        return None
+    text = f"{name} returned the wrong result.\n{where}\n  Expected: {show(expected.result)}\n  Got:      {show(actual.result)}"
+    if why not in ("different value", "different values"):
+        text += f"\n  Problem:  {why}"
+    return Verdict(text, wrong_value=True)
+
+
+def check_cases(
+    name: str,
+    student: Any,
+    reference: Any,
+    cases: Sequence[Case],
+    *,
+    how: Callable = call,
+    parameter_names: Sequence[str] = (),
+    diagnoses: Sequence[Diagnosis] = (),
+    extra: Callable[[Case, Any], str | None] | None = None,
+) -> None:
+    """Probe `student` and `reference` on every case and raise `CheckFailed` listing the first failures.
+
+    `how(obj, *args, **kwargs)` is the probe (default: call the object); `extra(case, result)` may add a property
+    check (a gradient check, a likelihood that must be maximal) returning a sentence when the property fails.
+    A diagnosis is named when it explains every wrong result.
+    """
+    __tracebackhide__ = True
+    if not callable(student):
+        raise CheckFailed(f"{name} should be a function (or class), but it is a {type(student).__name__}.")
+    verdicts, wrong_results = [], []
+    for case in cases:
+        actual = probe(student, case, how)
+        verdict = judge(name, case, probe(reference, case, how), actual, parameter_names, extra)
+        if verdict is None:
+            continue
+        verdicts.append(verdict)
+        if verdict.wrong_value:
+            wrong_results.append((case, actual.result))
+        if actual.not_implemented:
+            break
+    if not verdicts:
+        return
+    shown = verdicts[:MAX_FAILURES_SHOWN]
+    more = len(verdicts) - len(shown)
+    text = "\n\n".join(v.text for v in shown)
+    if more:
+        text += f"\n\n... and {more} more failing case{'s' if more > 1 else ''}."
+    mistakes = {v.mistake for v in verdicts if v.mistake}
+    found = diagnose(wrong_results, diagnoses) if len(wrong_results) == len(verdicts) else None
+    if found:
+        text += f"\n\nLikely mistake [{found.name}]: {found.advice}"
+        mistakes.add(found.name)
+    raise CheckFailed(text, sorted(mistakes))
+
+
+def seeded_rng(name: str, seed: int = 0) -> np.random.Generator:
+    """A random generator seeded from a check's name, so every run (and every regrade) draws the same inputs."""
+    return np.random.default_rng([seed, *name.encode()])

@@ -1,0 +1,80 @@
+"""Mistake catalogues and alternative correct solutions, one module per assignment.
+
+Each module holds `catalogue = Catalogue("<assignment>")` and registers real student-style code with
+`@catalogue.mistake("<graded name>", diagnosis=...)` and `@catalogue.alternative("<graded name>")`.
+`tests/test_catalogue.py` proves every mistake fails the assignment's check (naming the diagnosis when one is
+given) and every alternative passes; the demo class transplants these into notebooks.
+"""
+import importlib
+import inspect
+import pkgutil
+import re
+import textwrap
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One piece of student code standing in for the graded name `graded`."""
+
+    assignment: str
+    graded: str
+    obj: Any
+    is_mistake: bool
+    diagnosis: str | None = None
+    demo: bool = True
+
+    @property
+    def id(self) -> str:
+        return f"{self.assignment}.{self.graded}.{self.obj.__name__}"
+
+    @property
+    def description(self) -> str:
+        return (inspect.getdoc(self.obj) or self.obj.__name__).splitlines()[0]
+
+    def source_as(self) -> str:
+        """The entry's source, undecorated and renamed to the graded name, ready to paste into a notebook."""
+        source = textwrap.dedent(inspect.getsource(self.obj))
+        lines = source.splitlines()
+        start = next(i for i, line in enumerate(lines) if re.match(r"(def|class)\s", line))
+        body = "\n".join(lines[start:])
+        return re.sub(rf"^(def|class)\s+{re.escape(self.obj.__name__)}\b", rf"\1 {self.graded}", body, count=1)
+
+
+class Catalogue:
+    """The registry of one assignment's mistakes and alternatives."""
+
+    def __init__(self, assignment: str):
+        self.assignment = assignment
+        self.entries: list[Entry] = []
+
+    def _register(self, graded, is_mistake, diagnosis=None, demo=True):
+        def add(obj):
+            self.entries.append(Entry(self.assignment, graded, obj, is_mistake, diagnosis, demo))
+            return obj
+        return add
+
+    def mistake(self, graded: str, diagnosis: str | None = None, demo: bool = True):
+        """Register a plausible wrong version of `graded`; `diagnosis` is the tag its failure message must name."""
+        return self._register(graded, True, diagnosis, demo)
+
+    def alternative(self, graded: str, demo: bool = True):
+        """Register a correct solution written differently from the reference."""
+        return self._register(graded, False, demo=demo)
+
+    def mistakes(self, graded: str | None = None) -> list[Entry]:
+        return [e for e in self.entries if e.is_mistake and graded in (None, e.graded)]
+
+    def alternatives(self, graded: str | None = None) -> list[Entry]:
+        return [e for e in self.entries if not e.is_mistake and graded in (None, e.graded)]
+
+
+def all_catalogues() -> dict[str, Catalogue]:
+    """Every assignment's catalogue, by assignment name."""
+    found = {}
+    for info in pkgutil.iter_modules(__path__):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        if isinstance(getattr(module, "catalogue", None), Catalogue):
+            found[module.catalogue.assignment] = module.catalogue
+    return found

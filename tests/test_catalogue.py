@@ -1,0 +1,63 @@
+"""Hidden-test strength: every catalogued mistake fails its check, every alternative solution passes.
+
+Calls the check functions directly (no notebook), so it is fast and runs for every assignment that has a catalogue.
+"""
+import importlib
+import warnings
+
+import pytest
+
+from aimath.judge import CheckFailed
+from tests.catalogue import all_catalogues
+
+MIN_MISTAKES = 6
+MIN_ALTERNATIVES = 2
+
+CATALOGUES = all_catalogues()
+
+
+def checks_of(assignment):
+    return importlib.import_module(f"aimath.checks.{assignment}").CHECKS
+
+
+def entries(is_mistake):
+    return [pytest.param(e, id=e.id) for c in CATALOGUES.values() for e in c.entries if e.is_mistake == is_mistake]
+
+
+@pytest.mark.parametrize("entry", entries(is_mistake=True))
+def test_mistake_fails_its_check_with_words(entry):
+    check = checks_of(entry.assignment)[entry.graded]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a wrong answer may well warn; it must still fail cleanly
+        with pytest.raises(CheckFailed) as failure:
+            check(entry.obj)
+    message = str(failure.value)
+    assert entry.graded in message and len(message) > 40, message
+    if entry.diagnosis:
+        assert f"[{entry.diagnosis}]" in message, message
+        assert entry.diagnosis in failure.value.mistakes
+
+
+@pytest.mark.parametrize("entry", entries(is_mistake=False))
+def test_alternative_passes_its_check_silently(entry):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a correct answer must not warn either: warnings land on stderr
+        checks_of(entry.assignment)[entry.graded](entry.obj)
+
+
+@pytest.mark.parametrize("assignment", sorted(CATALOGUES))
+def test_every_graded_name_has_enough_mistakes_and_alternatives(assignment):
+    catalogue = CATALOGUES[assignment]
+    for graded in checks_of(assignment):
+        assert len(catalogue.mistakes(graded)) >= MIN_MISTAKES, graded
+        assert len(catalogue.alternatives(graded)) >= MIN_ALTERNATIVES, graded
+
+
+@pytest.mark.parametrize("assignment", sorted(CATALOGUES))
+def test_an_unanswered_stub_is_told_it_is_not_implemented(assignment):
+    def stub(*args, **kwargs):
+        raise NotImplementedError()
+
+    for graded, check in checks_of(assignment).items():
+        with pytest.raises(CheckFailed, match="not implemented yet"):
+            check(stub)
