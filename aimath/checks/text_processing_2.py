@@ -1,0 +1,245 @@
+"""Hidden-test checks for text_processing_2. Each `check_*` takes the student's function and raises `CheckFailed`.
+
+Strings are compared exactly; failure messages show them with repr(), so whitespace stays visible.
+
+Some mistakes show up as a crash rather than a wrong string (int('²') raises, so does pieces[0] on "___"). The
+shared judge only names a mistake when every failure is a wrong value, so `_check` adds a local `Symptom`: when the
+check failed without a diagnosis, the student's function is called on one trigger input and one control input
+(probed like any case, so its errors are caught); the symptom is named when the control is right and the trigger is
+not.
+"""
+import string
+from dataclasses import dataclass
+
+from aimath.judge import Case, CheckFailed, Diagnosis, check_cases, probe, same, seeded_rng
+from aimath.reference import text_processing_2 as ref
+
+RANDOM_CASES = 8
+
+
+@dataclass(frozen=True)
+class Symptom:
+    """A mistake recognised by behaviour: the student's function gets `control` right but not `trigger`."""
+
+    name: str
+    advice: str
+    trigger: str
+    control: str
+
+    def seen_in(self, student, reference) -> bool:
+        def right(text):
+            case = Case((text,))
+            actual, expected = probe(student, case), probe(reference, case)
+            return actual.error is None and not actual.mutated and same(expected.result, actual.result)
+        return right(self.control) and not right(self.trigger)
+
+
+def _check(name, student, reference, cases, param, diagnoses, symptoms=()):
+    """check_cases, then name the first matching `Symptom` when the failure has no diagnosis."""
+    __tracebackhide__ = True
+    try:
+        check_cases(name, student, reference, cases, parameter_names=(param,), diagnoses=diagnoses)
+    except CheckFailed as failure:
+        if failure.mistakes or not callable(student) or "not implemented yet" in str(failure):
+            raise
+        found = next((s for s in symptoms if s.seen_in(student, reference)), None)
+        if found is None:
+            raise
+        raise CheckFailed(f"{failure}\n\nLikely mistake [{found.name}]: {found.advice}", [found.name]) from None
+
+
+# ---------------------------------------------------------------- digits_to_words
+
+NON_ASCII_DIGITS = "²³¹٣٤۵३"  # superscripts, Arabic-Indic, Persian and Devanagari digits: str.isdigit() is True
+DIGITS_ALPHABET = string.ascii_letters + string.digits * 3 + " .,:-+()/#" + NON_ASCII_DIGITS
+
+
+def _digits_cases():
+    rng = seeded_rng("digits_to_words")
+    hand = [
+        Case(("Zip Code: 19104",), label="example from the assignment"),
+        Case(("",), label="empty string"),
+        Case(("No digits here!",), label="no digits: return ''"),
+        Case((" \t\n ",), label="only whitespace"),
+        Case(("0",), label="a single zero"),
+        Case(("007",), label="leading zeros count"),
+        Case(("R2D2 and C3PO",), label="digits inside words"),
+        Case(("9\t8\n7",), label="digits separated by a tab and a newline"),
+        Case(("Call 010-1234-5678!",), label="punctuation between digits"),
+        Case(("3.14159",), label="a decimal point is not a digit"),
+        Case(("E = mc², area = 5m²",), label="the superscript ² is not an ASCII digit: ignore it"),
+        Case(("Room ٣ is on floor 7",), label="the Arabic-Indic digit ٣ is not an ASCII digit: ignore it"),
+        Case(("٣٤ and x²",), label="only non-ASCII digits: return ''"),
+        Case(("____",), label="only underscores"),
+    ]
+    random = []
+    for _ in range(RANDOM_CASES):
+        n = int(rng.integers(1, 30))
+        random.append(Case(("".join(rng.choice(list(DIGITS_ALPHABET), n)),), label="random string"))
+    return hand + random
+
+
+def _word_list(s):
+    return [ref.DIGIT_WORDS[int(c)] for c in s if c in ref.ASCII_DIGITS]
+
+
+def _digits_in_digit_tokens(s):
+    words = []
+    for token in s.split():
+        if token.isdigit():
+            words += [ref.DIGIT_WORDS[int(c)] for c in token]
+    return " ".join(words)
+
+
+DIGITS_DIAGNOSES = [
+    Diagnosis("non-ascii-digits-mapped",
+              "only the ASCII digits 0-9 count. str.isdecimal(), str.isdigit() and the regex \\d also accept "
+              "digits like '٣' or '²'; test `ch in '0123456789'` instead (or use re.ASCII).",
+              lambda s: " ".join(ref.DIGIT_WORDS[int(c)] for c in s if c.isdecimal())),
+    Diagnosis("words-off-by-one",
+              "the word list is shifted by one: index 0 must be 'zero', index 9 'nine'.",
+              lambda s: " ".join(("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")[int(c) - 1]
+                                 for c in s if c in ref.ASCII_DIGITS)),
+    Diagnosis("not-space-separated", "join the words with single spaces: ' '.join(words).",
+              lambda s: "".join(_word_list(s))),
+    Diagnosis("trailing-space", "there is a space after the last word; join with ' '.join(words) or strip it.",
+              lambda s: "".join(w + " " for w in _word_list(s))),
+    Diagnosis("leading-space", "there is a space before the first word; join with ' '.join(words) or strip it.",
+              lambda s: "".join(" " + w for w in _word_list(s))),
+    Diagnosis("capitalised-words", "the words must be lower-case: 'one nine', not 'One Nine'.",
+              lambda s: " ".join(w.capitalize() for w in _word_list(s))),
+    Diagnosis("digits-inside-words-missed",
+              "digits inside words count too ('R2D2' -> 'two two'): look at every character, not at whole "
+              "whitespace-separated tokens.",
+              _digits_in_digit_tokens),
+    Diagnosis("looped-over-digits-not-string",
+              "loop over the characters of the input in order, not over the ten digits: repeated digits must "
+              "repeat and the order is the order in the string.",
+              lambda s: " ".join(w for d, w in zip(ref.ASCII_DIGITS, ref.DIGIT_WORDS) if d in s)),
+    Diagnosis("returned-list", "return one string: join the words with ' '.join(words).",
+              _word_list),
+    Diagnosis("none-when-no-digits", "when there are no digits, return the empty string '', not None.",
+              lambda s: ref.digits_to_words(s) or None),
+    Diagnosis("returned-none", "the function returns None: return the result instead of printing it.",
+              lambda s: None),
+]
+
+DIGITS_SYMPTOMS = [
+    Symptom("non-ascii-digits-mapped",
+            "it breaks on a non-ASCII digit such as '²' or '٣'. str.isdigit() accepts them but int('²') fails and "
+            "they are not 0-9: test `ch in '0123456789'` instead, and ignore every other character.",
+            trigger="x² + y² = z², ٣", control="a1b2"),
+]
+
+
+def check_digits_to_words(digits_to_words):
+    _check("digits_to_words", digits_to_words, ref.digits_to_words, _digits_cases(), "input_string",
+           DIGITS_DIAGNOSES, DIGITS_SYMPTOMS)
+
+
+# ---------------------------------------------------------------- to_camel_case
+
+def _camel_cases():
+    rng = seeded_rng("to_camel_case")
+    hand = [
+        Case(("__EXAMPLE__NAME__",), label="example from the assignment"),
+        Case(("NOT_CAMEL_Yet",), label="example from the assignment"),
+        Case(("_Hello",), label="example from the assignment"),
+        Case(("alreadyCamel",), label="no underscore: return it unchanged"),
+        Case(("     ",), label="only spaces, no underscore: return it unchanged"),
+        Case(("",), label="empty string: no underscore, return it unchanged"),
+        Case(("ALLCAPS",), label="no underscore: unchanged, even in capitals"),
+        Case(("___",), label="only underscores: no pieces, return ''"),
+        Case(("_",), label="a single underscore"),
+        Case(("snake_case_string",), label="plain snake_case"),
+        Case(("ALL_CAPS_NAME",), label="capitals"),
+        Case(("mIxEd_CaSe_wOrDs",), label="mixed case in every piece"),
+        Case(("var_2nd_place",), label="a piece starting with a digit"),
+        Case(("user_id42_x",), label="digits inside a piece, one-letter piece"),
+        Case(("a_b_c",), label="one-letter pieces"),
+        Case(("trailing_",), label="one piece and a trailing underscore"),
+        Case(("double__under___score",), label="runs of underscores"),
+    ]
+    letters = string.ascii_letters + string.digits
+    random = []
+    for i in range(RANDOM_CASES):
+        pieces = ["".join(rng.choice(list(letters), int(rng.integers(1, 7)))) for _ in range(int(rng.integers(1, 5)))]
+        if i % 4 == 3:
+            text = "".join(pieces)  # no underscore at all
+        else:
+            seps = ["_" * int(rng.integers(1, 3)) for _ in range(len(pieces) + 1)]
+            seps[0] = seps[0] if rng.random() < 0.4 else ""
+            seps[-1] = seps[-1] if rng.random() < 0.4 else ""
+            text = seps[0] + "".join(p + s for p, s in zip(pieces, seps[1:]))
+            text = text if "_" in text else text + "_"
+        random.append(Case((text,), label="random string"))
+    return hand + random
+
+
+def _pieces(s):
+    return [p for p in s.split("_") if p]
+
+
+def _camel(s, first, later, keep_empty=False, always=False):
+    """Build a camelCase variant: `first`/`later` transform the first and the later pieces."""
+    if "_" not in s and not always:
+        return s
+    pieces = s.split("_") if keep_empty else _pieces(s)
+    if not pieces:
+        return ""
+    return first(pieces[0]) + "".join(later(p) for p in pieces[1:])
+
+
+def _cap(p):
+    return p[0].upper() + p[1:].lower() if p else ""
+
+
+CAMEL_DIAGNOSES = [
+    Diagnosis("first-piece-not-lowercased", "lower-case the whole first piece ('NOT_CAMEL_Yet' -> 'notCamelYet').",
+              lambda s: _camel(s, str, _cap)),
+    Diagnosis("empty-pieces-kept",
+              "drop the empty pieces that repeated, leading or trailing underscores leave after split('_'): "
+              "'_Hello' -> 'hello', not 'Hello'.",
+              lambda s: _camel(s, str.lower, _cap, keep_empty=True)),
+    Diagnosis("no-underscore-altered", "when there is no '_' in the string, return it exactly as it is.",
+              lambda s: _camel(s, str.lower, _cap, always=True)),
+    Diagnosis("no-underscore-altered", "when there is no '_' in the string, return it exactly as it is.",
+              lambda s: ref.to_camel_case(s.strip())),
+    Diagnosis("rest-not-lowercased",
+              "after the first letter, the rest of each later piece must be lower-case ('CAMEL' -> 'Camel').",
+              lambda s: _camel(s, str.lower, lambda p: p[0].upper() + p[1:])),
+    Diagnosis("title-after-digits",
+              "str.title() also capitalises a letter after a digit ('2nd' -> '2Nd'); upper-case only the first "
+              "character: p[0].upper() + p[1:].lower().",
+              lambda s: _camel(s, str.lower, str.title)),
+    Diagnosis("pascal-case", "the first piece starts lower-case in camelCase: 'exampleName', not 'ExampleName'.",
+              lambda s: _camel(s, _cap, _cap)),
+    Diagnosis("later-pieces-not-capitalised", "give every piece after the first an upper-case first letter.",
+              lambda s: _camel(s, str.lower, str.lower)),
+    Diagnosis("underscores-kept", "remove the underscores: the pieces are joined with nothing between them.",
+              lambda s: "_".join([p.lower() if i == 0 else _cap(p) for i, p in enumerate(_pieces(s))])
+              if "_" in s else s),
+    Diagnosis("returned-none", "the function returns None: return the result instead of printing it.",
+              lambda s: None),
+]
+
+CAMEL_SYMPTOMS = [
+    Symptom("empty-pieces-kept",
+            "it breaks on repeated underscores: split('_') leaves empty pieces ('a__b' -> ['a', '', 'b']) and an "
+            "empty piece has no first letter. Drop the empty pieces first.",
+            trigger="a__b", control="a_b"),
+    Symptom("no-pieces-not-handled",
+            "it breaks when the string is only underscores: there are no pieces left, so return ''.",
+            trigger="___", control="a_b"),
+]
+
+
+def check_to_camel_case(to_camel_case):
+    _check("to_camel_case", to_camel_case, ref.to_camel_case, _camel_cases(), "underscore_str",
+           CAMEL_DIAGNOSES, CAMEL_SYMPTOMS)
+
+
+CHECKS = {
+    "digits_to_words": check_digits_to_words,
+    "to_camel_case": check_to_camel_case,
+}
