@@ -118,14 +118,15 @@ def _explains(diagnosis, case, actual):
 
 
 def _judge(name, student, reference, cases, *, how=call, parameter_names=(), diagnoses=(), extra=None,
-           gradients=(), label_hints=(), error_hints=()):
+           gradients=(), label_hints=(), error_hints=(), uses=""):
     """judge.check_cases with quiet probes and nan-safe comparisons, plus advice from the failing cases' labels,
     error texts and gradients.
 
     gradients: keys of the result dict that are gradients ((None,) when the whole result is one) for the
     worst-offender sentence; label_hints: (word, tag, advice), used when EVERY failing case's label contains word;
     error_hints: (substrings, tag, advice), used when an error raised by the student's code contains one of them.
-    A hint is only added when no diagnosis named the mistake.
+    A hint is only added when no diagnosis named the mistake. uses: what the graded class calls, named when it
+    raises NotImplementedError (the stub may be one of those).
     """
     __tracebackhide__ = True
     if not callable(student):
@@ -138,7 +139,8 @@ def _judge(name, student, reference, cases, *, how=call, parameter_names=(), dia
         if verdict is None:
             continue
         if actual.not_implemented:
-            raise CheckFailed(verdict.text)
+            raise CheckFailed(verdict.text + (f" It calls your {uses}: the NotImplementedError may come from one "
+                                              f"of those." if uses else ""))
         verdicts.append(verdict)
         failing.append((case, actual, expected))
     if not verdicts:
@@ -602,7 +604,7 @@ def check_SoftmaxWithLoss(SoftmaxWithLoss):
     forward_cases = [Case(c.args, label=c.label, abs_tol=LOSS_ABS_TOL) for c in cases]
     common = dict(parameter_names=("x", "t"), label_hints=[LABELS_HINT, ONE_HOT_HINT])
     _judge("SoftmaxWithLoss (forward: the loss)", SoftmaxWithLoss, ref.SoftmaxWithLoss, forward_cases,
-           how=_loss_forward_probe, diagnoses=[
+           how=_loss_forward_probe, uses="softmax and cross_entropy_error", diagnoses=[
         Diagnosis("softmax-overflow", "np.exp overflows for scores above about 709 (inf / inf = nan). Subtract each "
                   "row's maximum before np.exp; the softmax is unchanged.",
                   _loss_variant(_loss_forward_probe, forward=lambda s, x, t, loss: _ce_of(_naive_softmax(x), t))),
@@ -882,6 +884,9 @@ def _both_affines(hook):
     return change
 
 
+NET_USES = "Affine, Relu and SoftmaxWithLoss layers (and softmax, cross_entropy_error)"
+
+
 def check_TwoLayerNet(TwoLayerNet):
     _check_net_init(TwoLayerNet)
     _check_net_uses_params(TwoLayerNet)
@@ -891,7 +896,7 @@ def check_TwoLayerNet(TwoLayerNet):
                     "holding arrays of shapes (input_size, hidden_size), (hidden_size,), (hidden_size, "
                     "output_size), (output_size,).")]
     _judge("TwoLayerNet (predict, loss, accuracy)", TwoLayerNet, ref.TwoLayerNet, forward_cases,
-           how=_net_forward_probe, parameter_names=("x", "t", "params"), diagnoses=[
+           how=_net_forward_probe, parameter_names=("x", "t", "params"), uses=NET_USES, diagnoses=[
         Diagnosis("predict-returned-probabilities", "predict returns the SCORES of the last Affine layer (before "
                   "softmax); the softmax is applied only inside the loss layer.",
                   _net_variant(_net_forward_probe, predict=_probabilities,
@@ -906,7 +911,7 @@ def check_TwoLayerNet(TwoLayerNet):
                   _net_variant(_net_forward_probe,
                                accuracy=lambda net, x, t: len(x) * ref.TwoLayerNet.accuracy(net, x, t))),
     ], label_hints=NET_LABEL_HINTS, error_hints=error_hints)
-    _judge("TwoLayerNet.gradient", TwoLayerNet, ref.TwoLayerNet, cases, how=_net_gradient_probe,
+    _judge("TwoLayerNet.gradient", TwoLayerNet, ref.TwoLayerNet, cases, how=_net_gradient_probe, uses=NET_USES,
            parameter_names=("x", "t", "params"), gradients=NET_KEYS,
            extra=_fd_property(_net_fd(TwoLayerNet), NET_KEYS, rel_tol=LOSS_FD_REL_TOL, only=_net_fd_case), diagnoses=[
         Diagnosis("missing-batch-division", "the loss is a mean over the batch, so the gradient at the scores is "
