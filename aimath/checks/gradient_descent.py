@@ -1,0 +1,677 @@
+"""Hidden-test checks for gradient_descent. Each `check_*` takes the student's function and raises `CheckFailed`.
+
+sympy results are turned into plain data by custom probes (a number and a list of polynomial coefficients).
+Iterative methods are judged by where they must end up (the problem's minimiser), with tolerances derived from the
+problem, so that legitimate variations (1/n or 2/n in the MSE gradient, sampling with or without replacement, any
+random generator) pass, and every case is small: the whole assignment is checked in a few tens of milliseconds.
+"""
+import math
+
+import numpy as np
+import sympy as sym
+from sympy.abc import x as X_SYMBOL
+
+from aimath.judge import Case, CheckFailed, Diagnosis, check_cases, seeded_rng
+from aimath.reference import gradient_descent as ref
+
+EPS = np.finfo(np.float64).eps
+
+
+# ---------------------------------------------------------------- sympy helpers
+
+class PolyFun:
+    """A stand-in for `func`: `fun(val)` returns `(p(val), p)` for a fixed sympy polynomial p in x.
+
+    It counts its calls and raises `TooManyCalls` past `budget`, so a descent that never stops is cut short.
+    """
+
+    def __init__(self, coeffs, budget=None):
+        self.coeffs = tuple(coeffs)
+        self.budget = budget
+        self.calls = 0
+        self._poly = None
+
+    @property
+    def poly(self):
+        if self._poly is None:
+            self._poly = sym.Poly(list(self.coeffs), X_SYMBOL)
+        return self._poly
+
+    def __call__(self, val):
+        self.calls += 1
+        if self.budget is not None and self.calls > self.budget:
+            raise TooManyCalls()
+        return self.poly.eval(val), self.poly
+
+    def __deepcopy__(self, memo):
+        twin = PolyFun(self.coeffs, self.budget)
+        twin._poly = self._poly
+        return twin
+
+    def __repr__(self):
+        return f"<function returning (p(val), p) with p = {self.poly.as_expr()}>"
+
+
+class TooManyCalls(Exception):
+    """Raised by a `PolyFun` called more often than any correct descent needs."""
+
+
+def poly_coefficients(p, what):
+    """Coefficients (highest power first, as floats) of a sympy Poly or expression in x; TypeError otherwise."""
+    try:
+        return [float(c) for c in sym.Poly(p, X_SYMBOL).all_coeffs()]
+    except Exception:
+        raise TypeError(f"{what} should be a sympy polynomial in x, but it is {p!r} ({type(p).__name__})") from None
+
+
+def as_number(v, what):
+    try:
+        return float(v)
+    except Exception:
+        raise TypeError(f"{what} should be a number, but it is {v!r} ({type(v).__name__})") from None
+
+
+def pair(result, names):
+    if not isinstance(result, (tuple, list)) or len(result) != 2:
+        raise TypeError(f"it should return a pair {names}, but it returned {result!r}")
+    return result
+
+
+# ---------------------------------------------------------------- func
+
+COURSE_POLY = (1, 2, 3)  # x**2 + 2x + 3
+
+
+def func_probe(func, val):
+    value, poly = pair(func(val), "(value, poly)")
+    return {"value": as_number(value, "the first item (the value f(val))"),
+            "polynomial coefficients": poly_coefficients(poly, "the second item (the polynomial)")}
+
+
+def _func_summary(coeffs, value_of=None):
+    def wrong(val):
+        value = np.polyval(coeffs, float(val)) if value_of is None else value_of(float(val))
+        return {"value": float(value), "polynomial coefficients": [float(c) for c in coeffs]}
+    return wrong
+
+
+def check_func(func):
+    cases = [Case((v,), label=label) for v, label in [
+        (3, "integer"), (0, "zero: the constant term"), (-1, "the minimum"), (2.5, "float"), (-7.25, "negative float"),
+        (1000, "large")]]
+    check_cases("func", func, ref.func, cases, how=func_probe, parameter_names=("val",), diagnoses=[
+        Diagnosis("missing-constant", "the polynomial is x**2 + 2*x + 3: the constant 3 is missing.",
+                  _func_summary((1, 2, 0))),
+        Diagnosis("times-not-power", "`x*2` is 2x; write the square as `x**2`.", _func_summary((4, 3))),
+        Diagnosis("value-of-derivative", "the first item is f(val) itself, not the derivative 2*val + 2.",
+                  _func_summary(COURSE_POLY, lambda v: 2 * v + 2)),
+        Diagnosis("value-rounded", "return the value as sympy gives it; do not convert it to int.",
+                  _func_summary(COURSE_POLY, lambda v: int(np.polyval(COURSE_POLY, v)))),
+        Diagnosis("value-at-zero", "substitute val for x (fun.subs(x, val)); this is f(0).",
+                  _func_summary(COURSE_POLY, lambda v: 3.0)),
+    ])
+
+
+# ---------------------------------------------------------------- func_gradient
+
+def func_gradient_probe(func_gradient, fun, val):
+    value, derivative = pair(func_gradient(fun, val), "(derivative value, derivative expression)")
+    return {"derivative value": as_number(value, "the first item (f'(val))"),
+            "derivative coefficients": poly_coefficients(derivative, "the second item (the derivative)")}
+
+
+def _gradient_summary(value_of=None, coeffs_of=None):
+    """What a mistaken func_gradient returns, from the true polynomial's coefficients."""
+    def wrong(fun, val):
+        c = np.array(fun.coeffs, dtype=np.float64)
+        d = np.polyder(c) if len(c) > 1 else np.zeros(1)
+        coeffs = d if coeffs_of is None else coeffs_of(c, d)
+        value = np.polyval(coeffs, float(val)) if value_of is None else value_of(c, d, float(val))
+        return {"derivative value": float(value), "derivative coefficients": [float(v) for v in np.atleast_1d(coeffs)]}
+    return wrong
+
+
+def _second(c, d):
+    return np.polyder(d) if len(d) > 1 else np.zeros(1)
+
+
+def check_func_gradient(func_gradient):
+    cases = [Case((PolyFun(c), v), label=label) for c, v, label in [
+        (COURSE_POLY, 3, "the course polynomial"), (COURSE_POLY, -1, "the course polynomial at its minimum"),
+        (COURSE_POLY, 0.5, "the course polynomial, float"), ((3, 0, -1, 5), 2, "a cubic: use fun, not func"),
+        ((3, 0, -1, 5), -0.5, "a cubic at a negative point"), ((4, -1), 10, "a line"),
+        ((1, 0, -2, 0, 1), 1.5, "a quartic")]]
+    check_cases("func_gradient", func_gradient, ref.func_gradient, cases, how=func_gradient_probe,
+                parameter_names=("fun", "val"), diagnoses=[
+                    Diagnosis("value-not-derivative", "the first item is the derivative at val, not f(val).",
+                              _gradient_summary(lambda c, d, v: np.polyval(c, v))),
+                    Diagnosis("ignores-fun",
+                              "differentiate the polynomial that fun returns (fun(val)[1]), not a fixed x**2 + 2x + 3.",
+                              _gradient_summary(lambda c, d, v: 2 * v + 2, lambda c, d: np.array([2.0, 2.0]))),
+                    Diagnosis("differentiated-the-value",
+                              "fun(val) returns (value, polynomial); differentiate the polynomial (item 1), not the "
+                              "number (item 0).",
+                              _gradient_summary(lambda c, d, v: 0.0, lambda c, d: np.zeros(1))),
+                    Diagnosis("second-derivative", "differentiate once: sym.diff(function, x).",
+                              _gradient_summary(None, _second)),
+                    Diagnosis("sign-flipped", "the derivative has the wrong sign.",
+                              _gradient_summary(None, lambda c, d: -d)),
+                    Diagnosis("evaluated-at-zero", "substitute val for x in the derivative; this is f'(0).",
+                              _gradient_summary(lambda c, d, v: np.polyval(d, 0.0))),
+                ])
+
+
+# ---------------------------------------------------------------- gradient_descent
+
+# A correct descent in these cases takes at most 9 steps and calls fun about once per step; a few calls per step
+# (value and polynomial fetched separately) stay far below this. Past it the descent is judged never to stop.
+MAX_FUN_CALLS = 60
+NEVER_STOPS = f"did not stop within {MAX_FUN_CALLS} evaluations of fun (a correct descent needs at most 9 steps here)"
+
+
+def descent_probe(gradient_descent, fun, init_point, **kwargs):
+    try:
+        point, steps = pair(gradient_descent(fun, init_point, **kwargs), "(minimum_point, n_iterations)")
+    except TooManyCalls:
+        return NEVER_STOPS
+    if isinstance(steps, float) or not isinstance(steps, (int, np.integer, sym.Integer)):
+        raise TypeError(f"the number of iterations should be an int, but it is {steps!r}")
+    return {"minimum point": as_number(point, "the minimum point"), "iterations": int(steps)}
+
+
+def _float_descent(fun, init_point, lr_rate=1e-2, epsilon=1e-5, *, keep_going=None, step_first=False,
+                   max_steps=MAX_FUN_CALLS):
+    """A float64 descent on fun's polynomial with a pluggable stopping test, for describing mistakes."""
+    d = np.polyder(np.array(fun.coeffs, dtype=np.float64))
+    keep_going = keep_going or (lambda g: abs(g) > epsilon)
+    point, steps = float(init_point), 0
+    grad = np.polyval(d, point)
+    if step_first:
+        point, steps = point - lr_rate * grad, 1
+        grad = np.polyval(d, point)
+    while keep_going(grad):
+        point, steps = point - lr_rate * grad, steps + 1
+        grad = np.polyval(d, point)
+        if steps > max_steps:
+            return None
+    return point, steps
+
+
+def _descent_summary(**variant):
+    def wrong(fun, init_point, lr_rate=1e-2, epsilon=1e-5):
+        kw = dict(variant)
+        transform = kw.pop("transform", None)
+        if "keep_going" in kw:
+            kw["keep_going"] = kw["keep_going"](lr_rate, epsilon)
+        out = _float_descent(fun, init_point, lr_rate, epsilon, **kw)
+        if out is None:
+            return NEVER_STOPS
+        point, steps = out if transform is None else transform(fun, *out)
+        return {"minimum point": float(point), "iterations": int(steps)}
+    return wrong
+
+
+def _descent_cases():
+    """Quadratics whose step factor 1 - lr f'' is 0, 1/2 or 1/4 (few, exact steps), starts on both sides of the
+    minimum, one start at the minimum, and one case with the default lr and epsilon started 5.5e-6 left of it.
+
+    The point is compared with tolerance epsilon / f'': the stopping test |f'(x)| <= epsilon bounds |x - x*| so.
+    """
+    specs = [  # coefficients, f'', init_point, kwargs, label
+        (COURSE_POLY, 2, 3, dict(lr_rate=0.5, epsilon=1e-3), "lr = 1/f'': one step lands on the minimum"),
+        (COURSE_POLY, 2, -3, dict(lr_rate=0.25, epsilon=0.1), "start left of the minimum (negative gradient)"),
+        (COURSE_POLY, 2, -1, dict(lr_rate=0.25, epsilon=1e-3), "start at the minimum: no step needed"),
+        (COURSE_POLY, 2, -1 - 5.5e-6, {}, "default lr_rate and epsilon, start just left of the minimum"),
+        ((3, -12, 13), 6, 5, dict(lr_rate=0.125, epsilon=0.01), "another polynomial, 3x^2 - 12x + 13: use fun"),
+    ]
+    return [Case((PolyFun(c, MAX_FUN_CALLS), init), kw, label, rel_tol=0.0,
+                 abs_tol=kw.get("epsilon", 1e-5) / curvature)
+            for c, curvature, init, kw, label in specs]
+
+
+def check_gradient_descent(gradient_descent):
+    check_cases("gradient_descent", gradient_descent, ref.gradient_descent, _descent_cases(), how=descent_probe,
+                parameter_names=("fun", "init_point"), diagnoses=[
+                    Diagnosis("never-stops",
+                              "the iteration never meets the stopping test: step AGAINST the gradient "
+                              "(x = x - lr_rate * gradient), use the lr_rate you are given, and stop when "
+                              "abs(gradient) <= epsilon.", lambda *a, **k: NEVER_STOPS),
+                    Diagnosis("no-abs-in-stopping-test",
+                              "left of the minimum the gradient is negative: loop while abs(gradient) > epsilon.",
+                              _descent_summary(keep_going=lambda lr, eps: (lambda g: g > eps))),
+                    Diagnosis("step-before-test",
+                              "test the gradient BEFORE the first step: at a minimum no step is taken.",
+                              _descent_summary(step_first=True)),
+                    Diagnosis("counted-one-extra",
+                              "count the update steps only (0 when init_point is already a minimum).",
+                              _descent_summary(transform=lambda fun, p, n: (p, n + 1))),
+                    Diagnosis("step-size-stopping-test",
+                              "the stopping test is on the gradient itself, abs(gradient) > epsilon, not on the "
+                              "step lr_rate * gradient.",
+                              _descent_summary(keep_going=lambda lr, eps: (lambda g: abs(lr * g) > eps))),
+                    Diagnosis("returned-value-not-point",
+                              "return the minimum POINT x, not the function value f(x) there.",
+                              _descent_summary(transform=lambda fun, p, n: (np.polyval(fun.coeffs, p), n))),
+                ])
+
+
+# ---------------------------------------------------------------- difference_quotient
+
+class ScalarFn:
+    """A scalar test function with its derivative (for tolerances); repr is its formula."""
+
+    def __init__(self, text, f, df):
+        self.text, self.f, self.df = text, f, df
+
+    def __call__(self, v):
+        return self.f(v)
+
+    def __repr__(self):
+        return self.text
+
+
+SQUARE = ScalarFn("lambda x: x**2", lambda v: v**2, lambda v: 2 * v)
+CUBIC = ScalarFn("lambda x: x**3 - 2*x", lambda v: v**3 - 2 * v, lambda v: 3 * v**2 - 2)
+SINE = ScalarFn("np.sin", np.sin, np.cos)
+EXP3 = ScalarFn("lambda x: np.exp(3*x)", lambda v: np.exp(3 * v), lambda v: 3 * np.exp(3 * v))
+
+
+def quotient_tolerance(fn, at, h):
+    """Two correct forward differences differ only by rounding: f(x), f(x + h) and x + h each carry a few ulps,
+    divided by h. (Truncation, h f''/2, is the same for both, so the large steps below tell the schemes apart.)"""
+    return 8 * EPS * (abs(fn(at)) + abs(fn(at + h)) + abs(at + h) * abs(fn.df(at))) / h
+
+
+def _quotient_cases():
+    specs = [(SQUARE, 1.0, 0.5, "big step: the forward difference is 2x + h"), (CUBIC, -2.0, 0.1, "cubic"),
+             (SINE, 0.3, 1e-3, "sine"), (SQUARE, 3.0, None, "default h"), (EXP3, 0.2, None, "default h, exp(3x)"),
+             (CUBIC, 1.5, 1e-6, "small step")]
+    return [Case((fn, at) if h is None else (fn, at, h), label=label, rel_tol=1e-12,
+                 abs_tol=quotient_tolerance(fn, at, 1e-9 if h is None else h)) for fn, at, h, label in specs]
+
+
+def check_difference_quotient(difference_quotient):
+    check_cases("difference_quotient", difference_quotient, ref.difference_quotient, _quotient_cases(),
+                parameter_names=("f", "x", "h"), diagnoses=[
+                    Diagnosis("central-difference",
+                              "this asks for the FORWARD difference (f(x + h) - f(x)) / h, not the central one.",
+                              lambda f, x, h=1e-9: (f(x + h) - f(x - h)) / (2 * h)),
+                    Diagnosis("backward-difference", "use f(x + h) - f(x), not f(x) - f(x - h).",
+                              lambda f, x, h=1e-9: (f(x) - f(x - h)) / h),
+                    Diagnosis("divided-by-2h", "the forward difference divides by h, not 2h.",
+                              lambda f, x, h=1e-9: (f(x + h) - f(x)) / (2 * h)),
+                    Diagnosis("sign-flipped", "subtract in the order f(x + h) - f(x).",
+                              lambda f, x, h=1e-9: (f(x) - f(x + h)) / h),
+                    Diagnosis("ignores-h", "use the step h you are given (1e-9 is only its default).",
+                              lambda f, x, h=1e-9: (f(x + 1e-9) - f(x)) / 1e-9),
+                    Diagnosis("not-divided-by-h", "divide the difference f(x + h) - f(x) by h.",
+                              lambda f, x, h=1e-9: f(x + h) - f(x)),
+                ])
+
+
+# ---------------------------------------------------------------- numerical_gradient
+
+class ArrayFn:
+    """A scalar function of an array with its gradient (for tolerances); repr is its formula."""
+
+    def __init__(self, text, f, grad):
+        self.text, self.f, self.grad = text, f, grad
+
+    def __call__(self, v):
+        return self.f(v)
+
+    def __repr__(self):
+        return self.text
+
+
+SUM_SQUARES = ArrayFn("lambda v: np.sum(v**2)", lambda v: np.sum(v**2), lambda v: 2 * v)
+SIN_TIMES_SQUARE = ArrayFn("lambda v: np.sum(np.sin(v) * v**2)", lambda v: np.sum(np.sin(v) * v**2),
+                           lambda v: np.cos(v) * v**2 + 2 * v * np.sin(v))
+COUPLED = ArrayFn("lambda v: np.sum(v**3) / 3 + np.sum(v)**2", lambda v: np.sum(v**3) / 3 + np.sum(v) ** 2,
+                  lambda v: v**2 + 2 * np.sum(v))
+
+
+def gradient_tolerance(fn, at, h):
+    """Two correct central differences differ by rounding only: a few ulps of f and of x +- h, over 2h."""
+    at = np.asarray(at, dtype=np.float64)
+    return 8 * EPS * (abs(float(fn(at))) + float(np.max(np.abs(at))) * float(np.max(np.abs(fn.grad(at))))) / h + 1e-12
+
+
+def _gradient_cases():
+    rng = seeded_rng("numerical_gradient")
+    specs = [(SUM_SQUARES, rng.normal(0, 1, 3), None, "vector"),
+             (SIN_TIMES_SQUARE, rng.normal(0, 1, (2, 3)), None, "matrix: keep x's shape"),
+             (COUPLED, rng.normal(0, 1, (2, 2, 2)), None, "3-d array, coordinates coupled"),
+             (COUPLED, rng.normal(0, 1, 4), 1e-3, "given step h"),
+             (SUM_SQUARES, np.array([7.5]), None, "one entry"),
+             (COUPLED, np.array([1, -2, 3]), None, "integer array: compute on a float64 copy")]
+    return [Case((fn, at) if h is None else (fn, at, h), label=label, rel_tol=1e-9,
+                 abs_tol=gradient_tolerance(fn, at, 1e-5 if h is None else h)) for fn, at, h, label in specs]
+
+
+def _forward_gradient(f, x, h=1e-5):
+    point = np.array(x, dtype=np.float64)
+    grad = np.zeros_like(point)
+    for idx in np.ndindex(point.shape):
+        step = np.zeros_like(point)
+        step[idx] = h
+        grad[idx] = (f(point + step) - f(point)) / h
+    return grad
+
+
+def _integer_copy_gradient(f, x, h=1e-5):
+    """Central differences on perturbed copies that keep x's dtype: an integer x +- h is truncated toward zero."""
+    x = np.asarray(x)
+    grad = np.zeros(x.shape)
+    for idx in np.ndindex(x.shape):
+        step = np.zeros(x.shape)
+        step[idx] = h
+        grad[idx] = (f((x + step).astype(x.dtype)) - f((x - step).astype(x.dtype))) / (2 * h)
+    return grad
+
+
+def check_numerical_gradient(numerical_gradient):
+    check_cases("numerical_gradient", numerical_gradient, ref.numerical_gradient, _gradient_cases(),
+                parameter_names=("f", "x", "h"), diagnoses=[
+                    Diagnosis("forward-difference",
+                              "use the CENTRAL difference (f(x + h e_i) - f(x - h e_i)) / (2h); it is accurate to "
+                              "O(h**2), the forward one only to O(h).", _forward_gradient),
+                    Diagnosis("divided-by-h", "the central difference spans 2h: divide by 2 * h.",
+                              lambda f, x, h=1e-5: 2 * ref.numerical_gradient(f, x, h)),
+                    Diagnosis("flattened", "return an array of the same shape as x (np.zeros_like(x, dtype=float)).",
+                              lambda f, x, h=1e-5: ref.numerical_gradient(f, x, h).ravel()),
+                    Diagnosis("perturbed-all-at-once",
+                              "perturb ONE coordinate at a time (x + h e_i), not every coordinate together.",
+                              lambda f, x, h=1e-5: np.full(np.shape(x), (f(x + h) - f(x - h)) / (2 * h))),
+                    Diagnosis("integer-copy",
+                              "x.copy() of an integer array stays integer, so x + h rounds back to x: copy it as "
+                              "floats (x.astype(float)).", _integer_copy_gradient),
+                ])
+
+
+# ---------------------------------------------------------------- linear regression by gradient descent
+
+DIVERGED = "diverged: the loss grew instead of shrinking"
+
+# Descent on the MSE contracts each mode of the Hessian H (of MSE / 2) by |1 - s lr lambda| per step, where s is 2
+# for the MSE gradient and 1 for the (also accepted) gradient of MSE / 2. With lr = LR_FRACTION / lambda_max every
+# factor lies in [0, 1 - LR_FRACTION / condition number] for both, so the loss falls monotonically and fast; and n_iter
+# is chosen so the slower (s = 1) run ends CONVERGED_REL below |theta*|.
+LR_FRACTION = 0.5
+CONVERGED_REL = 1e-11
+# Both runs are then within CONVERGED_REL |theta*| of the minimiser; parameters are compared with this margin.
+PARAM_REL_TOL = 1e-8
+
+
+def _schedule(H, scale):
+    """(lr, n_iter) for Hessian H of MSE / 2 (smallest POSITIVE eigenvalue sets the speed) and |theta*| ~ scale."""
+    eig = np.linalg.eigvalsh(H)
+    positive = eig[eig > 1e-9 * eig[-1]]
+    lr = float(f"{LR_FRACTION / eig[-1]:.3g}")
+    rho = 1 - lr * positive[0]
+    n_iter = math.ceil(math.log(CONVERGED_REL / max(scale, 1.0)) / math.log(rho)) + 1
+    return lr, n_iter
+
+
+def _finite_or_diverged(values):
+    return all(np.all(np.isfinite(np.asarray(v, dtype=np.float64))) for v in values)
+
+
+def gd_summary(w, b, errors):
+    """Plain-data summary of linear_regression_gd's result, or DIVERGED."""
+    errors = np.asarray(errors, dtype=np.float64)
+    if errors.ndim != 1:
+        raise TypeError(f"errors should be a list of numbers, got an array of shape {errors.shape}")
+    w, b = as_number(w, "w"), as_number(b, "b")
+    if not _finite_or_diverged([w, b, errors]) or (errors.size and errors[-1] > errors[0]):
+        return DIVERGED
+    return {"w": w, "b": b, "len(errors)": int(errors.size),
+            "errors[0]": float(errors[0]) if errors.size else None,
+            "errors[-1]": float(errors[-1]) if errors.size else None,
+            "errors never increase": bool(np.all(np.diff(errors) <= 1e-12 * errors[0])) if errors.size else True}
+
+
+def gd_probe(linear_regression_gd, train_x, train_y, **kwargs):
+    result = linear_regression_gd(train_x, train_y, **kwargs)
+    if not isinstance(result, (tuple, list)) or len(result) != 3:
+        raise TypeError(f"it should return (w, b, errors), but it returned {result!r}")
+    with np.errstate(all="ignore"):
+        return gd_summary(*result)
+
+
+def _gd_variant(scale=2.0, errors_after=False, x_in_w=True, n_range=None, error_fn=None):
+    """linear_regression_gd with one mistake (or the 1/n gradient, scale=1), summarised like the probe."""
+    def run(train_x, train_y, lr_rate=1e-2, n_iter=1000):
+        x_, y_ = np.asarray(train_x, dtype=np.float64), np.asarray(train_y, dtype=np.float64)
+        n, w, b, errors = len(x_), 0.0, 0.0, []
+        mult = scale(n) if callable(scale) else scale
+        with np.errstate(all="ignore"):
+            for _ in (n_range(n_iter) if n_range else range(n_iter)):
+                r = w * x_ + b - y_
+                if not errors_after:
+                    errors.append(error_fn(r) if error_fn else float(np.mean(r**2)))
+                w -= lr_rate * mult * float(r @ x_ if x_in_w else np.sum(r)) / n
+                b -= lr_rate * mult * float(np.sum(r)) / n
+                if errors_after:
+                    r = w * x_ + b - y_
+                    errors.append(float(np.mean(r**2)))
+            return gd_summary(w, b, errors)
+    return run
+
+
+def _line_data(rng, n, w, b, noise, low, high):
+    x_ = rng.uniform(low, high, n)
+    return x_, w * x_ + b + rng.normal(0, noise, n) if noise else w * x_ + b
+
+
+def _line_case(train_x, train_y, label):
+    Z = np.vstack([train_x, np.ones_like(train_x)])
+    H = Z @ Z.T / len(train_x)  # Hessian of MSE / 2: [[E x^2, E x], [E x, 1]]
+    scale = float(np.linalg.norm(ref.least_squares_line(train_x, train_y)))
+    lr, n_iter = _schedule(H, scale)
+    return Case((train_x, train_y), dict(lr_rate=lr, n_iter=n_iter), label,
+                rel_tol=PARAM_REL_TOL, abs_tol=PARAM_REL_TOL * max(scale, 1.0))
+
+
+def _gd_cases():
+    rng = seeded_rng("linear_regression_gd")
+    return [_line_case(*_line_data(rng, 30, 7.0, 2.0, 0.0, -2, 2), "exact line y = 7x + 2"),
+            _line_case(*_line_data(rng, 25, -1.5, 0.5, 0.3, -1, 2), "noisy line, x not centred"),
+            _line_case(np.array([-1.0, 0.0, 1.0]), np.array([0.5, 1.0, 3.0]), "three points"),
+            _line_case(*_line_data(rng, 40, 0.3, -4.0, 1.0, -1.5, 1.5), "noisy, large intercept")]
+
+
+def check_linear_regression_gd(linear_regression_gd):
+    check_cases("linear_regression_gd", linear_regression_gd, ref.linear_regression_gd, _gd_cases(), how=gd_probe,
+                parameter_names=("train_x", "train_y"), diagnoses=[
+                    Diagnosis("not-divided-by-n",
+                              "the MSE gradient is an AVERAGE over the n samples: divide the sums by n (here the "
+                              "steps grow with n and blow up).", _gd_variant(scale=lambda n: n)),
+                    Diagnosis("diverged",
+                              "the parameters ran away. Step AGAINST the gradient (w = w - lr_rate * dL/dw) with "
+                              "dL/dw = 2/n * sum((w x + b - y) x): check its sign and the division by n.",
+                              lambda *a, **k: DIVERGED),
+                    *[Diagnosis("errors-after-update",
+                                "append the MSE of the CURRENT w, b before updating them: errors[0] is the loss at "
+                                "w = b = 0, mean(y**2).", _gd_variant(scale=s, errors_after=True)) for s in (2, 1)],
+                    Diagnosis("error-not-mse", "errors holds the MEAN squared error, mean((w x + b - y)**2).",
+                              _gd_variant(error_fn=lambda r: float(np.sum(r**2)))),
+                    Diagnosis("error-not-mse", "errors holds the MEAN squared error, without a square root.",
+                              _gd_variant(error_fn=lambda r: float(np.sqrt(np.mean(r**2))))),
+                    Diagnosis("iteration-count", "run exactly n_iter updates: for _ in range(n_iter).",
+                              _gd_variant(n_range=lambda k: range(1, k))),
+                    *[Diagnosis("w-gradient-missing-x", "dL/dw = 2/n * sum((w x + b - y) * x): multiply by x.",
+                                _gd_variant(scale=s, x_in_w=False)) for s in (2, 1)],
+                ])
+
+
+def _grew(loss_end, loss_start):
+    """Descent never raises the loss; a loss above the starting one (or not finite) means the run diverged."""
+    return not math.isfinite(loss_end) or loss_end > loss_start * (1 + 1e-9)
+
+
+def matrix_probe(linear_regression_gd_matrix, X, y, beta_init, **kwargs):
+    with np.errstate(all="ignore"):
+        beta = np.asarray(linear_regression_gd_matrix(X, y, beta_init, **kwargs))
+        if beta.dtype.kind in "iuf" and beta.shape == np.shape(beta_init):
+            # descent never moves further from the minimiser than it started (up to the part of beta_init in the
+            # null space of X when columns repeat); ten times that is a run-away
+            best = np.linalg.pinv(ref.with_intercept(X)) @ y
+            reach = np.linalg.norm(np.asarray(beta_init, float) - best) + np.linalg.norm(best)
+            distance = np.linalg.norm(beta.astype(np.float64) - best)
+            if not math.isfinite(distance) or distance > 10 * reach:
+                return DIVERGED
+    return beta
+
+
+def _matrix_variant(intercept_first=False, from_zero=False, fixed_iter=None):
+    def run(X, y, beta_init, lr_rate=1e-2, n_iter=5000):
+        X = np.asarray(X, dtype=np.float64)
+        X_ = np.hstack([np.ones((len(X), 1)), X]) if intercept_first else ref.with_intercept(X)
+        beta = np.zeros(X_.shape[1]) if from_zero else np.array(beta_init, dtype=np.float64)
+        for _ in range(n_iter if fixed_iter is None else fixed_iter):
+            beta = beta - lr_rate * 2 / len(y) * (X_.T @ (X_ @ beta - y))
+        return beta
+    return run
+
+
+def _matrix_case(X, y, beta_init, label, n_iter=None):
+    X_ = ref.with_intercept(X)
+    scale = float(np.linalg.norm(np.linalg.pinv(X_) @ y)) + float(np.linalg.norm(beta_init))
+    lr, needed = _schedule(X_.T @ X_ / len(y), scale)
+    return Case((X, y, beta_init), dict(lr_rate=lr, n_iter=needed if n_iter is None else n_iter), label,
+                rel_tol=PARAM_REL_TOL, abs_tol=PARAM_REL_TOL * max(scale, 1.0))
+
+
+def _matrix_cases():
+    rng = seeded_rng("linear_regression_gd_matrix")
+    cases = []
+    for n, d in [(20, 1), (30, 3)]:
+        X = rng.normal(0, 1, (n, d))
+        beta = rng.normal(0, 2, d + 1)
+        cases.append(_matrix_case(X, X @ beta[:-1] + beta[-1] + rng.normal(0, 0.1, n), rng.normal(0, 1, d + 1),
+                                  f"{n} samples, {d} features, noisy"))
+    X = np.array([[1.0, -1.0], [-1.0, 2.0], [0.5, 0.5], [-0.5, -1.5], [0.0, 1.0]])
+    cases.append(_matrix_case(X, X @ np.array([1.0, 2.0]) + 3.0, np.array([10.1, 15.1, -6.5]),
+                              "exact fit: beta = [1, 2, 3]"))
+    col = rng.normal(0, 1, (15, 1))
+    cases.append(_matrix_case(np.hstack([col, col]), 3.0 * col[:, 0] - 1.0, np.array([2.0, -1.0, 0.5]),
+                              "two identical columns: where GD ends depends on beta_init"))
+    cases.append(_matrix_case(X, X @ np.array([1.0, 2.0]) + 3.0, [0, 1, 5], "n_iter = 0: beta_init as floats",
+                              n_iter=0))
+    return cases
+
+
+def check_linear_regression_gd_matrix(linear_regression_gd_matrix):
+    check_cases("linear_regression_gd_matrix", linear_regression_gd_matrix, ref.linear_regression_gd_matrix,
+                _matrix_cases(), how=matrix_probe, parameter_names=("X", "y", "beta_init"), diagnoses=[
+                    Diagnosis("intercept-first",
+                              "append the column of ones LAST (np.hstack([X, ones])), so the intercept is beta[-1].",
+                              _matrix_variant(intercept_first=True)),
+                    Diagnosis("diverged",
+                              "beta ran away. The MSE gradient is 2/n * X^T (X beta - y) (X with the ones column): "
+                              "step against it (beta = beta - lr_rate * grad) and divide by n.",
+                              lambda *a, **k: DIVERGED),
+                    Diagnosis("ignores-n-iter", "run exactly n_iter updates (for _ in range(n_iter)).",
+                              _matrix_variant(fixed_iter=5000)),
+                    Diagnosis("ignores-beta-init", "start from beta_init (as a float copy), not from zeros.",
+                              _matrix_variant(from_zero=True)),
+                ])
+
+
+# ---------------------------------------------------------------- mini-batch SGD
+
+# Noise-free line: every mini-batch gradient vanishes at the true line, so SGD converges to it linearly; with
+# lr = 0.2 and |x| <= 1.5 every batch contracts, and after 200 steps the distance is below 1e-11 (measured on
+# hundreds of seeds, both gradient scalings, with and without replacement); 1e-8 leaves a wide margin.
+SGD_EXACT_TOL = 1e-8
+# Noisy data: SGD with a constant step ends in a cloud around the least-squares line of per-coordinate standard
+# deviation sigma * sqrt(s lr / (2 batch)) (s = 2 for the MSE gradient). It must end within SGD_Z of those, a miss
+# of probability below 1e-5; a batch drawn once is off by about sigma / sqrt(batch), many times that.
+SGD_Z = 5.0
+# Enough steps of lr = 0.01 to forget the start (0, 0): the transient left, 0.99**300 |theta*| ~ 0.05 |theta*|, is
+# added to the tolerance.
+SGD_NOISY_STEPS = 300
+
+
+def sgd_probe(sgd, train_x, train_y, **kwargs):
+    with np.errstate(all="ignore"):
+        w, b = pair(sgd(train_x, train_y, **kwargs), "(w, b)")
+        w, b = as_number(w, "w"), as_number(b, "b")
+        if _grew(ref.mse(w * np.asarray(train_x) + b, train_y), ref.mse(0.0, train_y)):
+            return DIVERGED
+    return {"w": w, "b": b}
+
+
+def sgd_target(train_x, train_y, **kwargs):
+    """Where SGD must end: the least-squares line (the probe's expected result)."""
+    w, b = ref.least_squares_line(train_x, train_y)
+    return w, b
+
+
+def _sgd_cases():
+    rng = seeded_rng("sgd_linear_regression")
+    cases = []
+    for seed, (w, b) in enumerate([(-1.5, 2.0), (3.0, -0.5)]):
+        x_, y_ = _line_data(rng, 64, w, b, 0.0, -1.5, 1.5)
+        cases.append(Case((x_, y_), dict(lr_rate=0.2, n_iter=200, batch_size=16, seed=seed),
+                          "noise-free line: every batch agrees at the optimum, so SGD must land on it",
+                          rel_tol=0.0, abs_tol=SGD_EXACT_TOL))
+    lr, batch, sigma = 0.01, 10, 1.0
+    spread = sigma * math.sqrt(2 * lr / (2 * batch))
+    for seed, (w, b) in enumerate([(0.8, -0.5), (-0.4, 0.6)]):
+        x_, y_ = _line_data(rng, 200, w, b, sigma, -math.sqrt(3), math.sqrt(3))
+        # what is left of the start (0, 0) after n_iter steps of the slower (s = 1) descent
+        Z = np.vstack([x_, np.ones_like(x_)])
+        transient = (1 - lr * np.linalg.eigvalsh(Z @ Z.T / len(x_))[0]) ** SGD_NOISY_STEPS * math.hypot(w, b)
+        tol = SGD_Z * spread + transient
+        cases.append(Case((x_, y_), dict(lr_rate=lr, n_iter=SGD_NOISY_STEPS, batch_size=batch, seed=seed),
+                          f"noisy data: SGD should end within {tol:.2f} of the least-squares line",
+                          rel_tol=0.0, abs_tol=tol))
+    return cases
+
+
+def repeat_probe(sgd, train_x, train_y, **kwargs):
+    with np.errstate(all="ignore"):
+        first = np.asarray(pair(sgd(train_x, train_y, **kwargs), "(w, b)"), dtype=np.float64)
+        second = np.asarray(sgd(train_x, train_y, **kwargs), dtype=np.float64)
+    return {"same (w, b) for the same seed": bool(np.array_equal(first, second, equal_nan=True))}
+
+
+SGD_HINT = ("Hint: draw a NEW mini-batch inside the loop at every step (from one generator made once from seed, "
+            "before the loop), and average the gradient over the batch.")
+
+
+def check_sgd_linear_regression(sgd_linear_regression):
+    try:
+        check_cases("sgd_linear_regression", sgd_linear_regression, sgd_target, _sgd_cases(), how=sgd_probe,
+                    parameter_names=("train_x", "train_y"), diagnoses=[
+                        Diagnosis("diverged",
+                                  "(w, b) ran away. Step against the batch gradient (w = w - lr_rate * dw) and "
+                                  "average it over the batch (divide by batch_size).", lambda *a, **k: DIVERGED)])
+        rng = seeded_rng("sgd_linear_regression determinism")
+        x_, y_ = _line_data(rng, 50, 2.0, 1.0, 0.5, -1, 1)
+        check_cases("sgd_linear_regression", sgd_linear_regression, ref.sgd_linear_regression,
+                    [Case((x_, y_), dict(lr_rate=0.1, n_iter=20, batch_size=5, seed=7),
+                          "called twice with the same seed")],
+                    how=repeat_probe, parameter_names=("train_x", "train_y"), diagnoses=[
+                        Diagnosis("ignores-seed",
+                                  "make the generator from the seed (rng = np.random.default_rng(seed)) so the same "
+                                  "seed gives the same batches.",
+                                  lambda *a, **k: {"same (w, b) for the same seed": False})])
+    except CheckFailed as failure:
+        if failure.mistakes or "not implemented" in str(failure):
+            raise
+        raise CheckFailed(f"{failure}\n\n{SGD_HINT}", failure.mistakes) from None
+
+
+CHECKS = {
+    "func": check_func,
+    "func_gradient": check_func_gradient,
+    "gradient_descent": check_gradient_descent,
+    "difference_quotient": check_difference_quotient,
+    "numerical_gradient": check_numerical_gradient,
+    "linear_regression_gd": check_linear_regression_gd,
+    "linear_regression_gd_matrix": check_linear_regression_gd_matrix,
+    "sgd_linear_regression": check_sgd_linear_regression,
+}
