@@ -81,9 +81,9 @@ def linear_regression_gd(train_x, train_y, lr_rate=1e-2, n_iter=1000):
     w, b, errors = 0.0, 0.0, []
     for _ in range(n_iter):
         residual = w * x_ + b - y_
-        errors.append(float(np.mean(residual**2)))
+        errors.append(float(residual @ residual) / n)
         w -= lr_rate * 2 * float(residual @ x_) / n
-        b -= lr_rate * 2 * float(np.sum(residual)) / n
+        b -= lr_rate * 2 * float(residual.sum()) / n
     return w, b, errors
 
 
@@ -119,9 +119,10 @@ def sgd_linear_regression(train_x, train_y, lr_rate, n_iter, batch_size=10, seed
     w, b = 0.0, 0.0
     for _ in range(n_iter):
         idx = rng.integers(0, len(x_), size=batch_size)
-        residual = w * x_[idx] + b - y_[idx]
-        w -= lr_rate * 2 * float(residual @ x_[idx]) / batch_size
-        b -= lr_rate * 2 * float(np.sum(residual)) / batch_size
+        batch_x = x_[idx]
+        residual = w * batch_x + b - y_[idx]
+        w -= lr_rate * 2 * float(residual @ batch_x) / batch_size
+        b -= lr_rate * 2 * float(residual.sum()) / batch_size
     return w, b
 
 
