@@ -1,0 +1,24 @@
+"""nbgrader configuration for the Python & AI Math course. The course root is this file's folder."""
+import os
+
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+from nbgrader.preprocessors import ClearHiddenTests, GetGrades
+
+from aimath.pipeline.shorten_tracebacks import ShortenTracebacks
+
+c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
+
+c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
+c.CourseDirectory.course_id = "aimath"
+
+# What a student finds in place of each solution region of the release.
+c.ClearSolutions.code_stub = {
+    "python": '# YOUR CODE HERE\nraise NotImplementedError("not implemented yet: replace this line with your code")'
+}
+c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+
+# Feedback is built from autograded notebooks, which hold the hidden tests: strip them and keep only the verdicts.
+c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, ShortenTracebacks, CSSHTMLHeaderPreprocessor]
+
+# Kernels talk to the grader over local sockets (TCP would log an encryption warning for every notebook).
+c.KernelManager.transport = "ipc"
