@@ -170,6 +170,9 @@ def _judge(name, student, reference, cases, *, how=call, parameter_names=(), dia
                 text += f"\n\nLikely mistake [{tag}]: {advice}"
                 tags.add(tag)
                 break
+    if not tags and uses:
+        text += (f"\n\nIt calls your {uses}: if one of their tests failed, fix that first; the mistake may be "
+                 f"there rather than here.")
     if gradients:
         first = next(((a, e) for _, a, e in failing if not a.error and not a.mutated), None)
         if first is not None:
@@ -362,6 +365,14 @@ LABELS_HINT = ("integer labels", "labels-vs-one-hot", "t can be integer labels (
                "first (one-hot t can be turned into labels with t.argmax(axis=1)).")
 ONE_HOT_HINT = ("one-hot", "labels-vs-one-hot", "t can be one-hot (N, C) as well as integer labels (N,): turn "
                 "one-hot t into labels with t.argmax(axis=1) before comparing or indexing.")
+
+
+ZERO_PROB_HINT = ("exactly 0", "log-zero-nan", "softmax can give probabilities that are exactly 0, and "
+                  "t * np.log(y) is then 0 * (-inf) = nan: add a tiny delta inside the log (np.log(y + 1e-7)) or take "
+                  "only the correct class's probability, y[np.arange(N), labels].")
+LARGE_HINT = ("large", "softmax-overflow", "with scores in the thousands np.exp overflows unless each row's maximum is "
+              "subtracted first, and the other probabilities come out as exactly 0, so the cross-entropy must not take "
+              "log(0) either (np.log(y + 1e-7), or index the correct class).")
 
 
 def check_cross_entropy_error(cross_entropy_error):
@@ -562,7 +573,9 @@ def _loss_backward_probe(cls, x, t):
 def _loss_cases(name):
     rng = seeded_rng(name)
     cases = [Case((np.array([[1000.0, 1001.0, 1002.0], [-1000.0, -1002.0, -1001.0]]), np.array([2, 1])),
-                  label="large scores (exp overflows unless the row maximum is subtracted), integer labels t")]
+                  label="large scores (exp overflows unless the row maximum is subtracted), integer labels t"),
+             Case((np.array([[0.0, -800.0, -805.0]]), np.array([[1.0, 0.0, 0.0]])),
+                  label="scores 800 apart: two probabilities are exactly 0, t = [[1, 0, 0]]")]
     for n, c, one_hot in [(1, 3, True), (4, 3, False), (5, 4, True), (3, 6, False), (6, 2, True)]:
         x, labels = _scores_and_labels(rng, n, c)
         t = _one_hot(labels, c) if one_hot else labels
@@ -616,10 +629,9 @@ def check_SoftmaxWithLoss(SoftmaxWithLoss):
           for delta in (0.0, 1e-7)],  # with or without the textbook's log(y + 1e-7): some y are exactly 0
         Diagnosis("missing-minus", "the loss is MINUS the mean log-probability of the correct class (it is >= 0).",
                   _loss_variant(_loss_forward_probe, forward=lambda s, x, t, loss: -loss)),
-    ], label_hints=[("large", "softmax-overflow", "np.exp overflows for scores above about 709: subtract each row's "
-                     "maximum before np.exp."), LABELS_HINT, ONE_HOT_HINT], parameter_names=("x", "t"))
+    ], label_hints=[ZERO_PROB_HINT, LARGE_HINT, LABELS_HINT, ONE_HOT_HINT], parameter_names=("x", "t"))
     _judge("SoftmaxWithLoss (backward: dx)", SoftmaxWithLoss, ref.SoftmaxWithLoss, cases,
-           how=_loss_backward_probe, gradients=(None,),
+           how=_loss_backward_probe, uses="softmax and cross_entropy_error", gradients=(None,),
            extra=_fd_property(_loss_fd(SoftmaxWithLoss), (None,), rel_tol=LOSS_FD_REL_TOL), diagnoses=[
         Diagnosis("missing-batch-division", "the loss is a mean over the batch, so dx = (y - t) / N: divide by the "
                   "batch size.", _loss_variant(_loss_backward_probe, backward=lambda s, dx: dx * len(s.x))),
@@ -813,8 +825,7 @@ def _check_net_uses_params(TwoLayerNet):
             "net.params[key] -= lr * grad[key] never reaches the layers.", ["layers-copy-params"])
 
 
-NET_LABEL_HINTS = [("large", "softmax-overflow", "np.exp overflows for scores above about 709: subtract each row's "
-                    "maximum before np.exp in the softmax."), LABELS_HINT, ONE_HOT_HINT]
+NET_LABEL_HINTS = [LARGE_HINT, LABELS_HINT, ONE_HOT_HINT]
 
 
 def _probabilities(net, x):

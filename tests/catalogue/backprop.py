@@ -887,6 +887,20 @@ class swl_backward_assumes_one_hot:
         return dout * (self.y - self.t) / self.y.shape[0]
 
 
+@mistake("SoftmaxWithLoss", diagnosis="log-zero-nan")
+class swl_log_of_zero:
+    """Cross-entropy as -sum(t * log(y)) without a delta: 0 * log(0) is nan when a probability underflows to 0."""
+
+    def forward(self, x, t):
+        self.t = t if t.ndim == 2 else np.eye(x.shape[1])[t]
+        e = np.exp(x - x.max(axis=1, keepdims=True))
+        self.y = e / e.sum(axis=1, keepdims=True)
+        return -np.sum(self.t * np.log(self.y)) / x.shape[0]
+
+    def backward(self, dout=1):
+        return dout * (self.y - self.t) / self.t.shape[0]
+
+
 @alternative("SoftmaxWithLoss")
 class swl_textbook:
     """The textbook version (labels indexed, log(y + 1e-7)); backward ignores dout = 1."""
