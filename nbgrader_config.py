@@ -19,6 +19,3 @@ c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 
 # Feedback is built from autograded notebooks, which hold the hidden tests: strip them and keep only the verdicts.
 c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, ShortenTracebacks, CSSHTMLHeaderPreprocessor]
-
-# Kernels talk to the grader over local sockets (TCP would log an encryption warning for every notebook).
-c.KernelManager.transport = "ipc"

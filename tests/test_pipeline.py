@@ -1,0 +1,126 @@
+"""The real nbgrader on every assignment, in a temporary copy of the course (the repository is never touched).
+
+For each assignment in source/: the source solution scores full marks, the release stubs score zero, the release
+holds no solution and no hidden test, release/ is what generate_assignment produces now, feedback shows verdicts
+but no hidden test source, and `nbgrader validate` passes the solution and names the stub's failing visible tests.
+"""
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbgrader.api import Gradebook
+from nbgrader.validator import Validator
+
+from aimath.pipeline import course
+from aimath.pipeline.demo_class import Answer, graded_solution_cells, submission
+
+pytestmark = pytest.mark.pipeline
+
+ROOT = Path(__file__).resolve().parents[1]
+ASSIGNMENTS = course.source_assignments(root=ROOT)
+SOLVED, STUB = "solved", "stub"
+# An error shown to a student by a visible test stays this short (one line per %xmode Minimal).
+MAX_ERROR_LINES = 3
+
+
+def _notebook(root, folder, assignment, student=None):
+    parts = [folder] + ([student] if student else []) + [assignment, f"{assignment}.ipynb"]
+    return root.joinpath(*parts)
+
+
+def _write_submissions(root, assignment):
+    release_nb = nbformat.read(_notebook(root, "release", assignment), as_version=4)
+    source_nb = nbformat.read(_notebook(root, "source", assignment), as_version=4)
+    solved = [Answer(g, "solution", code) for g, code in graded_solution_cells(source_nb).items()]
+    for student, nb in ((SOLVED, submission(release_nb, solved)), (STUB, release_nb)):
+        path = _notebook(root, "submitted", assignment, student)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, path)
+
+
+@pytest.fixture(scope="session")
+def graded_courses(tmp_path_factory):
+    """assignment -> a temporary course holding only that assignment, released, autograded and with feedback."""
+    built = {}
+
+    def build(assignment):
+        if assignment not in built:
+            root = tmp_path_factory.mktemp(assignment)
+            shutil.copy(ROOT / course.CONFIG_FILE, root)
+            shutil.copytree(ROOT / "source" / assignment, root / "source" / assignment)
+            course.release(root=root)
+            _write_submissions(root, assignment)
+            course.autograde(root=root)
+            course.feedback(root=root)
+            built[assignment] = root
+        return built[assignment]
+
+    return build
+
+
+@pytest.fixture
+def graded_course(graded_courses, assignment):
+    return graded_courses(assignment)
+
+
+def _code_grades(root, assignment, student):
+    """{grade_id: (auto_score, max_score)} of the autograded code test cells of one submission."""
+    api = course.open_api(root=root)
+    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
+        nb = gradebook.find_submission_notebook(assignment, assignment, student)
+        return {g.name: (g.auto_score, g.max_score) for g in nb.grades if g.cell_type == "code"}
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_release_is_what_generate_assignment_makes_now(graded_course, assignment):
+    fresh = _notebook(graded_course, "release", assignment).read_bytes()
+    committed = _notebook(ROOT, "release", assignment)
+    assert committed.exists() and committed.read_bytes() == fresh, (
+        f"release/{assignment} is stale: run `make release` and commit it")
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_release_holds_no_solution_and_no_hidden_test(graded_course, assignment):
+    text = _notebook(graded_course, "release", assignment).read_text()
+    for secret in ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "aimath.checks", "check_"):
+        assert secret not in text, secret
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_the_solution_scores_full_marks(graded_course, assignment):
+    grades = _code_grades(graded_course, assignment, SOLVED)
+    assert grades and any(name.endswith("_hidden") for name in grades)
+    lost = {name: g for name, g in grades.items() if g[0] != g[1]}
+    assert not lost, f"the solution lost points in {lost}"
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_the_release_stubs_score_zero(graded_course, assignment):
+    grades = _code_grades(graded_course, assignment, STUB)
+    scored = {name: g for name, g in grades.items() if g[0] != 0}
+    assert not scored, f"unanswered stubs earned points in {scored}"
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_feedback_shows_verdicts_but_no_hidden_test_source(graded_course, assignment):
+    for student in (SOLVED, STUB):
+        html = (graded_course / "feedback" / student / assignment / f"{assignment}.html").read_text()
+        assert "BEGIN HIDDEN TESTS" not in html and "aimath.checks" not in html and "most recent call last" not in html
+    assert "not implemented yet" in html
+
+
+@pytest.fixture
+def validator(graded_course):
+    return Validator(config=course.open_api(root=graded_course).config)
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_validate_passes_the_solution_and_names_the_stubs_failing_visible_tests(graded_course, validator, assignment):
+    solved = validator.validate(str(_notebook(graded_course, "submitted", assignment, SOLVED)))
+    assert not solved.get("failed") and not solved.get("changed"), solved
+    stub = validator.validate(str(_notebook(graded_course, "submitted", assignment, STUB)))
+    errors = [item["error"] for item in stub.get("failed", [])]
+    assert errors, "validate should report the stub's failing visible tests"
+    for error in errors:
+        assert "not implemented yet" in error and len(error.strip().splitlines()) <= MAX_ERROR_LINES, error
