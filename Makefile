@@ -45,7 +45,7 @@ summary: env
 	@$(PIPELINE) summary
 
 test: env
-	$(BIN)/python -m pytest -q -n 2
+	$(BIN)/python -m pytest -q -n 2 --dist loadgroup
 
 test-fast: env
 	$(BIN)/python -m pytest -q -m "not pipeline"

@@ -19,6 +19,8 @@ pytestmark = pytest.mark.pipeline
 
 ROOT = Path(__file__).resolve().parents[1]
 ASSIGNMENTS = course.source_assignments(root=ROOT)
+# One xdist group per assignment, so `pytest -n 2 --dist loadgroup` grades each assignment's course once.
+PER_ASSIGNMENT = [pytest.param(a, marks=pytest.mark.xdist_group(a)) for a in ASSIGNMENTS]
 SOLVED, STUB = "solved", "stub"
 # An error shown to a student by a visible test stays this short (one line per %xmode Minimal).
 MAX_ERROR_LINES = 3
@@ -72,7 +74,7 @@ def _code_grades(root, assignment, student):
         return {g.name: (g.auto_score, g.max_score) for g in nb.grades if g.cell_type == "code"}
 
 
-@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+@pytest.mark.parametrize("assignment", PER_ASSIGNMENT)
 def test_release_is_what_generate_assignment_makes_now(graded_course, assignment):
     fresh = _notebook(graded_course, "release", assignment).read_bytes()
     committed = _notebook(ROOT, "release", assignment)
@@ -80,14 +82,14 @@ def test_release_is_what_generate_assignment_makes_now(graded_course, assignment
         f"release/{assignment} is stale: run `make release` and commit it")
 
 
-@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+@pytest.mark.parametrize("assignment", PER_ASSIGNMENT)
 def test_release_holds_no_solution_and_no_hidden_test(graded_course, assignment):
     text = _notebook(graded_course, "release", assignment).read_text()
     for secret in ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "aimath.checks", "check_"):
         assert secret not in text, secret
 
 
-@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+@pytest.mark.parametrize("assignment", PER_ASSIGNMENT)
 def test_the_solution_scores_full_marks(graded_course, assignment):
     grades = _code_grades(graded_course, assignment, SOLVED)
     assert grades and any(name.endswith("_hidden") for name in grades)
@@ -95,14 +97,14 @@ def test_the_solution_scores_full_marks(graded_course, assignment):
     assert not lost, f"the solution lost points in {lost}"
 
 
-@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+@pytest.mark.parametrize("assignment", PER_ASSIGNMENT)
 def test_the_release_stubs_score_zero(graded_course, assignment):
     grades = _code_grades(graded_course, assignment, STUB)
     scored = {name: g for name, g in grades.items() if g[0] != 0}
     assert not scored, f"unanswered stubs earned points in {scored}"
 
 
-@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+@pytest.mark.parametrize("assignment", PER_ASSIGNMENT)
 def test_feedback_shows_verdicts_but_no_hidden_test_source(graded_course, assignment):
     for student in (SOLVED, STUB):
         html = (graded_course / "feedback" / student / assignment / f"{assignment}.html").read_text()
@@ -115,7 +117,7 @@ def validator(graded_course):
     return Validator(config=course.open_api(root=graded_course).config)
 
 
-@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+@pytest.mark.parametrize("assignment", PER_ASSIGNMENT)
 def test_validate_passes_the_solution_and_names_the_stubs_failing_visible_tests(graded_course, validator, assignment):
     solved = validator.validate(str(_notebook(graded_course, "submitted", assignment, SOLVED)))
     assert not solved.get("failed") and not solved.get("changed"), solved
