@@ -131,3 +131,35 @@ def test_checks_are_deterministic_and_cheap():
     elapsed = time.perf_counter() - start
     assert elapsed < 0.5, f"all mle checks together took {elapsed:.3f} s"
     assert [c.args for c in checks._plot_cases()] == [c.args for c in checks._plot_cases()]
+
+
+def test_demo_entries_behave_the_same_when_pasted_into_the_notebook_namespace():
+    """The demo class pastes entries under the graded name into a notebook that imports math, np, plt and norm."""
+    import warnings
+
+    from tests.catalogue.mle import catalogue
+
+    for entry in catalogue.entries:
+        if not entry.demo:
+            continue
+        namespace = {"math": math, "np": np, "plt": plt, "norm": stats.norm}
+        exec(compile(entry.source_as(), entry.id, "exec"), namespace)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                checks.CHECKS[entry.graded](namespace[entry.graded])
+                passed = True
+            except CheckFailed:
+                passed = False
+        assert passed != entry.is_mistake, entry.id
+
+
+def test_source_notebook_imports_what_the_catalogue_uses():
+    from pathlib import Path
+
+    import nbformat
+
+    notebook = nbformat.read(Path(__file__).resolve().parents[1] / "source" / "mle" / "mle.ipynb", as_version=4)
+    imports = next(c.source for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "imports")
+    for line in ("import math", "import numpy as np", "import matplotlib.pyplot as plt", "from scipy.stats import norm"):
+        assert line in imports, line
