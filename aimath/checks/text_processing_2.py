@@ -126,8 +126,8 @@ DIGITS_DIAGNOSES = [
 
 DIGITS_SYMPTOMS = [
     Symptom("non-ascii-digits-mapped",
-            "it breaks on a non-ASCII digit such as '²' or '٣'. str.isdigit() accepts them but int('²') fails and "
-            "they are not 0-9: test `ch in '0123456789'` instead, and ignore every other character.",
+            "non-ASCII digits such as '²' or '٣' are treated as digits: str.isdigit() accepts them (and int('²') "
+            "then fails), but only 0-9 count. Test `ch in '0123456789'` and ignore every other character.",
             trigger="x² + y² = z², ٣", control="a1b2"),
 ]
 
