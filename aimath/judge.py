@@ -186,7 +186,8 @@ def mismatch(expected: Any, actual: Any, rel_tol: float = REL_TOL, abs_tol: floa
         if actual.dtype.kind not in "f":
             return f"an array of dtype {actual.dtype}, expected numbers"
         if not np.allclose(actual, expected, rtol=rel_tol, atol=abs_tol, equal_nan=True):
-            worst = np.unravel_index(np.nanargmax(np.abs(actual - expected)), expected.shape) if expected.size else ()
+            gap = np.abs(actual - expected)
+            worst = np.unravel_index(np.argmax(np.where(np.isnan(gap), np.inf, gap)), expected.shape)
             return f"different values (largest difference at index {tuple(int(i) for i in worst)})"
         return None
     if isinstance(expected, (list, tuple)):

@@ -1,5 +1,4 @@
 """backprop: the reference against known values and central differences, and the checks' own properties."""
-import time
 import warnings
 
 import numpy as np
@@ -9,9 +8,6 @@ from aimath.checks import backprop as checks
 from aimath.gradcheck import GRAD_REL_TOL, gradients_agree, numerical_gradient, numerical_gradient_params
 from aimath.judge import CheckFailed
 from aimath.reference import backprop as ref
-
-# The whole assignment's checks must stay cheap at autograde time (DEVELOPERS.md: ~0.2 s of work per notebook).
-CHECK_BUDGET_SECONDS = 0.2
 
 
 def test_known_values_from_the_textbook():
@@ -90,17 +86,13 @@ def test_reference_network_learns_separable_blobs():
     assert net.loss(x, labels) < 0.2 * first and net.accuracy(x, labels) > 0.95
 
 
-def test_checks_are_cheap_and_leave_numpy_random_alone():
+def test_checks_leave_numpy_random_alone():
+    """(Their cost is measured by benchmarks/check_cost.py.)"""
     state = np.random.get_state()
-    timings = []
-    for _ in range(3):  # the fastest of three runs: other processes on the machine only ever slow a run down
-        start = time.perf_counter()
-        for name, check in checks.CHECKS.items():
-            check(getattr(ref, name))
-        timings.append(time.perf_counter() - start)
+    for name, check in checks.CHECKS.items():
+        check(getattr(ref, name))
     after = np.random.get_state()
     assert np.array_equal(state[1], after[1]) and state[2:] == after[2:]
-    assert min(timings) < CHECK_BUDGET_SECONDS, f"all backprop checks took {min(timings):.3f} s"
 
 
 def test_an_overflowing_softmax_fails_in_words_even_when_warnings_are_errors():

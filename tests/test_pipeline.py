@@ -24,6 +24,8 @@ PER_ASSIGNMENT = [pytest.param(a, marks=pytest.mark.xdist_group(a)) for a in ASS
 SOLVED, STUB = "solved", "stub"
 # An error shown to a student by a visible test stays this short (one line per %xmode Minimal).
 MAX_ERROR_LINES = 3
+# What nbgrader validate says about an unanswered manually graded (written) answer.
+WRITTEN_ANSWER_MISSING = "You did not provide a response."
 
 
 def _notebook(root, folder, assignment, student=None):
@@ -85,7 +87,7 @@ def test_release_is_what_generate_assignment_makes_now(graded_course, assignment
 @pytest.mark.parametrize("assignment", PER_ASSIGNMENT)
 def test_release_holds_no_solution_and_no_hidden_test(graded_course, assignment):
     text = _notebook(graded_course, "release", assignment).read_text()
-    for secret in ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "aimath.checks", "check_"):
+    for secret in ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "aimath.checks"):
         assert secret not in text, secret
 
 
@@ -125,4 +127,5 @@ def test_validate_passes_the_solution_and_names_the_stubs_failing_visible_tests(
     errors = [item["error"] for item in stub.get("failed", [])]
     assert errors, "validate should report the stub's failing visible tests"
     for error in errors:
-        assert "not implemented yet" in error and len(error.strip().splitlines()) <= MAX_ERROR_LINES, error
+        assert "not implemented yet" in error or error == WRITTEN_ANSWER_MISSING, error
+        assert len(error.strip().splitlines()) <= MAX_ERROR_LINES, error

@@ -40,11 +40,14 @@ def _catalogues():
 
 
 def graded_solution_cells(notebook) -> dict[str, str]:
-    """{grade_id: solution source without the solution markers} for each autograded-answer code cell."""
+    """{grade_id: solution source without the solution markers} for each answer cell.
+
+    Answer cells are autograded code answers and manually graded written (markdown) answers.
+    """
     found = {}
     for cell in notebook.cells:
         meta = cell.metadata.get("nbgrader", {})
-        if cell.cell_type == "code" and meta.get("solution") and not meta.get("grade"):
+        if meta.get("solution") and (cell.cell_type == "markdown" or not meta.get("grade")):
             found[meta["grade_id"]] = "\n".join(
                 line for line in cell.source.splitlines() if not _SOLUTION_MARKER.match(line))
     return found
