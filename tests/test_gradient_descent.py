@@ -1,6 +1,5 @@
 """gradient_descent: the reference keeps the contract's numbers, agrees with the shared gradient checker and with
 sympy, and the checks' tolerances hold for legitimate solutions on any seed while staying cheap."""
-import time
 
 import numpy as np
 import pytest
@@ -114,16 +113,6 @@ def test_a_batch_drawn_once_rarely_slips_through_the_noisy_cases():
 def test_the_reference_passes_every_check():
     for name, check in checks.CHECKS.items():
         check(getattr(ref, name))
-
-
-def test_all_checks_together_are_cheap():
-    """Budget: well under 0.2 s for the whole assignment (asserted loosely here: the machine may be busy)."""
-    for name, check in checks.CHECKS.items():
-        check(getattr(ref, name))  # warm caches (sympy, numpy)
-    start = time.perf_counter()
-    for name, check in checks.CHECKS.items():
-        check(getattr(ref, name))
-    assert time.perf_counter() - start < 0.6
 
 
 def test_catalogue_entries_behave_the_same_when_pasted_into_the_notebook_namespace():
