@@ -19,3 +19,6 @@ c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 
 # Feedback is built from autograded notebooks, which hold the hidden tests: strip them and keep only the verdicts.
 c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, ShortenTracebacks, CSSHTMLHeaderPreprocessor]
+
+# Kernel start-up chatter (e.g. ipykernel's TCP notice) would drown the grading log; kernel errors still show.
+c.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:", "--IPKernelApp.log_level=ERROR"]

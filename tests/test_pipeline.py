@@ -129,3 +129,23 @@ def test_validate_passes_the_solution_and_names_the_stubs_failing_visible_tests(
     for error in errors:
         assert "not implemented yet" in error or error == WRITTEN_ANSWER_MISSING, error
         assert len(error.strip().splitlines()) <= MAX_ERROR_LINES, error
+
+
+@pytest.mark.parametrize("assignment", PER_ASSIGNMENT)
+def test_summary_and_export_show_full_marks_for_the_solution_and_zero_for_the_stub(graded_course, assignment):
+    table = course.scores(root=graded_course)
+    solved, stub = table[SOLVED][assignment], table[STUB][assignment]
+    manual = sum(g[1] for g in _manual_grades(graded_course, assignment))
+    assert solved[0] == solved[1] - manual and stub[0] == 0 and stub[1] == solved[1]
+    lines = course.summary(root=graded_course).splitlines()
+    assert any(line.startswith(SOLVED) and f"{solved[0]:g}/{solved[1]:g}" in line for line in lines), lines
+    csv = course.export(root=graded_course).read_text()
+    assert assignment in csv and SOLVED in csv and STUB in csv
+
+
+def _manual_grades(root, assignment):
+    """(auto_score, max_score) of the written answers of the solved submission: graded by hand, so not yet scored."""
+    api = course.open_api(root=root)
+    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
+        nb = gradebook.find_submission_notebook(assignment, assignment, SOLVED)
+        return [(g.auto_score, g.max_score) for g in nb.grades if g.cell_type == "markdown"]

@@ -90,31 +90,37 @@ def export(*, root: Path, to: Path | None = None) -> Path:
     return path
 
 
-def scores(*, root: Path) -> dict[str, dict[str, tuple[float, float]]]:
-    """{student: {assignment: (score, max_score)}} for every submission in the gradebook."""
+def scores(*, root: Path) -> dict[str, dict[str, tuple[float, float, bool]]]:
+    """{student: {assignment: (score, max_score, needs_manual_grade)}} for every submission in the gradebook."""
     api = open_api(root=root)
-    table: dict[str, dict[str, tuple[float, float]]] = {}
+    table: dict[str, dict[str, tuple[float, float, bool]]] = {}
     with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
         for assignment in gradebook.assignments:
             for submission in assignment.submissions:
                 table.setdefault(submission.student.id, {})[assignment.name] = (
-                    submission.score, submission.max_score)
+                    submission.score, submission.max_score, bool(submission.needs_manual_grade))
     return table
 
 
 def summary(*, root: Path) -> str:
-    """The class as a text table: one row per student, one column per assignment, `score/max`."""
+    """The class as a text table: one row per student, one column per assignment, `score/max`.
+
+    A `*` marks a submission with answers still to grade by hand (formgrader).
+    """
     table = scores(root=root)
     assignments = sorted({a for row in table.values() for a in row})
     if not table:
         return "No graded submissions yet: put them in submitted/<student>/<assignment>/ and run `make autograde`."
     width = max(len("student"), *(len(s) for s in table))
     columns = [max(len(a), 9) for a in assignments]
-    lines = ["student".ljust(width) + "  " + "  ".join(a.rjust(w) for a, w in zip(assignments, columns))]
+    lines = ["student".ljust(width) + "  " + "  ".join(a.rjust(w) + " " for a, w in zip(assignments, columns))]
     for student in sorted(table):
         cells = []
         for a, w in zip(assignments, columns):
             score = table[student].get(a)
-            cells.append(("-" if score is None else f"{score[0]:g}/{score[1]:g}").rjust(w))
+            text = "-" if score is None else f"{score[0]:g}/{score[1]:g}" + ("*" if score[2] else " ")
+            cells.append(text.rjust(w + 1))
         lines.append(student.ljust(width) + "  " + "  ".join(cells))
+    if any(score[2] for row in table.values() for score in row.values()):
+        lines.append("* written answers still to grade by hand in formgrader (score so far shown)")
     return "\n".join(lines)
