@@ -1,5 +1,4 @@
 """rnn_bptt reference: known values, agreement with finite differences, and the cost and determinism of its checks."""
-import time
 
 import numpy as np
 import pytest
@@ -96,10 +95,3 @@ def test_backward_cases_cover_several_sizes_lengths_and_regimes():
     w = [c.args[3] for c in cases]
     assert min(map(abs, w)) == 0 and any(abs(v) == 1 for v in w) and any(abs(v) > 1 for v in w)
 
-
-def test_all_checks_together_are_cheap():
-    start = time.perf_counter()
-    for name, check in checks.CHECKS.items():
-        check(getattr(ref, name))
-    # The budget for a whole notebook's grading is ~0.2 s; the checks take a fraction of that (measured ~0.03 s).
-    assert time.perf_counter() - start < 0.2
