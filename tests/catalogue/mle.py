@@ -1,6 +1,6 @@
 """mle: plausible student mistakes and alternative correct solutions, written as students write them.
 
-Entries use only the notebook's imports: math, np (numpy), plt (matplotlib.pyplot), norm (scipy.stats.norm).
+Entries use only the notebook's imports (math, np, plt); those that use scipy.stats.norm import it, as a student would.
 """
 import math
 
@@ -19,18 +19,24 @@ mistake, alternative = catalogue.mistake, catalogue.alternative
 @mistake("gaussian_log_likelihood", diagnosis="log-of-sum")
 def loglik_log_of_sum(x, mu, sigma):
     """Log of the sum of the densities instead of the sum of their logs."""
+    from scipy.stats import norm
+
     return np.log(np.sum(norm.pdf(x, mu, sigma)))
 
 
 @mistake("gaussian_log_likelihood", diagnosis="product-not-log")
 def loglik_returns_likelihood(x, mu, sigma):
     """Returns the likelihood (product of densities), forgetting the log."""
+    from scipy.stats import norm
+
     return np.prod(norm.pdf(x, loc=mu, scale=sigma))
 
 
 @mistake("gaussian_log_likelihood", diagnosis="log-of-product-underflow")
 def loglik_log_of_product(x, mu, sigma):
     """Log of the product of the densities: underflows to log(0) = -inf for many samples."""
+    from scipy.stats import norm
+
     return np.log(np.prod(norm.pdf(x, mu, sigma)))
 
 
@@ -58,24 +64,32 @@ def loglik_constant_without_square(x, mu, sigma):
 @mistake("gaussian_log_likelihood", diagnosis="averaged")
 def loglik_mean(x, mu, sigma):
     """Averages the log-densities instead of summing them."""
+    from scipy.stats import norm
+
     return np.mean(norm.logpdf(x, mu, sigma))
 
 
 @mistake("gaussian_log_likelihood", diagnosis="negative-log-likelihood")
 def loglik_negative(x, mu, sigma):
     """Returns the negative log-likelihood (the loss)."""
+    from scipy.stats import norm
+
     return -np.sum(norm.logpdf(x, mu, sigma))
 
 
 @mistake("gaussian_log_likelihood", diagnosis="log10")
 def loglik_log10(x, mu, sigma):
     """Base-10 logarithm."""
+    from scipy.stats import norm
+
     return np.sum(np.log10(norm.pdf(x, mu, sigma)))
 
 
 @alternative("gaussian_log_likelihood")
 def loglik_scipy(x, mu, sigma):
     """scipy's logpdf, summed."""
+    from scipy.stats import norm
+
     return norm.logpdf(x, loc=mu, scale=sigma).sum()
 
 
@@ -295,6 +309,8 @@ def dsigma_factored(x, mu, sigma):
 @mistake("plot_normal_densities", diagnosis="plotted-cdf")
 def plot_cdf(mus, x0):
     """Plots the cumulative distribution function."""
+    from scipy.stats import norm
+
     fig, ax = plt.subplots()
     xs = np.linspace(min(mus) - 4, max(mus) + 4, 300)
     for mu in mus:
@@ -306,6 +322,8 @@ def plot_cdf(mus, x0):
 @mistake("plot_normal_densities", diagnosis="plotted-log-density")
 def plot_logpdf(mus, x0):
     """Plots the log-density."""
+    from scipy.stats import norm
+
     fig, ax = plt.subplots()
     xs = np.linspace(min(mus) - 4, max(mus) + 4, 300)
     for mu in mus:
@@ -328,6 +346,8 @@ def plot_unnormalised(mus, x0):
 @mistake("plot_normal_densities", diagnosis="mean-ignored")
 def plot_loc_ignored(mus, x0):
     """Forgets loc=mu: every curve is the standard normal."""
+    from scipy.stats import norm
+
     fig, ax = plt.subplots()
     xs = np.linspace(min(mus) - 4, max(mus) + 4, 300)
     for mu in mus:
@@ -339,6 +359,8 @@ def plot_loc_ignored(mus, x0):
 @mistake("plot_normal_densities", diagnosis="markers-at-peaks")
 def plot_markers_at_peaks(mus, x0):
     """Marks each curve's peak instead of the likelihood of x0."""
+    from scipy.stats import norm
+
     fig, ax = plt.subplots()
     xs = np.linspace(min(mus) - 4, max(mus) + 4, 300)
     for mu in mus:
@@ -350,6 +372,8 @@ def plot_markers_at_peaks(mus, x0):
 @mistake("plot_normal_densities", diagnosis="no-likelihood-markers")
 def plot_without_markers(mus, x0):
     """Draws the curves and a guide line at x0, but no likelihood markers."""
+    from scipy.stats import norm
+
     fig, ax = plt.subplots()
     xs = np.linspace(min(mus) - 4, max(mus) + 4, 300)
     for mu in mus:
@@ -361,6 +385,8 @@ def plot_without_markers(mus, x0):
 @mistake("plot_normal_densities", diagnosis="new-figure-per-curve")
 def plot_figure_per_curve(mus, x0):
     """Creates a new figure inside the loop and returns the last one."""
+    from scipy.stats import norm
+
     xs = np.linspace(min(mus) - 4, max(mus) + 4, 300)
     for mu in mus:
         fig, ax = plt.subplots()
@@ -372,6 +398,8 @@ def plot_figure_per_curve(mus, x0):
 @mistake("plot_normal_densities")
 def plot_hard_coded(mus, x0):
     """Hard-codes the example's means and x0 = 1."""
+    from scipy.stats import norm
+
     fig, ax = plt.subplots()
     xs = np.linspace(-5, 5, 300)
     for mu in [-1, 0, 1]:
@@ -383,6 +411,8 @@ def plot_hard_coded(mus, x0):
 @mistake("plot_normal_densities")
 def plot_returns_nothing(mus, x0):
     """Draws correctly but returns nothing."""
+    from scipy.stats import norm
+
     fig, ax = plt.subplots()
     xs = np.linspace(min(mus) - 4, max(mus) + 4, 300)
     for mu in mus:
@@ -394,6 +424,8 @@ def plot_returns_nothing(mus, x0):
 @alternative("plot_normal_densities")
 def plot_scatter_markers(mus, x0):
     """Curves with ax.plot, all markers with one ax.scatter, a legend and a guide line."""
+    from scipy.stats import norm
+
     fig, ax = plt.subplots(figsize=(6, 4))
     xs = np.linspace(-6, 6, 500)
     for mu in mus:
