@@ -2,9 +2,12 @@
 
 Calls the check functions directly (no notebook), so it is fast and runs for every assignment that has a catalogue.
 """
+import functools
 import importlib
 import warnings
+from pathlib import Path
 
+import nbformat
 import pytest
 
 from aimath.judge import CheckFailed
@@ -61,3 +64,34 @@ def test_an_unanswered_stub_is_told_it_is_not_implemented(assignment):
     for graded, check in checks_of(assignment).items():
         with pytest.raises(CheckFailed, match="not implemented yet"):
             check(stub)
+
+
+@functools.cache
+def _imports_cell(assignment):
+    path = Path(__file__).resolve().parents[1] / "source" / assignment / f"{assignment}.ipynb"
+    cell = next(c for c in nbformat.read(path, as_version=4).cells
+                if c.metadata.get("nbgrader", {}).get("grade_id") == "imports")
+    return "\n".join(line for line in cell.source.splitlines() if not line.lstrip().startswith("%"))
+
+
+def notebook_imports(assignment):
+    """A fresh namespace as the source notebook's imports cell creates it (IPython magics left out)."""
+    namespace = {}
+    exec(_imports_cell(assignment), namespace)
+    return namespace
+
+
+@pytest.mark.parametrize("entry", [pytest.param(e, id=e.id) for c in CATALOGUES.values() for e in c.entries if e.demo])
+def test_entry_pasted_into_its_notebook_gets_the_same_verdict(entry):
+    """The demo class pastes `entry.source_as()` into a notebook that has only run its imports cell."""
+    namespace = notebook_imports(entry.assignment)
+    exec(compile(entry.source_as(), entry.id, "exec"), namespace)
+    check = checks_of(entry.assignment)[entry.graded]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore" if entry.is_mistake else "error")
+        if entry.is_mistake:
+            with pytest.raises(CheckFailed) as failure:
+                check(namespace[entry.graded])
+            assert entry.diagnosis is None or entry.diagnosis in failure.value.mistakes
+        else:
+            check(namespace[entry.graded])

@@ -8,8 +8,6 @@ from aimath.checks import text_processing_2 as checks2
 from aimath.judge import CheckFailed
 from aimath.reference import text_processing_1 as ref1
 from aimath.reference import text_processing_2 as ref2
-from tests.catalogue import text_processing_1 as catalogue1
-from tests.catalogue import text_processing_2 as catalogue2
 
 
 ALL_CASES = {
@@ -121,22 +119,3 @@ def test_the_reference_passes_its_own_checks():
     for module, ref in ((checks1, ref1), (checks2, ref2)):
         for name, check in module.CHECKS.items():
             check(getattr(ref, name))
-
-
-# ---------------------------------------------------------------- the catalogue as the demo class transplants it
-
-NOTEBOOK_IMPORTS = {"re": re}  # what the imports cell of both notebooks provides
-
-
-@pytest.mark.parametrize("entry", [pytest.param(e, id=e.id) for module in (catalogue1, catalogue2)
-                                   for e in module.catalogue.entries if e.demo])
-def test_catalogue_entry_transplanted_into_the_notebook_gets_the_same_verdict(entry):
-    namespace = dict(NOTEBOOK_IMPORTS)
-    exec(compile(entry.source_as(), entry.id, "exec"), namespace)
-    check = {**checks1.CHECKS, **checks2.CHECKS}[entry.graded]
-    if entry.is_mistake:
-        with pytest.raises(CheckFailed) as failure:
-            check(namespace[entry.graded])
-        assert entry.diagnosis is None or entry.diagnosis in failure.value.mistakes
-    else:
-        check(namespace[entry.graded])
