@@ -263,18 +263,23 @@ def judge(
     parameter_names: Sequence[str] = (),
     extra: Callable[[Case, Any], str | None] | None = None,
 ) -> Verdict | None:
-    """Compare the student's outcome with the reference's for one case; None when it passes."""
-    where = f"  Input:    {describe_inputs(case, parameter_names)}" + (f"  ({case.label})" if case.label else "")
+    """Compare the student's outcome with the reference's for one case; None when it passes.
+
+    The inputs are only formatted for a failing case: on the common, passing path that would cost more than comparing.
+    """
+    def where() -> str:
+        return f"  Input:    {describe_inputs(case, parameter_names)}" + (f"  ({case.label})" if case.label else "")
+
     if expected.error:
         raise RuntimeError(f"reference failed on {case}: {expected.error}")
     if actual.not_implemented:
         return Verdict(f"{name} is not implemented yet: it still raises NotImplementedError.")
     if actual.error:
-        return Verdict(f"{name} failed when called:\n{where}\n  Problem:  {actual.error}")
+        return Verdict(f"{name} failed when called:\n{where()}\n  Problem:  {actual.error}")
     if actual.mutated:
         names = [parameter_names[i] if i < len(parameter_names) else f"argument {i + 1}" for i in actual.mutated]
         return Verdict(
-            f"{name} changed its input {', '.join(names)}; the caller's data must be left as it was.\n{where}\n"
+            f"{name} changed its input {', '.join(names)}; the caller's data must be left as it was.\n{where()}\n"
             f"  Likely mistake [mutates-input]: work on a copy (for example sorted(x) rather than x.sort()).",
             "mutates-input",
         )
@@ -283,7 +288,7 @@ def judge(
         why = extra(case, actual.result)
     if why is None:
         return None
-    text = f"{name} returned the wrong result.\n{where}\n  Expected: {show(expected.result)}\n  Got:      {show(actual.result)}"
+    text = f"{name} returned the wrong result.\n{where()}\n  Expected: {show(expected.result)}\n  Got:      {show(actual.result)}"
     if why not in ("different value", "different values"):
         text += f"\n  Problem:  {why}"
     return Verdict(text, wrong_value=True)

@@ -14,7 +14,7 @@ import warnings
 import numpy as np
 
 from aimath.gradcheck import GRAD_REL_TOL, gradients_agree, numerical_gradient, numerical_gradient_params, relative_error
-from aimath.judge import (MAX_FAILURES_SHOWN, Case, CheckFailed, Diagnosis, Verdict, call, describe_inputs, mismatch, probe,
+from aimath.judge import (MAX_FAILURES_SHOWN, Case, CheckFailed, Diagnosis, Verdict, call, describe_inputs, probe,
                           same, seeded_rng, show, to_plain)
 from aimath.judge import judge as judge_case
 from aimath.reference import backprop as ref
@@ -84,24 +84,17 @@ def _gradient_report(student, expected, keys):
             f"gradient (0 is exact, 1 unrelated; others: {others or 'none'}).")
 
 
-def _verdict(name, case, expected, actual, parameter_names, extra):
-    """judge.judge for one case; an all-nan result (which judge.mismatch cannot locate a difference in) is worded here.
+def _all_nan_gap(expected, actual):
+    """True when the student's array differs from the expected one by nan everywhere (nan came back throughout)."""
+    return (isinstance(expected, np.ndarray) and isinstance(actual, np.ndarray) and actual.shape == expected.shape
+            and actual.size > 0 and bool(np.all(np.isnan(actual - expected))))
 
-    A passing case returns early: judge.judge formats the inputs for the message before comparing, which costs more
-    than the comparison itself.
-    """
-    if not (expected.error or actual.error or actual.not_implemented or actual.mutated):
-        try:
-            why = mismatch(expected.result, actual.result, case.rel_tol, case.abs_tol)
-        except ValueError:
-            why = "all nan"
-        if why is None and (extra is None or extra(case, actual.result) is None):
-            return None
-    try:
-        return judge_case(name, case, expected, actual, parameter_names, extra)
-    except ValueError as exc:
-        if "All-NaN" not in str(exc):
-            raise
+
+def _verdict(name, case, expected, actual, parameter_names, extra):
+    """judge.judge for one case, with a result that is nan throughout worded as an overflow or 0 / 0."""
+    verdict = judge_case(name, case, expected, actual, parameter_names, extra)
+    if verdict is None or not verdict.wrong_value or not _all_nan_gap(expected.result, actual.result):
+        return verdict
     where = f"  Input:    {describe_inputs(case, parameter_names)}" + (f"  ({case.label})" if case.label else "")
     return Verdict(f"{name} returned the wrong result.\n{where}\n  Expected: {show(expected.result)}\n"
                    f"  Got:      {show(actual.result)}\n  Problem:  nan (not a number) came back: an overflow or "
