@@ -68,12 +68,13 @@ def graded_course(graded_courses, assignment):
     return graded_courses(assignment)
 
 
-def _code_grades(root, assignment, student):
-    """{grade_id: (auto_score, max_score)} of the autograded code test cells of one submission."""
+def _grades(root, assignment, student, cell_type):
+    """{grade_id: (auto_score, max_score)} of one submission's graded cells of `cell_type` ("code": tests,
+    "markdown": written answers graded by hand, so not auto-scored)."""
     api = course.open_api(root=root)
     with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
         nb = gradebook.find_submission_notebook(assignment, assignment, student)
-        return {g.name: (g.auto_score, g.max_score) for g in nb.grades if g.cell_type == "code"}
+        return {g.name: (g.auto_score, g.max_score) for g in nb.grades if g.cell_type == cell_type}
 
 
 @pytest.mark.parametrize("assignment", PER_ASSIGNMENT)
@@ -93,7 +94,7 @@ def test_release_holds_no_solution_and_no_hidden_test(graded_course, assignment)
 
 @pytest.mark.parametrize("assignment", PER_ASSIGNMENT)
 def test_the_solution_scores_full_marks(graded_course, assignment):
-    grades = _code_grades(graded_course, assignment, SOLVED)
+    grades = _grades(graded_course, assignment, SOLVED, "code")
     assert grades and any(name.endswith("_hidden") for name in grades)
     lost = {name: g for name, g in grades.items() if g[0] != g[1]}
     assert not lost, f"the solution lost points in {lost}"
@@ -101,7 +102,7 @@ def test_the_solution_scores_full_marks(graded_course, assignment):
 
 @pytest.mark.parametrize("assignment", PER_ASSIGNMENT)
 def test_the_release_stubs_score_zero(graded_course, assignment):
-    grades = _code_grades(graded_course, assignment, STUB)
+    grades = _grades(graded_course, assignment, STUB, "code")
     scored = {name: g for name, g in grades.items() if g[0] != 0}
     assert not scored, f"unanswered stubs earned points in {scored}"
 
@@ -135,17 +136,10 @@ def test_validate_passes_the_solution_and_names_the_stubs_failing_visible_tests(
 def test_summary_and_export_show_full_marks_for_the_solution_and_zero_for_the_stub(graded_course, assignment):
     table = course.scores(root=graded_course)
     solved, stub = table[SOLVED][assignment], table[STUB][assignment]
-    manual = sum(g[1] for g in _manual_grades(graded_course, assignment))
+    manual = sum(g[1] for g in _grades(graded_course, assignment, SOLVED, "markdown").values())
     assert solved[0] == solved[1] - manual and stub[0] == 0 and stub[1] == solved[1]
     lines = course.summary(root=graded_course).splitlines()
     assert any(line.startswith(SOLVED) and f"{solved[0]:g}/{solved[1]:g}" in line for line in lines), lines
     csv = course.export(root=graded_course).read_text()
     assert assignment in csv and SOLVED in csv and STUB in csv
 
-
-def _manual_grades(root, assignment):
-    """(auto_score, max_score) of the written answers of the solved submission: graded by hand, so not yet scored."""
-    api = course.open_api(root=root)
-    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
-        nb = gradebook.find_submission_notebook(assignment, assignment, SOLVED)
-        return [(g.auto_score, g.max_score) for g in nb.grades if g.cell_type == "markdown"]
