@@ -6,8 +6,10 @@ BIN := $(VENV)/bin
 # nbgrader runs the `alembic` and `jupyter` executables of this environment.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 PIPELINE := $(BIN)/python -m aimath.pipeline
+# The report's browser test (tests/test_report.py) opens the report in Debian's headless Chromium.
+CHROMIUM := /usr/bin/chromium
 
-.PHONY: all env release seed autograde feedback export summary test test-fast clean
+.PHONY: all env release seed autograde feedback export summary report chromium test test-fast clean
 
 all: env
 	$(PIPELINE) release
@@ -44,7 +46,15 @@ export: env
 summary: env
 	@$(PIPELINE) summary
 
-test: env
+# Installs Debian's chromium for the browser test when it is missing and we may (root); otherwise says what to install.
+chromium:
+	@if [ -x $(CHROMIUM) ]; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+		|| echo "could not install chromium: the report's browser test will fail"; \
+	else echo "the report's browser test needs Debian's chromium: sudo apt-get install chromium"; fi
+
+test: env chromium
 	$(BIN)/python -m pytest -q -n 2 --dist loadgroup
 
 test-fast: env
