@@ -2,8 +2,9 @@
 
 A check is a list of `Case`s. Each case is *probed* twice: once with the student's object and once with the
 reference. A probe only calls the object with generated inputs and returns plain data (numbers, strings, float64
-arrays, and tuples/lists/dicts of those): that is all that ever crosses from student code to the verdict, so the
-judging can later move to another process. `judge()` then compares the two outcomes and, on a mismatch, names the
+arrays, and tuples/lists/dicts of those): that is all that ever crosses from student code to the verdict. When the
+student's object is a `Remote` (it lives in the grading sandbox) the probe runs there and only its outcome comes
+back (aimath/sandbox/remote.py); the reference, the comparison and the diagnosis stay here. `judge()` then compares the two outcomes and, on a mismatch, names the
 mistake when one of the check's `Diagnosis`es recognises the wrong output.
 
 Every failure raises `CheckFailed` (an `AssertionError`, so nbgrader scores the cell 0) whose message is written
@@ -13,17 +14,15 @@ from __future__ import annotations
 
 import copy
 import math
-import numbers
 import reprlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
 import numpy as np
 
-# Tolerances for floating-point comparisons. A check that needs looser ones (iterative methods, finite
-# differences, Monte Carlo) derives them from the problem and passes them explicitly.
-REL_TOL = 1e-7
-ABS_TOL = 1e-9
+from aimath.sandbox.inside.probe import ABS_TOL, REL_TOL, Case, NotPlainData, Outcome, call, to_plain
+from aimath.sandbox.inside.probe import probe as _probe_here
+from aimath.sandbox.remote import Remote
 
 # How many failing cases a message lists before it stops.
 MAX_FAILURES_SHOWN = 2
@@ -44,21 +43,6 @@ class CheckFailed(AssertionError):
         self.mistakes = tuple(mistakes)
 
 
-class NotPlainData(TypeError):
-    """The student's code returned something that is not a number, string, array or container of those."""
-
-
-@dataclass(frozen=True)
-class Case:
-    """One graded call. `args`/`kwargs` are passed to the probe; `label` names the case for the student."""
-
-    args: tuple = ()
-    kwargs: dict = field(default_factory=dict)
-    label: str = ""
-    rel_tol: float = REL_TOL
-    abs_tol: float = ABS_TOL
-
-
 @dataclass(frozen=True)
 class Diagnosis:
     """A recognisable mistake: `wrong(*args, **kwargs)` is what that mistake returns for a case.
@@ -72,82 +56,16 @@ class Diagnosis:
     wrong: Callable[..., Any]
 
 
-@dataclass(frozen=True)
-class Outcome:
-    """What a probe saw: the plain-data result, or the error raised, and whether the inputs were changed."""
-
-    result: Any = None
-    error: str | None = None
-    not_implemented: bool = False
-    mutated: tuple = ()
-
-
-def call(obj: Callable, *args, **kwargs):
-    """The default probe: call the graded function with the case's inputs."""
-    return obj(*args, **kwargs)
-
-
-def to_plain(value: Any) -> Any:
-    """Convert a returned value to plain data, or raise `NotPlainData`.
-
-    Numbers become float/int/bool/complex, numpy arrays become float64 (or str/bool) copies, containers are
-    converted element by element. Anything else (including objects with a custom `__eq__`) is refused.
-    """
-    if value is None or isinstance(value, (bool, np.bool_)):
-        return None if value is None else bool(value)
-    if isinstance(value, str):
-        return str(value)
-    if isinstance(value, numbers.Integral):
-        return int(value)
-    if isinstance(value, numbers.Real):
-        return float(value)
-    if isinstance(value, numbers.Complex):
-        return complex(value)
-    if isinstance(value, np.ndarray):
-        if value.dtype.kind in "iuf":
-            return np.array(value, dtype=np.float64, copy=True)
-        if value.dtype.kind in "bU":
-            return np.array(value, copy=True)
-        if value.dtype.kind == "O":
-            return np.array([to_plain(v) for v in value.ravel()], dtype=np.float64).reshape(value.shape)
-        raise NotPlainData(f"a numpy array of dtype {value.dtype}")
-    if type(value) in (list, tuple):
-        return type(value)(to_plain(v) for v in value)
-    if type(value) is dict:
-        return {to_plain(k): to_plain(v) for k, v in value.items()}
-    raise NotPlainData(f"an object of type {type(value).__name__}")
-
-
-def _snapshot(values: Any) -> Any:
-    try:
-        return copy.deepcopy(values)
-    except Exception:  # an uncopyable input is never mutated-checked
-        return None
-
-
-def _changed(before: Any, after: Any) -> bool:
-    if before is None:
-        return False
-    try:
-        return not same(to_plain(before), to_plain(after), rel_tol=0.0, abs_tol=0.0)
-    except NotPlainData:
-        return False
-
-
 def probe(obj: Any, case: Case, how: Callable = call) -> Outcome:
-    """Run `how(obj, *case.args, **case.kwargs)` on copies of the inputs and record what happened."""
-    args, kwargs = copy.deepcopy(case.args), copy.deepcopy(case.kwargs)
-    before = _snapshot((args, kwargs))
-    try:
-        result = to_plain(how(obj, *args, **kwargs))
-    except NotImplementedError:
-        return Outcome(error="NotImplementedError", not_implemented=True)
-    except NotPlainData as exc:
-        return Outcome(error=f"it returned {exc}, not a number, string or numpy array")
-    except Exception as exc:  # the student's error, reported in words
-        return Outcome(error=f"it raised {type(exc).__name__}: {exc}")
-    mutated = tuple(i for i, (b, a) in enumerate(zip(before[0], args)) if _changed(b, a)) if before else ()
-    return Outcome(result=result, mutated=mutated)
+    """Run `how(obj, *case.args, **case.kwargs)` where `obj` lives (in the sandbox for a `Remote`); see `probes`."""
+    return probes(obj, [case], how)[0]
+
+
+def probes(obj: Any, cases: Sequence[Case], how: Callable = call) -> list[Outcome]:
+    """`probe` each case; for an object in the sandbox all cases go in one request."""
+    if isinstance(obj, Remote):
+        return obj.probe_all(cases, how)
+    return [_probe_here(obj, case, how) for case in cases]
 
 
 def same(expected: Any, actual: Any, rel_tol: float = REL_TOL, abs_tol: float = ABS_TOL) -> bool:
@@ -315,8 +233,7 @@ def check_cases(
     if not callable(student):
         raise CheckFailed(f"{name} should be a function (or class), but it is a {type(student).__name__}.")
     verdicts, wrong_results = [], []
-    for case in cases:
-        actual = probe(student, case, how)
+    for case, actual in zip(cases, probes(student, cases, how)):
         verdict = judge(name, case, probe(reference, case, how), actual, parameter_names, extra)
         if verdict is None:
             continue

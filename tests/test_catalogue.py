@@ -11,12 +11,18 @@ import nbformat
 import pytest
 
 from aimath.judge import CheckFailed
+from aimath.sandbox.remote import local_remote
 from tests.catalogue import all_catalogues
 
 MIN_MISTAKES = 6
 MIN_ALTERNATIVES = 2
 
 CATALOGUES = all_catalogues()
+
+# A check gets the student's object either directly (grading without the sandbox) or as a handle on an object in
+# the sandbox (the default); the in-process stand-in uses the same pickling, agent and codec as the real sandbox.
+WHERE = {"here": lambda obj: obj, "sandboxed": local_remote}
+where = pytest.mark.parametrize("where", sorted(WHERE))
 
 
 def checks_of(assignment):
@@ -27,13 +33,14 @@ def entries(is_mistake):
     return [pytest.param(e, id=e.id) for c in CATALOGUES.values() for e in c.entries if e.is_mistake == is_mistake]
 
 
+@where
 @pytest.mark.parametrize("entry", entries(is_mistake=True))
-def test_mistake_fails_its_check_with_words(entry):
+def test_mistake_fails_its_check_with_words(entry, where):
     check = checks_of(entry.assignment)[entry.graded]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # a wrong answer may well warn; it must still fail cleanly
         with pytest.raises(CheckFailed) as failure:
-            check(entry.obj)
+            check(WHERE[where](entry.obj))
     message = str(failure.value)
     assert entry.graded in message and len(message) > 40, message
     if entry.diagnosis:
@@ -41,11 +48,12 @@ def test_mistake_fails_its_check_with_words(entry):
         assert entry.diagnosis in failure.value.mistakes
 
 
+@where
 @pytest.mark.parametrize("entry", entries(is_mistake=False))
-def test_alternative_passes_its_check_silently(entry):
+def test_alternative_passes_its_check_silently(entry, where):
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # a correct answer must not warn either: warnings land on stderr
-        checks_of(entry.assignment)[entry.graded](entry.obj)
+        checks_of(entry.assignment)[entry.graded](WHERE[where](entry.obj))
 
 
 @pytest.mark.parametrize("assignment", sorted(CATALOGUES))
@@ -56,14 +64,15 @@ def test_every_graded_name_has_enough_mistakes_and_alternatives(assignment):
         assert len(catalogue.alternatives(graded)) >= MIN_ALTERNATIVES, graded
 
 
+@where
 @pytest.mark.parametrize("assignment", sorted(CATALOGUES))
-def test_an_unanswered_stub_is_told_it_is_not_implemented(assignment):
+def test_an_unanswered_stub_is_told_it_is_not_implemented(assignment, where):
     def stub(*args, **kwargs):
         raise NotImplementedError()
 
     for graded, check in checks_of(assignment).items():
         with pytest.raises(CheckFailed, match="not implemented yet"):
-            check(stub)
+            check(WHERE[where](stub))
 
 
 @functools.cache

@@ -176,16 +176,16 @@ def _judge(name, student, reference, cases, *, how=call, parameter_names=(), dia
 def _fd_property(numeric_of, keys, rel_tol=GRAD_REL_TOL, only=lambda case: True):
     """extra= check: the student's gradients agree with central differences of the student's own forward pass.
 
-    numeric_of(case) -> {key: numerical gradient}; the message names the worst offender (gradcheck style).
-    only(case) picks the cases that get the (costlier) finite-difference check.
+    numeric_of(case) -> {key: numerical gradient} (see `_own_fd`); the message names the worst offender (gradcheck
+    style). only(case) picks the cases that get the (costlier) finite-difference check.
     """
     def extra(case, result):
         if not only(case):
             return None
         try:
             numeric = _quietly(numeric_of)(case)
-        except Exception as exc:  # the student's forward pass, called again on a perturbed input
-            return f"calling forward again for the gradient check raised {type(exc).__name__}: {exc}"
+        except _ForwardFailed as exc:
+            return f"calling forward again for the gradient check failed: {exc}"
         analytic = {k: (result if k is None else result[k]) for k in keys}
         if all(gradients_agree(analytic[k], numeric[k], rel_tol=rel_tol) for k in keys):
             return None
@@ -196,6 +196,24 @@ def _fd_property(numeric_of, keys, rel_tol=GRAD_REL_TOL, only=lambda case: True)
                 f"{errors[worst]:.3g} (worst offender; allowed {rel_tol:g}). Does forward give the same result "
                 f"every time it is called?")
     return extra
+
+
+class _ForwardFailed(Exception):
+    """The student's forward pass raised while being differentiated numerically."""
+
+
+def _own_fd(student, how):
+    """numeric_of for `_fd_property`: how(student, *case.args) differentiates the student's forward pass.
+
+    It runs where the student's code lives (in the grading sandbox: one request per case, the perturbed parameters
+    change the student's real objects there); only the resulting gradients come back.
+    """
+    def numeric(case):
+        outcome = probe(student, case, how=_quietly(how))
+        if outcome.error:
+            raise _ForwardFailed(outcome.error)
+        return outcome.result
+    return numeric
 
 
 def _away_from_kink(rng, shape, scale=1.0):
@@ -415,16 +433,12 @@ def _affine_cases():
     return cases
 
 
-def _affine_fd(student):
-    def numeric(case):
-        W, b, x, dout = case.args
-
-        def L(W_, b_, x_):
-            return float(np.sum(student(W_, b_).forward(x_) * dout))
-        return {"dx": numerical_gradient(lambda v: L(W.copy(), b.copy(), v), x),
-                "dW": numerical_gradient(lambda v: L(v, b.copy(), x.copy()), W),
-                "db": numerical_gradient(lambda v: L(W.copy(), v, x.copy()), b)}
-    return numeric
+def _affine_fd(Affine, W, b, x, dout):
+    def L(W_, b_, x_):
+        return float(np.sum(Affine(W_, b_).forward(x_) * dout))
+    return {"dx": numerical_gradient(lambda v: L(W.copy(), b.copy(), v), x),
+            "dW": numerical_gradient(lambda v: L(v, b.copy(), x.copy()), W),
+            "db": numerical_gradient(lambda v: L(W.copy(), v, x.copy()), b)}
 
 
 def _affine_variant(forward=None, backward=None):
@@ -450,7 +464,7 @@ def _set(**values):
 
 def check_Affine(Affine):
     _judge("Affine", Affine, ref.Affine, _affine_cases(), how=_affine_probe, parameter_names=("W", "b", "x", "dout"),
-           gradients=("dx", "dW", "db"), extra=_fd_property(_affine_fd(Affine), ("dx", "dW", "db")), diagnoses=[
+           gradients=("dx", "dW", "db"), extra=_fd_property(_own_fd(Affine, _affine_fd), ("dx", "dW", "db")), diagnoses=[
         Diagnosis("transposes-swapped", "dW = x.T @ dout, which has W's shape (D, M); dout.T @ x is its transpose.",
                   _affine_variant(backward=_set(dW=lambda s, d: d.T @ s.x))),
         Diagnosis("bias-not-summed", "b is shared by every sample, so db = np.sum(dout, axis=0) adds the gradients "
@@ -488,11 +502,8 @@ def _elementwise_cases(name, relu):
     return cases
 
 
-def _elementwise_fd(student):
-    def numeric(case):
-        x, dout = case.args
-        return {"dx": numerical_gradient(lambda v: float(np.sum(student().forward(v) * dout)), x)}
-    return numeric
+def _elementwise_fd(layer, x, dout):
+    return {"dx": numerical_gradient(lambda v: float(np.sum(layer().forward(v) * dout)), x)}
 
 
 def _elementwise_variant(base, forward=None, backward=None):
@@ -510,7 +521,7 @@ def _elementwise_variant(base, forward=None, backward=None):
 
 def check_Relu(Relu):
     _judge("Relu", Relu, ref.Relu, _elementwise_cases("Relu", relu=True), how=_elementwise_probe,
-           parameter_names=("x", "dout"), gradients=("dx",), extra=_fd_property(_elementwise_fd(Relu), ("dx",)),
+           parameter_names=("x", "dout"), gradients=("dx",), extra=_fd_property(_own_fd(Relu, _elementwise_fd), ("dx",)),
            diagnoses=[
         Diagnosis("relu-mask-after-overwrite", "take the mask from the input BEFORE setting its negative entries "
                   "to 0: afterwards nothing is negative, so the mask is empty and every gradient passes through. "
@@ -533,7 +544,7 @@ def check_Relu(Relu):
 
 def check_Sigmoid(Sigmoid):
     _judge("Sigmoid", Sigmoid, ref.Sigmoid, _elementwise_cases("Sigmoid", relu=False), how=_elementwise_probe,
-           parameter_names=("x", "dout"), gradients=("dx",), extra=_fd_property(_elementwise_fd(Sigmoid), ("dx",)),
+           parameter_names=("x", "dout"), gradients=("dx",), extra=_fd_property(_own_fd(Sigmoid, _elementwise_fd), ("dx",)),
            diagnoses=[
         Diagnosis("sigmoid-grad-plus", "the local gradient is out (1 - out), with a MINUS: dx = dout * out * (1 - out).",
                   _elementwise_variant(ref.Sigmoid, backward=lambda s, dout, dx: dout * s.out * (1 + s.out))),
@@ -576,11 +587,8 @@ def _loss_cases(name):
     return cases
 
 
-def _loss_fd(student):
-    def numeric(case):
-        x, t = case.args
-        return {None: numerical_gradient(lambda v: float(student().forward(v, np.array(t, copy=True))), x)}
-    return numeric
+def _loss_fd(layer, x, t):
+    return {None: numerical_gradient(lambda v: float(layer().forward(v, np.array(t, copy=True))), x)}
 
 
 class _LossVariant(ref.SoftmaxWithLoss):
@@ -625,7 +633,7 @@ def check_SoftmaxWithLoss(SoftmaxWithLoss):
     ], label_hints=[ZERO_PROB_HINT, LARGE_HINT, LABELS_HINT, ONE_HOT_HINT], parameter_names=("x", "t"))
     _judge("SoftmaxWithLoss (backward: dx)", SoftmaxWithLoss, ref.SoftmaxWithLoss, cases,
            how=_loss_backward_probe, uses="softmax and cross_entropy_error", gradients=(None,),
-           extra=_fd_property(_loss_fd(SoftmaxWithLoss), (None,), rel_tol=LOSS_FD_REL_TOL), diagnoses=[
+           extra=_fd_property(_own_fd(SoftmaxWithLoss, _loss_fd), (None,), rel_tol=LOSS_FD_REL_TOL), diagnoses=[
         Diagnosis("missing-batch-division", "the loss is a mean over the batch, so dx = (y - t) / N: divide by the "
                   "batch size.", _loss_variant(_loss_backward_probe, backward=lambda s, dx: dx * len(s.x))),
         Diagnosis("sign-flipped", "dx = (y - t) / N: softmax output MINUS the one-hot target.",
@@ -836,12 +844,9 @@ def _net_fd_case(case):
     return "batch of 6" in case.label or "batch of 5" in case.label
 
 
-def _net_fd(student):
-    def numeric(case):
-        x, t, params = case.args
-        net = _net_with(student, params)
-        return numerical_gradient_params(lambda: float(net.loss(x.copy(), np.array(t, copy=True))), net.params)
-    return numeric
+def _net_fd(cls, x, t, params):
+    net = _net_with(cls, params)
+    return numerical_gradient_params(lambda: float(net.loss(x.copy(), np.array(t, copy=True))), net.params)
 
 
 class _NoBatchDivision(ref.SoftmaxWithLoss):
@@ -917,7 +922,7 @@ def check_TwoLayerNet(TwoLayerNet):
     ], label_hints=NET_LABEL_HINTS, error_hints=error_hints)
     _judge("TwoLayerNet.gradient", TwoLayerNet, ref.TwoLayerNet, cases, how=_net_gradient_probe, uses=NET_USES,
            parameter_names=("x", "t", "params"), gradients=NET_KEYS,
-           extra=_fd_property(_net_fd(TwoLayerNet), NET_KEYS, rel_tol=LOSS_FD_REL_TOL, only=_net_fd_case), diagnoses=[
+           extra=_fd_property(_own_fd(TwoLayerNet, _net_fd), NET_KEYS, rel_tol=LOSS_FD_REL_TOL, only=_net_fd_case), diagnoses=[
         Diagnosis("missing-batch-division", "the loss is a mean over the batch, so the gradient at the scores is "
                   "(y - t) / N: divide by the batch size once (in SoftmaxWithLoss.backward).",
                   _net_with_layers(_replace_layer("last_layer", lambda net: _NoBatchDivision()))),

@@ -686,31 +686,42 @@ def _exact_integral(f, a, b, n, seed=None):
     return _exact(f, a, b)
 
 
-def _mc_protocol_failure(monte_carlo_integral):
-    """(sentence, tag) when the estimator's sampling is wrong, else None."""
+def _mc_protocol_runs(monte_carlo_integral):
+    """The estimator run with seeds 7, 7, 8 and None on counting integrands: plain data about each run.
+
+    A probe: it runs where the student's code lives, so the counting integrands are the ones the student's code saw.
+    """
     text, fn, a, b = INTEGRANDS[0]
     runs = []
-    for seed in (7, 7, 8):
+    for seed in (7, 7, 8, None):
         f = Integrand(text, fn)
-        runs.append((monte_carlo_integral(f, a, b, PROTOCOL_SAMPLES, seed=seed), f))
-    (first, f), (again, _), (other, _) = runs
+        value = monte_carlo_integral(f, a, b, PROTOCOL_SAMPLES, **({} if seed is None else {"seed": seed}))
+        finite_float = isinstance(value, (float, np.floating)) and math.isfinite(value)
+        runs.append({"value": float(value) if finite_float else repr(value)[:100], "finite float": finite_float,
+                     "points": f.points, "low": float(f.low), "high": float(f.high)})
+    return runs
+
+
+def _mc_protocol_failure(runs):
+    """(sentence, tag, advice) when the estimator's sampling (seen in `_mc_protocol_runs`) is wrong, else None."""
+    text, fn, a, b = INTEGRANDS[0]
+    first, again, other, unseeded = runs
     where = f"  Input:    f = {text}, a = {a:g}, b = {b:g}, n = {PROTOCOL_SAMPLES}"
-    if f.points != PROTOCOL_SAMPLES:
-        return (f"f was evaluated at {f.points} points; a Monte Carlo estimate with n = {PROTOCOL_SAMPLES} uses exactly "
-                f"n uniform samples.\n{where}, seed = 7", "wrong-number-of-samples",
+    if first["points"] != PROTOCOL_SAMPLES:
+        return (f"f was evaluated at {first['points']} points; a Monte Carlo estimate with n = {PROTOCOL_SAMPLES} uses "
+                f"exactly n uniform samples.\n{where}, seed = 7", "wrong-number-of-samples",
                 "draw exactly n samples (check the range of your loop or the size argument).")
-    if f.low < a or f.high > b:
-        return (f"f was evaluated at points from {f.low:.4g} to {f.high:.4g}, outside [a, b].\n{where}, seed = 7",
-                "samples-outside-interval", "draw the samples uniformly from [a, b]: rng.uniform(a, b, n).")
-    if not first == again:
-        return (f"the same seed gave two different estimates ({first!r} and {again!r}).\n{where}, seed = 7 twice",
-                "not-reproducible", "create the generator from the seed: rng = np.random.default_rng(seed).")
-    if first == other:
-        return (f"seeds 7 and 8 gave exactly the same estimate {first!r}: the seed is ignored.\n{where}",
+    if first["low"] < a or first["high"] > b:
+        return (f"f was evaluated at points from {first['low']:.4g} to {first['high']:.4g}, outside [a, b].\n{where}, "
+                f"seed = 7", "samples-outside-interval", "draw the samples uniformly from [a, b]: rng.uniform(a, b, n).")
+    if not first["value"] == again["value"]:
+        return (f"the same seed gave two different estimates ({first['value']!r} and {again['value']!r}).\n{where}, "
+                f"seed = 7 twice", "not-reproducible", "create the generator from the seed: rng = np.random.default_rng(seed).")
+    if first["value"] == other["value"]:
+        return (f"seeds 7 and 8 gave exactly the same estimate {first['value']!r}: the seed is ignored.\n{where}",
                 "ignores-seed", "use the seed argument: rng = np.random.default_rng(seed), not a fixed seed.")
-    value = monte_carlo_integral(Integrand(text, fn), a, b, PROTOCOL_SAMPLES)
-    if not isinstance(value, (float, np.floating)) or not math.isfinite(value):
-        return (f"with seed=None it returned {value!r}, not a finite float.\n{where}", "seed-none",
+    if not unseeded["finite float"]:
+        return (f"with seed=None it returned {unseeded['value']}, not a finite float.\n{where}", "seed-none",
                 "seed=None must work too: np.random.default_rng(None) draws fresh randomness.")
     return None
 
@@ -736,10 +747,10 @@ def check_monte_carlo_integral(monte_carlo_integral):
                               "or rng.uniform(a, b, n).",
                               lambda f, a, b, n, seed=None: (b - a) * _exact(f, 0.0, b) / b),
                 ])
-    try:
-        failure = _mc_protocol_failure(monte_carlo_integral)
-    except Exception as exc:
-        raise CheckFailed(f"monte_carlo_integral failed when called:\n  Problem:  it raised {type(exc).__name__}: {exc}") from None
+    runs = probe(monte_carlo_integral, Case(), how=_mc_protocol_runs)
+    if runs.error:
+        raise CheckFailed(f"monte_carlo_integral failed when called:\n  Problem:  {runs.error}")
+    failure = _mc_protocol_failure(runs.result)
     if failure:
         text, tag, advice = failure
         raise CheckFailed(f"monte_carlo_integral samples incorrectly: {text}\n\nLikely mistake [{tag}]: {advice}", [tag])

@@ -1,0 +1,141 @@
+"""The grader's agent inside the student's kernel: answers requests about the student's objects.
+
+The grader sends pickled requests over a Unix socket (it is trusted; the agent unpickles them) and the agent
+answers in `codec` JSON (the grader never unpickles anything). Each answer is plain data, a `Handle` for an object
+that stays here, or `Raised` when the student's code raised. The agent holds no reference results and makes no
+decisions: a student who rewrites it can only change what their own code appears to return.
+
+`start()` runs once, before the first student cell, and records attempts to reach outside the sandbox (an audit
+hook); `serve()` is run by the kernel while the grader evaluates a test cell, and returns when the grader says "end".
+"""
+from __future__ import annotations
+
+import itertools
+import pickle
+import socket
+import struct
+import sys
+from typing import Any
+
+from aimath.sandbox.inside import codec
+from aimath.sandbox.inside.probe import NotPlainData, to_plain
+
+_objects: dict[int, Any] = {}
+_ids = itertools.count(1)
+_connection: socket.socket | None = None
+_events: list[tuple[str, str]] = []
+_allowed_prefixes: tuple[str, ...] = ()
+_agent_path = ""
+MAX_EVENTS = 50
+
+# Audit events that mean "tried to reach beyond the sandbox" (see docs/THREAT_MODEL.md).
+_WATCHED = {"socket.connect", "socket.bind", "subprocess.Popen", "os.system", "os.exec", "os.posix_spawn",
+            "os.fork", "os.kill", "os.killpg", "ctypes.dlopen", "ctypes.dlsym", "sys.addaudithook"}
+
+
+def _audit(event: str, args: tuple) -> None:
+    if len(_events) >= MAX_EVENTS:
+        return
+    if event == "open":
+        path = args[0]
+        if isinstance(path, bytes):
+            path = path.decode(errors="replace")
+        if isinstance(path, str) and path.startswith("/") and not path.startswith(_allowed_prefixes):
+            _events.append(("open", path[:200]))
+    elif event in _WATCHED and not (event == "socket.connect" and _agent_path in repr(args)):
+        _events.append((event, repr(args)[:200]))
+
+
+def start(allowed_prefixes: tuple[str, ...], agent_path: str) -> None:
+    """Install the audit hook (it cannot be removed); opens of absolute paths outside the prefixes are recorded."""
+    global _allowed_prefixes, _agent_path
+    _allowed_prefixes, _agent_path = tuple(allowed_prefixes), agent_path
+    sys.addaudithook(_audit)
+
+
+def resolve(object_id: int) -> Any:
+    """The object a grader-side handle names (used when unpickling the grader's requests)."""
+    return _objects[object_id]
+
+
+def _handle(value: Any) -> codec.Handle:
+    object_id = next(_ids)
+    _objects[object_id] = value
+    return codec.Handle(object_id, type(value).__name__, callable(value), isinstance(value, type))
+
+
+def answer(value: Any) -> Any:
+    """Plain data where possible; containers of mixed content keep their plain parts and hand out the rest."""
+    try:
+        return to_plain(value)
+    except NotPlainData:
+        pass
+    if type(value) in (list, tuple):
+        return type(value)(answer(v) for v in value)
+    if type(value) is dict and all(isinstance(k, (str, int)) for k in value):
+        return {k: answer(v) for k, v in value.items()}
+    return _handle(value)
+
+
+def _array(obj):
+    import numpy as np
+    return to_plain(np.asarray(obj))
+
+
+_OPERATIONS = {
+    "lookup": lambda ns, name: ns[name],
+    "call": lambda ns, fn, args, kwargs: fn(*args, **kwargs),
+    "getattr": lambda ns, obj, name: getattr(obj, name),
+    "setattr": lambda ns, obj, name, value: setattr(obj, name, value),
+    "getitem": lambda ns, obj, key: obj[key],
+    "setitem": lambda ns, obj, key, value: obj.__setitem__(key, value),
+    "len": lambda ns, obj: len(obj),
+    "list": lambda ns, obj: list(obj),
+    "repr": lambda ns, obj: repr(obj)[:2000],
+    "array": lambda ns, obj: _array(obj),
+    "events": lambda ns: [list(e) for e in _events],
+}
+
+
+def handle_request(namespace: dict, request: bytes) -> bytes:
+    """One request in, one encoded answer out. Any exception becomes `Raised`."""
+    try:
+        operation, *arguments = pickle.loads(request)
+    except BaseException as exc:  # the grader sent something this sandbox cannot load: the grader's bug
+        return codec.encode(codec.Raised("aimath.AgentError", f"cannot load the grader's request: {exc!r}"))
+    if operation == "lookup" and arguments[0] not in namespace:
+        return codec.encode(codec.Raised("NameError", f"name {arguments[0]!r} is not defined"))
+    try:
+        value = answer(_OPERATIONS[operation](namespace, *arguments))
+    except BaseException as exc:  # the student's code raised (or exited, or was interrupted for taking too long)
+        return codec.encode(codec.Raised(type(exc).__name__, str(exc)))
+    try:
+        return codec.encode(value)
+    except BaseException as exc:
+        return codec.encode(codec.Raised("aimath.AgentError", f"cannot encode the answer: {exc!r}"))
+
+
+def _read_exactly(n: int) -> bytes:
+    chunks = []
+    while n:
+        chunk = _connection.recv(min(n, 1 << 20))
+        if not chunk:
+            raise ConnectionError("grader closed the connection")
+        chunks.append(chunk)
+        n -= len(chunk)
+    return b"".join(chunks)
+
+
+def serve(namespace: dict, path: str) -> None:
+    """Answer the grader's requests until it sends "end"."""
+    global _connection
+    if _connection is None:
+        _connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        _connection.connect(path)
+    while True:
+        (size,) = struct.unpack("!Q", _read_exactly(8))
+        request = _read_exactly(size)
+        if request == b"end":
+            return
+        reply = handle_request(namespace, request)
+        _connection.sendall(struct.pack("!Q", len(reply)) + reply)

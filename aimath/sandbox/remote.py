@@ -1,0 +1,224 @@
+"""The grader's side of the boundary: a channel to the agent in the sandbox, and handles for the objects there.
+
+A `Remote` stands for an object that lives in the student's kernel. Calling it, reading its attributes or items,
+sends a request to the agent and returns plain data (a fresh copy: changing it changes nothing in the sandbox) or
+another `Remote`. `judge.probe` recognises a `Remote` and runs the whole probe inside the sandbox in one round trip,
+so that checks which drive objects (construct, call methods, change attributes) see the real thing.
+"""
+from __future__ import annotations
+
+import builtins
+import pickle
+import socket
+import struct
+import time
+from typing import Any, Callable, Sequence
+
+import cloudpickle
+
+import aimath.checks
+import aimath.gradcheck
+from aimath.sandbox.inside import agent, codec
+from aimath.sandbox.inside.probe import Case, Outcome, call, probe_all
+
+# Probe recipes written in the checks (and the finite-difference helpers they use) travel to the sandbox by value;
+# the reference implementations are neither importable there nor allowed in a request (see `_refuse_reference`).
+cloudpickle.register_pickle_by_value(aimath.checks)
+cloudpickle.register_pickle_by_value(aimath.gradcheck)
+
+# A request the sandbox takes longer than this to answer counts as a hang (an infinite loop in student code).
+REQUEST_TIMEOUT_S = 10.0
+
+
+class SandboxError(RuntimeError):
+    """The sandbox stopped answering, or answered with something that is not plain data."""
+
+
+class StudentCodeError(Exception):
+    """The student's code raised an exception that is not a built-in one (its type's name and message)."""
+
+
+def _refuse_reference(payload: bytes) -> None:
+    if b"aimath.reference" in payload:
+        raise RuntimeError("a request to the sandbox refers to aimath.reference: checks must not ship reference code")
+
+
+def encode_request(request: tuple) -> bytes:
+    payload = cloudpickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL)
+    _refuse_reference(payload)
+    return payload
+
+
+class Channel:
+    """Requests to one sandbox's agent. `transport(bytes) -> bytes` carries one request and its answer."""
+
+    def __init__(self, transport: Callable[[bytes], bytes]):
+        self._transport = transport
+
+    def request(self, operation: str, *arguments: Any) -> Any:
+        answer = codec.decode(self._transport(encode_request((operation, *arguments))))
+        return _wrap(self, answer)
+
+    def lookup(self, name: str) -> Any:
+        return self.request("lookup", name)
+
+
+class SocketTransport:
+    """Length-prefixed frames over the Unix socket the agent connects to; every read has a deadline."""
+
+    def __init__(self, listener: socket.socket, timeout_s: float = REQUEST_TIMEOUT_S):
+        self._listener, self._connection, self.timeout_s = listener, None, timeout_s
+
+    def _connect(self, deadline: float) -> socket.socket:
+        if self._connection is None:
+            self._listener.settimeout(max(0.01, deadline - time.monotonic()))
+            self._connection, _ = self._listener.accept()
+        return self._connection
+
+    def _read(self, connection: socket.socket, n: int, deadline: float) -> bytes:
+        chunks = []
+        while n:
+            connection.settimeout(max(0.001, deadline - time.monotonic()))
+            chunk = connection.recv(min(n, 1 << 20))
+            if not chunk:
+                raise SandboxError("the sandbox closed the connection (the kernel died)")
+            chunks.append(chunk)
+            n -= len(chunk)
+        return b"".join(chunks)
+
+    def __call__(self, request: bytes) -> bytes:
+        deadline = time.monotonic() + self.timeout_s
+        try:
+            connection = self._connect(deadline)
+            connection.settimeout(self.timeout_s)
+            connection.sendall(struct.pack("!Q", len(request)) + request)
+            (size,) = struct.unpack("!Q", self._read(connection, 8, deadline))
+            if size > codec.MAX_MESSAGE_BYTES:
+                raise SandboxError(f"the sandbox sent an answer of {size} bytes, over the limit")
+            return self._read(connection, size, deadline)
+        except (socket.timeout, TimeoutError):
+            raise SandboxError(f"no answer from the sandbox within {self.timeout_s:.0f} s (an endless loop?)") from None
+        except OSError as exc:
+            raise SandboxError(f"lost the connection to the sandbox: {exc}") from None
+
+    def end(self) -> None:
+        """Tell the agent to return control to the kernel."""
+        if self._connection is not None:
+            self._connection.sendall(struct.pack("!Q", 3) + b"end")
+
+    def close(self) -> None:
+        for s in (self._connection, self._listener):
+            if s is not None:
+                s.close()
+
+
+def local_transport(namespace: dict) -> Callable[[bytes], bytes]:
+    """An in-process stand-in for the sandbox (same pickling, agent and codec): tests run every check through it."""
+    return lambda request: agent.handle_request(namespace, request)
+
+
+_BUILTIN_ERRORS = {name: getattr(builtins, name) for name in dir(builtins)
+                   if isinstance(getattr(builtins, name), type) and issubclass(getattr(builtins, name), Exception)}
+
+
+def _raise(raised: codec.Raised) -> None:
+    if raised.kind == "aimath.AgentError":
+        raise SandboxError(raised.message)
+    error = _BUILTIN_ERRORS.get(raised.kind)
+    if error is not None:
+        try:
+            exc = error(raised.message)
+        except Exception:
+            exc = StudentCodeError(f"{raised.kind}: {raised.message}")
+    else:
+        exc = StudentCodeError(f"{raised.kind}: {raised.message}")
+    raise exc
+
+
+def _wrap(channel: Channel, value: Any) -> Any:
+    if isinstance(value, codec.Raised):
+        _raise(value)
+    if isinstance(value, codec.Handle):
+        return (RemoteCallable if value.callable else Remote)(channel, value)
+    if type(value) in (list, tuple):
+        return type(value)(_wrap(channel, v) for v in value)
+    if type(value) is dict:
+        return {k: _wrap(channel, v) for k, v in value.items()}
+    return value
+
+
+class Remote:
+    """An object in the sandbox. Attribute and item access fetch copies (plain data) or further handles."""
+
+    __slots__ = ("_channel", "_handle")
+
+    def __init__(self, channel: Channel, handle: codec.Handle):
+        object.__setattr__(self, "_channel", channel)
+        object.__setattr__(self, "_handle", handle)
+
+    @property
+    def remote_type(self) -> str:
+        return self._handle.kind
+
+    @property
+    def is_class(self) -> bool:
+        return self._handle.is_class
+
+    def __reduce__(self):
+        return (agent.resolve, (self._handle.id,))
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") and name.endswith("__"):
+            raise AttributeError(name)
+        return self._channel.request("getattr", self, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        self._channel.request("setattr", self, name, value)
+
+    def __getitem__(self, key: Any) -> Any:
+        return self._channel.request("getitem", self, key)
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        self._channel.request("setitem", self, key, value)
+
+    def __len__(self) -> int:
+        return self._channel.request("len", self)
+
+    def __iter__(self):
+        return iter(self._channel.request("list", self))
+
+    def __array__(self, dtype=None, copy=None):
+        values = self._channel.request("array", self)
+        return values if dtype is None else values.astype(dtype)
+
+    def __repr__(self) -> str:
+        return self._channel.request("repr", self)
+
+    def probe_all(self, cases: Sequence[Case], how: Callable = call) -> list[Outcome]:
+        """Run `probe(obj, case, how)` for every case inside the sandbox: one request for the whole list."""
+        answers = self._channel.request("call", probe_all, (self, list(cases), how), {})
+        return [_outcome(a) for a in answers]
+
+
+class RemoteCallable(Remote):
+    """A function or class in the sandbox; calling it runs there and returns plain data or a handle."""
+
+    __slots__ = ()
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self._channel.request("call", self, args, kwargs)
+
+
+def _outcome(answer: Any) -> Outcome:
+    if not (isinstance(answer, tuple) and len(answer) == 4):
+        raise SandboxError("the sandbox answered a probe with something that is not an outcome")
+    result, error, not_implemented, mutated = answer
+    if isinstance(result, Remote) or not (error is None or isinstance(error, str)) or type(not_implemented) is not bool \
+            or not (isinstance(mutated, tuple) and all(type(i) is int for i in mutated)):
+        raise SandboxError("the sandbox answered a probe with a malformed outcome")
+    return Outcome(result=result, error=error, not_implemented=not_implemented, mutated=mutated)
+
+
+def local_remote(obj: Any, name: str = "student") -> Any:
+    """`obj` seen through the boundary, without a sandbox: what a check receives when grading in the sandbox."""
+    return Channel(local_transport({name: obj})).lookup(name)
