@@ -1,0 +1,33 @@
+"""Step 2: gather, for each submission, what its autograded folder shows: mistakes, sandbox flags, timing."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+
+from aimath.report.mistakes import diagnosed_mistakes
+from aimath.report.records import ClassGrades, Evidence
+from aimath.report.sandbox_log import GRADING_JSON, read_sandbox_record
+from aimath.report.timing import execution_seconds
+
+
+def read_evidence(folder: Path, *, assignment: str) -> Evidence:
+    """The Evidence of one autograded submission folder (empty when the folder does not exist)."""
+    if not folder.is_dir():
+        return Evidence()
+    mistakes, seconds = {}, []
+    for path in sorted(folder.glob("*.ipynb")):
+        notebook = nbformat.read(path, as_version=4)
+        mistakes.update(diagnosed_mistakes(notebook, assignment=assignment, notebook_name=path.stem))
+        seconds.append(execution_seconds(notebook))
+    record = read_sandbox_record(folder)
+    if record.seconds is not None:
+        return Evidence(mistakes, record.flags, record.seconds, GRADING_JSON)
+    if seconds and None not in seconds:
+        return Evidence(mistakes, record.flags, sum(seconds), "cell timestamps")
+    return Evidence(mistakes, record.flags)
+
+
+def gather_evidence(grades: ClassGrades, *, autograded: Path) -> dict[tuple[str, str], Evidence]:
+    """Evidence for every submission in the gradebook, by (student, assignment), from the autograded/ folder."""
+    return {(s, a): read_evidence(autograded / s / a, assignment=a) for s, a in grades.submissions}

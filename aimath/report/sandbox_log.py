@@ -1,0 +1,43 @@
+"""Step 2c: what the grading sandbox recorded about one submission in autograded/<student>/<assignment>/grading.json.
+
+The file is optional: `{"flags": ["timeout", "memory", "forbidden-path", ...], "seconds": 0.8}`. No file means no
+flags and no timing; a file that cannot be read is itself flagged, so a broken run never looks clean.
+"""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+GRADING_JSON = "grading.json"
+UNREADABLE = "unreadable-grading-json"
+
+
+@dataclass(frozen=True)
+class SandboxRecord:
+    """The sandbox's flags for one submission and its grading time in seconds (None when not recorded)."""
+
+    flags: tuple[str, ...] = ()
+    seconds: float | None = None
+
+
+def parse_grading_json(text: str) -> SandboxRecord:
+    """The record in a grading.json text; `UNREADABLE` as its only flag when the text is not such a record."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return SandboxRecord((UNREADABLE,))
+    flags = data.get("flags", []) if isinstance(data, dict) else None
+    seconds = data.get("seconds") if isinstance(data, dict) else None
+    if not isinstance(flags, list) or not all(isinstance(f, str) for f in flags):
+        return SandboxRecord((UNREADABLE,))
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not math.isfinite(seconds):
+        seconds = None
+    return SandboxRecord(tuple(dict.fromkeys(flags)), None if seconds is None else float(seconds))
+
+
+def read_sandbox_record(folder: Path) -> SandboxRecord:
+    """The grading.json record of an autograded submission folder (empty when the file is absent)."""
+    path = folder / GRADING_JSON
+    return parse_grading_json(path.read_text(encoding="utf-8")) if path.is_file() else SandboxRecord()

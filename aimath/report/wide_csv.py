@@ -1,0 +1,36 @@
+"""Step 5: the wide grade table, one row per student and one column per assignment, for a spreadsheet or an LMS.
+
+nbgrader's own long export (one row per student and assignment) is `course.export` (grades.csv).
+"""
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from aimath.report.analysis import graded_assignments, student_total
+from aimath.report.records import ClassGrades
+
+WIDE_CSV = "grades_wide.csv"
+
+
+def points(value: float) -> str:
+    """Points as a spreadsheet reads them: 12, 12.5 (no trailing .0)."""
+    return f"{value:g}"
+
+
+def wide_rows(grades: ClassGrades) -> list[list[str]]:
+    """Header `student_id, <assignment>..., total`, then one row per student; a missing submission is left empty."""
+    assignments = [a.name for a in graded_assignments(grades)]
+    rows = [["student_id", *assignments, "total"]]
+    for student in grades.students:
+        cells = [grades.submissions.get((student, a)) for a in assignments]
+        rows.append([student, *("" if s is None else points(s.score) for s in cells),
+                     points(student_total(grades, student))])
+    return rows
+
+
+def write_wide_csv(grades: ClassGrades, path: Path) -> Path:
+    """Write the wide table to `path` (UTF-8, comma separated); returns the path."""
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(wide_rows(grades))
+    return path

@@ -1,0 +1,294 @@
+"""The grade report: its pure parts on made-up records, then the real thing on a small graded course, opened in
+headless Chromium.
+
+The course holds basic_math and four students: `solved` (the instructor's solution), `mistaken` (one catalogued,
+diagnosed mistake, handed in after the due date), `stub` (the untouched release; the sandbox's grading.json says it hit
+the time limit and reached for a forbidden file) and `absent` (on the roster, no submission).
+"""
+import csv
+import json
+import shutil
+import statistics
+from datetime import datetime, timedelta
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import nbformat
+import pytest
+from nbgrader.api import Gradebook
+from PIL import Image
+
+from aimath.pipeline import course
+from aimath.pipeline.demo_class import Answer, graded_solution_cells, submission
+from aimath.report.analysis import (
+    LATE, MISSING, ItemResult, class_max_total, flags_of, item_analysis, mistake_table, timing_of)
+from aimath.report.build import INDEX_HTML, build_report
+from aimath.report.mistakes import tags_in
+from aimath.report.plots import histogram_png
+from aimath.report.records import Assignment, ClassGrades, Evidence, Item, Submission
+from aimath.report.sandbox_log import GRADING_JSON, UNREADABLE, parse_grading_json
+from aimath.report.timing import execution_seconds
+from aimath.report.wide_csv import WIDE_CSV, wide_rows
+from tests.browser import visit
+from tests.catalogue import all_catalogues
+
+ROOT = Path(__file__).resolve().parents[1]
+SCREENSHOT = ROOT / "build" / "test-artifacts" / "report.png"
+ASSIGNMENT = "basic_math"
+SOLVED, MISTAKEN, STUB, ABSENT = "solved", "mistaken", "stub", "absent"
+DUE = datetime(2026, 1, 15, 12, 0)
+LATE_BY = timedelta(hours=5)
+SANDBOX = {"flags": ["timeout", "forbidden-path"], "seconds": 1.5}
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+
+def in_course(test):
+    """Mark a test of the graded course: slow (pipeline), and run in the one xdist worker that builds the course."""
+    return pytest.mark.pipeline(pytest.mark.xdist_group("report")(test))
+
+
+# ---------------------------------------------------------------- pure parts, on made-up records
+
+def _records(scores):
+    """A ClassGrades of one assignment with items a (1 point) and b (2 points); `scores` = {student: (a, b)}."""
+    items = (Item("a", 1.0), Item("b", 2.0))
+    assignment = Assignment("hw", 3.0, None, items)
+    submissions = {(s, "hw"): Submission(s, "hw", a + b, 3.0, False, 0.0, 0.0, {"a": a, "b": b})
+                   for s, (a, b) in scores.items()}
+    return ClassGrades("course", tuple(sorted(scores) + ["zoe"]), (assignment,), submissions)
+
+
+def test_only_a_named_mistake_counts_as_a_tag_not_a_bracketed_value():
+    message = "Got: [3]\nExpected: [4, 5]\n\nLikely mistake [max-seeded-at-zero]: seed with the first element."
+    assert tags_in(message) == ("max-seeded-at-zero",)
+    assert tags_in("Got: [abc]\nExpected: [x-y]") == ()
+
+
+def test_grading_json_gives_flags_and_seconds_and_a_broken_one_is_flagged():
+    assert parse_grading_json(json.dumps(SANDBOX)).flags == tuple(SANDBOX["flags"])
+    assert parse_grading_json(json.dumps(SANDBOX)).seconds == SANDBOX["seconds"]
+    assert parse_grading_json("{}").flags == () and parse_grading_json("{}").seconds is None
+    for broken in ("{not json", "[]", '{"flags": "timeout"}', '{"flags": [1]}'):
+        assert parse_grading_json(broken).flags == (UNREADABLE,), broken
+
+
+def test_items_come_most_failed_first_with_their_diagnosed_mistakes():
+    grades = _records({"ann": (1.0, 0.0), "bob": (1.0, 0.0), "cy": (0.0, 2.0)})
+    evidence = {"ann": Evidence({"b": ("off-by-one",)}), "bob": Evidence({"b": ("off-by-one", "sign")})}
+    items = item_analysis(grades.assignments[0], list(grades.submissions.values()), evidence)
+    assert [(i.label, i.passed, i.graded) for i in items] == [("b", 1, 3), ("a", 2, 3)]
+    assert items[0].mistakes == (("off-by-one", 2), ("sign", 1))
+    assert mistake_table(items) == (("off-by-one", 2, ("b",)), ("sign", 1, ("b",)))
+
+
+def test_missing_late_and_sandbox_flags():
+    on_time = Submission("ann", "hw", 3.0, 3.0, False, 0.0, 0.0)
+    late = Submission("bob", "hw", 3.0, 3.0, False, LATE_BY.total_seconds(), 0.0)
+    assert [f.kind for f in flags_of("zoe", None, None)] == [MISSING]
+    assert flags_of("ann", on_time, Evidence()) == ()
+    assert [f.kind for f in flags_of("bob", late, Evidence(sandbox_flags=("memory",)))] == [LATE, "memory"]
+    assert "5.0 h late" in flags_of("bob", late, Evidence())[0].detail
+
+
+def test_timing_totals_and_names_the_slowest_notebook():
+    timing = timing_of({"ann": Evidence(seconds=2.0, timing_source="x"), "bob": Evidence(seconds=4.0, timing_source="x"),
+                        "cy": Evidence()})
+    assert (timing.timed, timing.total, timing.mean, timing.slowest_student) == (2, 6.0, 3.0, "bob")
+
+
+def test_execution_seconds_spans_the_cells_timestamps():
+    cells = [{"metadata": {"execution": {"iopub.execute_input": f"2026-01-01T00:00:0{i}.000000Z",
+                                         "shell.execute_reply": f"2026-01-01T00:00:0{i}.500000Z"}}} for i in (1, 2, 4)]
+    assert execution_seconds({"cells": cells}) == 3.5
+    assert execution_seconds({"cells": [{"metadata": {}}]}) is None
+
+
+def test_wide_table_has_one_row_per_student_and_leaves_a_missing_submission_empty():
+    grades = _records({"ann": (1.0, 2.0), "bob": (0.5, 0.0)})
+    assert wide_rows(grades) == [["student_id", "hw", "total"], ["ann", "3", "3"], ["bob", "0.5", "0.5"],
+                                 ["zoe", "", "0"]]
+    assert class_max_total(grades) == 3.0
+
+
+def test_the_histogram_is_a_png_and_the_same_scores_draw_the_same_bytes():
+    first = histogram_png([1.0, 2.5, 3.0], 3.0, title="hw")
+    assert first.startswith(PNG_SIGNATURE) and first == histogram_png([1.0, 2.5, 3.0], 3.0, title="hw")
+    assert first != histogram_png([1.0, 2.5, 2.0], 3.0, title="hw")
+
+
+# ---------------------------------------------------------------- the real report of a small graded course
+
+def _diagnosed_mistake():
+    """The first catalogued basic_math mistake that the hidden checks name."""
+    return next(e for e in all_catalogues()[ASSIGNMENT].mistakes() if e.diagnosis and e.demo)
+
+
+def _gradebook(root):
+    coursedir = course.open_api(root=root).coursedir
+    return Gradebook(coursedir.db_url, coursedir.course_id)
+
+
+def _submit(root, student, nb):
+    path = root / "submitted" / student / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, path)
+    return path.parent
+
+
+@pytest.fixture(scope="module")
+def graded_course(tmp_path_factory):
+    """A released, autograded course with feedback and the report built (see the module's docstring)."""
+    root = tmp_path_factory.mktemp("report_course")
+    shutil.copy(ROOT / course.CONFIG_FILE, root)
+    shutil.copytree(ROOT / "source" / ASSIGNMENT, root / "source" / ASSIGNMENT)
+    course.release(root=root)
+    with _gradebook(root) as gradebook:
+        gradebook.update_or_create_assignment(ASSIGNMENT, duedate=DUE)
+        gradebook.update_or_create_student(ABSENT)
+    release_nb = nbformat.read(root / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
+    solutions = graded_solution_cells(nbformat.read(root / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", 4))
+    mistake = _diagnosed_mistake()
+    solved = [Answer(g, "solution", code) for g, code in solutions.items()]
+    mistaken = [a if a.graded != mistake.graded else Answer(a.graded, "mistake", mistake.source_as(), mistake.diagnosis)
+                for a in solved]
+    _submit(root, SOLVED, submission(release_nb, solved))
+    folder = _submit(root, MISTAKEN, submission(release_nb, mistaken))
+    (folder / "timestamp.txt").write_text(f"{DUE + LATE_BY:%Y-%m-%d %H:%M:%S.%f} UTC")
+    _submit(root, STUB, release_nb)
+    course.autograde(root=root)
+    (root / "autograded" / STUB / ASSIGNMENT / GRADING_JSON).write_text(json.dumps(SANDBOX))
+    course.feedback(root=root)
+    build_report(root=root)
+    return root
+
+
+# Everything the tests read off the rendered page, as plain data.
+READ_PAGE = """(() => {
+  const near = (e, attr) => { const c = e.closest('[' + attr + ']'); return c ? c.getAttribute(attr) : null; };
+  return {
+    keyed: [...document.querySelectorAll('[data-key]')].map(e => ({key: e.dataset.key, text: e.innerText.trim(),
+      assignment: near(e, 'data-assignment'), student: near(e, 'data-student'), item: near(e, 'data-item'),
+      mistake: near(e, 'data-mistake')})),
+    items: [...document.querySelectorAll('tr[data-item]')].map(e => [near(e, 'data-assignment'), e.dataset.item]),
+    flags: [...document.querySelectorAll('tr[data-flag]')].map(e => [near(e, 'data-assignment'), e.dataset.student,
+      e.dataset.flag]),
+    links: [...document.querySelectorAll('a[href]')].map(a => ({url: a.href, text: a.innerText.trim(),
+      student: near(a, 'data-student'), assignment: near(a, 'data-assignment')})),
+    images: [...document.images].map(i => ({alt: i.alt, width: i.naturalWidth, shown: i.getBoundingClientRect().width})),
+  };
+})()"""
+
+
+@pytest.fixture(scope="module")
+def page(graded_course, tmp_path_factory):
+    """The report as headless Chromium rendered it; the screenshot is kept at build/test-artifacts/report.png."""
+    seen = visit((graded_course / "report" / INDEX_HTML).as_uri(), expression=READ_PAGE,
+                 profile=tmp_path_factory.mktemp("chromium-profile"))
+    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+    SCREENSHOT.write_bytes(seen.screenshot)
+    return seen
+
+
+@pytest.fixture(scope="module")
+def gradebook_view(graded_course):
+    """Straight from nbgrader's gradebook: students, {student: score}, {test: (passed, graded)}, {student: failed}."""
+    with _gradebook(graded_course) as gradebook:
+        students = [s.id for s in gradebook.students]
+        assignment = gradebook.find_assignment(ASSIGNMENT)
+        scores = {s.student.id: s.score for s in assignment.submissions}
+        answers = {c.name for nb in assignment.notebooks for c in nb.solution_cells}
+        passes, failed = {}, {}
+        for sub in assignment.submissions:
+            for grade in sub.notebooks[0].grades:
+                if grade.cell_type == "code" and grade.name not in answers:
+                    passed, graded = passes.get(grade.name, (0, 0))
+                    passes[grade.name] = (passed + (grade.score >= grade.max_score), graded + 1)
+                    if grade.score < grade.max_score:
+                        failed.setdefault(sub.student.id, set()).add(grade.name)
+    return students, scores, passes, failed
+
+
+def _shown(page, key, **where):
+    """The texts of the page's elements marked data-key=`key` within the given student/assignment/item/mistake."""
+    return [k["text"] for k in page.value["keyed"] if k["key"] == key and all(k[f] == v for f, v in where.items())]
+
+
+@in_course
+def test_the_page_renders_with_no_console_error_and_its_plot_shows(page):
+    assert page.complaints == []
+    assert page.value["images"] and all(i["width"] > 0 and i["shown"] > 0 for i in page.value["images"])
+    assert page.screenshot.startswith(PNG_SIGNATURE) and SCREENSHOT.read_bytes() == page.screenshot
+    with Image.open(SCREENSHOT) as shot:
+        low, high = shot.convert("L").getextrema()
+        assert shot.width > 0 and shot.height > 0 and low < high, "the screenshot is blank"
+
+
+@in_course
+def test_the_key_numbers_are_the_gradebooks(page, gradebook_view):
+    students, scores, _, _ = gradebook_view
+    assert _shown(page, "students") == [str(len(students))]
+    assert _shown(page, "submitted", assignment=ASSIGNMENT) == [str(len(scores))]
+    assert _shown(page, "mean", assignment=ASSIGNMENT) == [f"{statistics.fmean(scores.values()):.2f}"]
+    for student in students:
+        assert _shown(page, "total", student=student) == [f"{scores.get(student, 0):g}"], student
+    for student, score in scores.items():
+        assert _shown(page, "score", student=student, assignment=ASSIGNMENT) == [f"{score:g}"], student
+
+
+@in_course
+def test_pass_rates_are_the_gradebooks_and_the_most_failed_come_first(page, gradebook_view):
+    _, _, passes, _ = gradebook_view
+    shown = [item for assignment, item in page.value["items"] if assignment == ASSIGNMENT]
+    assert sorted(shown) == sorted(passes)
+    rates = [passes[item][0] / passes[item][1] for item in shown]
+    assert rates == sorted(rates) and rates[0] < rates[-1]
+    for item, (passed, graded) in passes.items():
+        assert _shown(page, "pass-rate", item=item) == [f"{100 * passed / graded:.0f}%"], item
+
+
+@in_course
+def test_the_diagnosed_mistake_is_counted_once_in_the_tests_it_failed(page, gradebook_view):
+    _, _, _, failed = gradebook_view
+    tag = _diagnosed_mistake().diagnosis
+    assert _shown(page, "times", assignment=ASSIGNMENT, mistake=tag) == ["1"]
+    [tests] = _shown(page, "tests", assignment=ASSIGNMENT, mistake=tag)
+    assert tests and set(tests.split(", ")) <= failed[MISTAKEN]
+
+
+@in_course
+def test_missing_late_and_sandbox_flags_are_shown_and_nothing_else(page):
+    flags = sorted((student, kind) for assignment, student, kind in page.value["flags"] if assignment == ASSIGNMENT)
+    assert flags == sorted([(ABSENT, MISSING), (MISTAKEN, LATE)] + [(STUB, f) for f in SANDBOX["flags"]])
+    assert _shown(page, "flagged") == [str(len(flags))]
+
+
+@in_course
+def test_each_submission_links_to_its_own_feedback_which_hides_the_hidden_tests(page, graded_course):
+    links = {(link["student"], link["assignment"]): Path(unquote(urlparse(link["url"]).path))
+             for link in page.value["links"] if link["text"] == "feedback"}
+    submitted = {(s, ASSIGNMENT) for s in (SOLVED, MISTAKEN, STUB)}
+    assert set(links) == submitted
+    for (student, assignment), target in links.items():
+        assert target == graded_course / "feedback" / student / assignment / f"{assignment}.html"
+        assert "BEGIN HIDDEN TESTS" not in target.read_text()
+    assert f"Likely mistake [{_diagnosed_mistake().diagnosis}]" in links[(MISTAKEN, ASSIGNMENT)].read_text()
+
+
+@in_course
+def test_the_wide_csv_is_the_gradebooks_and_nbgraders_export_sits_beside_it(graded_course, gradebook_view):
+    students, scores, _, _ = gradebook_view
+    with open(graded_course / "report" / WIDE_CSV, newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0] == ["student_id", ASSIGNMENT, "total"]
+    expected = [[s, f"{scores[s]:g}" if s in scores else "", f"{scores.get(s, 0):g}"] for s in sorted(students)]
+    assert rows[1:] == expected
+    assert all(s in (graded_course / "report" / course.GRADES_CSV).read_text() for s in scores)
+
+
+@in_course
+def test_the_same_gradebook_gives_the_same_report(graded_course):
+    again = build_report(root=graded_course, out=graded_course / "report-again")
+    first = graded_course / "report"
+    for name in (INDEX_HTML, WIDE_CSV):
+        assert (again.parent / name).read_bytes() == (first / name).read_bytes(), name
