@@ -19,6 +19,8 @@ all: env
 	$(PIPELINE) export
 	@echo
 	@$(PIPELINE) summary
+	@echo
+	@$(PIPELINE) report
 
 env: $(BIN)/.installed
 
@@ -46,6 +48,9 @@ export: env
 summary: env
 	@$(PIPELINE) summary
 
+report: env
+	@$(PIPELINE) report
+
 # Installs Debian's chromium for the browser test when it is missing and we may (root); otherwise says what to install.
 chromium:
 	@if [ -x $(CHROMIUM) ]; then :; \
@@ -61,4 +66,4 @@ test-fast: env
 	$(BIN)/python -m pytest -q -m "not pipeline"
 
 clean:
-	rm -rf $(VENV) submitted autograded feedback gradebook.db grades.csv
+	rm -rf $(VENV) submitted autograded feedback gradebook.db grades.csv report

@@ -6,11 +6,12 @@ from pathlib import Path
 from sqlalchemy.exc import SAWarning
 
 from aimath.pipeline import course, demo_class
+from aimath.report.build import build_report
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m aimath.pipeline", description=__doc__)
-    parser.add_argument("step", choices=["release", "seed", "autograde", "feedback", "export", "summary"])
+    parser.add_argument("step", choices=["release", "seed", "autograde", "feedback", "export", "summary", "report"])
     parser.add_argument("assignments", nargs="*", help="default: every assignment the step applies to")
     parser.add_argument("--root", type=Path, default=Path.cwd(), help="course root (default: current folder)")
     args = parser.parse_args(argv)
@@ -32,6 +33,8 @@ def main(argv=None) -> int:
         print("grades exported to", course.export(root=root))
     elif args.step == "summary":
         print(course.summary(root=root))
+    elif args.step == "report":
+        print("report written to", build_report(root=root))
     return 0
 
 
