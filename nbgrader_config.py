@@ -1,8 +1,9 @@
 """nbgrader configuration for the Python & AI Math course. The course root is this file's folder."""
 import os
 
-from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
-from nbgrader.preprocessors import ClearHiddenTests, GetGrades
+from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
+from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearHiddenTests, GetGrades, IgnorePattern,
+                                    LimitOutput, SaveAutoGrades)
 
 from aimath.pipeline.shorten_tracebacks import ShortenTracebacks
 
@@ -22,3 +23,12 @@ c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, ShortenTracebac
 
 # Kernel start-up chatter (e.g. ipykernel's TCP notice) would drown the grading log; kernel errors still show.
 c.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:", "--IPKernelApp.log_level=ERROR"]
+
+# Autograding runs each submission in the sandbox (docs/THREAT_MODEL.md): nbgrader's own steps, with its Execute
+# replaced by one that runs student cells in a locked-down kernel and test cells in the grader's process.
+# AIMATH_SANDBOX=off grades with stock nbgrader instead (student code then runs with the TA's permissions).
+if os.environ.get("AIMATH_SANDBOX", "on") != "off":
+    from aimath.sandbox.execute import SandboxedExecute
+
+    c.Autograde.autograde_preprocessors = [SandboxedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
+                                           SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]

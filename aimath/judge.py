@@ -22,7 +22,6 @@ import numpy as np
 
 from aimath.sandbox.inside.probe import ABS_TOL, REL_TOL, Case, NotPlainData, Outcome, call, to_plain
 from aimath.sandbox.inside.probe import probe as _probe_here
-from aimath.sandbox.remote import Remote
 
 # How many failing cases a message lists before it stops.
 MAX_FAILURES_SHOWN = 2
@@ -63,6 +62,8 @@ def probe(obj: Any, case: Case, how: Callable = call) -> Outcome:
 
 def probes(obj: Any, cases: Sequence[Case], how: Callable = call) -> list[Outcome]:
     """`probe` each case; for an object in the sandbox all cases go in one request."""
+    from aimath.sandbox.remote import Remote  # (remote.py imports this module)
+
     if isinstance(obj, Remote):
         return obj.probe_all(cases, how)
     return [_probe_here(obj, case, how) for case in cases]

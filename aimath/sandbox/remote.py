@@ -15,9 +15,12 @@ import time
 from typing import Any, Callable, Sequence
 
 import cloudpickle
+import numpy as np
 
 import aimath.checks
 import aimath.gradcheck
+import aimath.judge
+from aimath.sandbox import sympy_tree
 from aimath.sandbox.inside import agent, codec
 from aimath.sandbox.inside.probe import Case, Outcome, call, probe_all
 
@@ -25,6 +28,7 @@ from aimath.sandbox.inside.probe import Case, Outcome, call, probe_all
 # the reference implementations are neither importable there nor allowed in a request (see `_refuse_reference`).
 cloudpickle.register_pickle_by_value(aimath.checks)
 cloudpickle.register_pickle_by_value(aimath.gradcheck)
+cloudpickle.register_pickle_by_value(aimath.judge)
 
 # A request the sandbox takes longer than this to answer counts as a hang (an infinite loop in student code).
 REQUEST_TIMEOUT_S = 10.0
@@ -68,6 +72,7 @@ class SocketTransport:
 
     def __init__(self, listener: socket.socket, timeout_s: float = REQUEST_TIMEOUT_S):
         self._listener, self._connection, self.timeout_s = listener, None, timeout_s
+        self._owed = 0  # answers to requests that timed out, still to come (and to be thrown away)
 
     def _connect(self, deadline: float) -> socket.socket:
         if self._connection is None:
@@ -87,6 +92,8 @@ class SocketTransport:
         return b"".join(chunks)
 
     def __call__(self, request: bytes) -> bytes:
+        if self._owed:
+            raise SandboxError("the sandbox is still busy with a request that took too long")
         deadline = time.monotonic() + self.timeout_s
         try:
             connection = self._connect(deadline)
@@ -97,9 +104,23 @@ class SocketTransport:
                 raise SandboxError(f"the sandbox sent an answer of {size} bytes, over the limit")
             return self._read(connection, size, deadline)
         except (socket.timeout, TimeoutError):
-            raise SandboxError(f"no answer from the sandbox within {self.timeout_s:.0f} s (an endless loop?)") from None
+            self._owed = 1
+            raise SandboxError(f"no answer from your code within {self.timeout_s:.0f} s (an endless loop?)") from None
         except OSError as exc:
             raise SandboxError(f"lost the connection to the sandbox: {exc}") from None
+
+    def drain(self, timeout_s: float) -> None:
+        """Read and drop the late answer to a request that timed out (after the kernel was interrupted)."""
+        if self._owed and self._connection is not None:
+            deadline = time.monotonic() + timeout_s
+            try:
+                (size,) = struct.unpack("!Q", self._read(self._connection, 8, deadline))
+                if size > codec.MAX_MESSAGE_BYTES:
+                    raise SandboxError("the sandbox sent an answer over the size limit")
+                self._read(self._connection, size, deadline)
+            except (socket.timeout, TimeoutError):
+                raise SandboxError("the sandbox did not stop after an interrupt") from None
+            self._owed = 0
 
     def end(self) -> None:
         """Tell the agent to return control to the kernel."""
@@ -138,8 +159,14 @@ def _raise(raised: codec.Raised) -> None:
 def _wrap(channel: Channel, value: Any) -> Any:
     if isinstance(value, codec.Raised):
         _raise(value)
+    if isinstance(value, codec.SympyTree):
+        try:
+            return sympy_tree.rebuild(value.tree)
+        except (sympy_tree.NotSympy, TypeError, ValueError, RecursionError) as exc:
+            raise codec.BadMessage(f"not a sympy expression: {exc}") from None
     if isinstance(value, codec.Handle):
-        return (RemoteCallable if value.callable else Remote)(channel, value)
+        kind = RemoteArray if value.kind == "ndarray" else RemoteCallable if value.callable else Remote
+        return kind(channel, value)
     if type(value) in (list, tuple):
         return type(value)(_wrap(channel, v) for v in value)
     if type(value) is dict:
@@ -187,6 +214,9 @@ class Remote:
     def __iter__(self):
         return iter(self._channel.request("list", self))
 
+    def __contains__(self, item: Any) -> bool:
+        return self._channel.request("contains", self, item)
+
     def __array__(self, dtype=None, copy=None):
         values = self._channel.request("array", self)
         return values if dtype is None else values.astype(dtype)
@@ -207,6 +237,28 @@ class RemoteCallable(Remote):
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self._channel.request("call", self, args, kwargs)
+
+
+def _fetched(method: str) -> Callable:
+    """An operator of a sandboxed array, applied to a fresh copy of its values."""
+    def apply(self, *others):
+        return getattr(np.asarray(self), method)(*others)
+    apply.__name__ = method
+    return apply
+
+
+class RemoteArray(Remote):
+    """A numpy array held by a student's object: reads copy its values, `a[i] = v` writes the real one."""
+
+    __slots__ = ()
+    __array_priority__ = 1000
+
+    for _method in ("__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__", "__add__", "__radd__", "__sub__",
+                    "__rsub__", "__mul__", "__rmul__", "__truediv__", "__rtruediv__", "__pow__", "__matmul__",
+                    "__rmatmul__", "__neg__", "__abs__", "__float__", "__int__", "__bool__"):
+        locals()[_method] = _fetched(_method)
+    del _method
+    __hash__ = None
 
 
 def _outcome(answer: Any) -> Outcome:

@@ -17,6 +17,8 @@ import struct
 import sys
 from typing import Any
 
+import numpy as np
+
 from aimath.sandbox.inside import codec
 from aimath.sandbox.inside.probe import NotPlainData, to_plain
 
@@ -64,8 +66,39 @@ def _handle(value: Any) -> codec.Handle:
     return codec.Handle(object_id, type(value).__name__, callable(value), isinstance(value, type))
 
 
-def answer(value: Any) -> Any:
-    """Plain data where possible; containers of mixed content keep their plain parts and hand out the rest."""
+def _sympy_tree(value: Any) -> Any:
+    """A sympy object as nested lists (see aimath.sandbox.sympy_tree), or None when it is not one."""
+    if not type(value).__module__.startswith("sympy"):
+        return None
+    import sympy
+    if isinstance(value, sympy.Poly):
+        return ["Poly", _sympy_tree(value.as_expr()), [_sympy_tree(g) for g in value.gens]]
+    if isinstance(value, sympy.Symbol):
+        return ["Symbol", value.name]
+    if isinstance(value, sympy.Integer):
+        return ["Integer", int(value)]
+    if isinstance(value, sympy.Rational):
+        return ["Rational", int(value.p), int(value.q)]
+    if isinstance(value, sympy.Float):
+        return ["Float", str(value)]
+    if isinstance(value, sympy.Basic) and value.args:
+        return [type(value).__name__, [_sympy_tree(a) for a in value.args]]
+    if isinstance(value, sympy.Basic):
+        return [type(value).__name__]
+    return None
+
+
+def answer(value: Any, mutable_by_reference: bool = False) -> Any:
+    """Plain data where possible; containers of mixed content keep their plain parts and hand out the rest.
+
+    With `mutable_by_reference` (attributes and items of the student's objects), arrays, dicts and lists stay in the
+    sandbox as handles, so that `net.params["W1"][...] = w` changes the student's real array, as it would in a notebook.
+    """
+    if mutable_by_reference and type(value) in (dict, list) or isinstance(value, np.ndarray) and mutable_by_reference:
+        return _handle(value)
+    tree = _sympy_tree(value)
+    if tree is not None:
+        return codec.SympyTree(tree)
     try:
         return to_plain(value)
     except NotPlainData:
@@ -91,6 +124,7 @@ _OPERATIONS = {
     "setitem": lambda ns, obj, key, value: obj.__setitem__(key, value),
     "len": lambda ns, obj: len(obj),
     "list": lambda ns, obj: list(obj),
+    "contains": lambda ns, obj, item: item in obj,
     "repr": lambda ns, obj: repr(obj)[:2000],
     "array": lambda ns, obj: _array(obj),
     "events": lambda ns: [list(e) for e in _events],
@@ -106,7 +140,7 @@ def handle_request(namespace: dict, request: bytes) -> bytes:
     if operation == "lookup" and arguments[0] not in namespace:
         return codec.encode(codec.Raised("NameError", f"name {arguments[0]!r} is not defined"))
     try:
-        value = answer(_OPERATIONS[operation](namespace, *arguments))
+        value = answer(_OPERATIONS[operation](namespace, *arguments), operation in ("getattr", "getitem"))
     except BaseException as exc:  # the student's code raised (or exited, or was interrupted for taking too long)
         return codec.encode(codec.Raised(type(exc).__name__, str(exc)))
     try:

@@ -36,6 +36,13 @@ class Handle:
 
 
 @dataclass(frozen=True)
+class SympyTree:
+    """A sympy expression as nested lists: [class name, [arguments]] or a leaf (Symbol, Integer, Rational, Float)."""
+
+    tree: list
+
+
+@dataclass(frozen=True)
 class Raised:
     """The sandboxed call raised `kind` (the exception type's name) with `message`."""
 
@@ -64,6 +71,8 @@ def _to_json(value: Any) -> Any:
         return {"t": "handle", "v": [value.id, value.kind, value.callable, value.is_class]}
     if isinstance(value, Raised):
         return {"t": "raised", "v": [value.kind, value.message]}
+    if isinstance(value, SympyTree):
+        return {"t": "sympy", "v": value.tree}
     raise TypeError(f"not plain data: {type(value).__name__}")
 
 
@@ -116,6 +125,8 @@ def _from_json(value: Any, depth: int = 0) -> Any:
         id_, kind, is_callable, is_class = v
         if type(id_) is int and isinstance(kind, str) and type(is_callable) is bool and type(is_class) is bool:
             return Handle(id_, kind[:200], is_callable, is_class)
+    if tag == "sympy" and isinstance(v, list):
+        return SympyTree(v)
     if tag == "raised" and isinstance(v, list) and len(v) == 2 and all(isinstance(x, str) for x in v):
         return Raised(v[0][:200], v[1][:2000])
     raise BadMessage(f"unexpected {tag!r} object")

@@ -1,0 +1,106 @@
+"""The sandbox a student's kernel runs in: bubblewrap (namespaces) plus prlimit (resource limits).
+
+The kernel sees a read-only system (/usr and the Python environment), a writable home on a size-limited tmpfs
+holding a copy of the submission's folder, and one run folder for its connection sockets. It has no network (a
+new network namespace), no view of other processes (a new PID namespace), no capabilities, and an unprivileged
+user. The course folder (source/, the gradebook, nbgrader_config.py, other submissions) and the reference package
+are not mounted at all.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+from pathlib import Path
+
+import aimath
+from aimath.sandbox.limits import Limits
+
+HOME = "/home/student"
+SUBMISSION = "/submission"
+INSTALL_HINT = "install bubblewrap (Debian/Ubuntu: sudo apt install bubblewrap; Fedora: sudo dnf install bubblewrap)"
+
+
+class SandboxUnavailable(RuntimeError):
+    """The sandbox cannot be set up on this machine; grading stops rather than run student code unsandboxed."""
+
+
+def _probe_bwrap(bwrap: str) -> str | None:
+    """None when bubblewrap can create the namespaces we need here, else its complaint."""
+    try:
+        done = subprocess.run([bwrap, "--unshare-all", "--die-with-parent", "--ro-bind", "/", "/", "true"],
+                              capture_output=True, text=True, timeout=20)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return str(exc)
+    return None if done.returncode == 0 else (done.stderr.strip() or f"exit status {done.returncode}")
+
+
+def find_bwrap() -> str:
+    """The bubblewrap executable, checked to work; raises `SandboxUnavailable` with one line saying what to do."""
+    bwrap = shutil.which("bwrap")
+    if bwrap is None:
+        raise SandboxUnavailable(f"the grading sandbox needs bubblewrap: {INSTALL_HINT}; "
+                                 f"or grade without the sandbox with AIMATH_SANDBOX=off (see docs/THREAT_MODEL.md)")
+    problem = _probe_bwrap(bwrap)
+    if problem:
+        raise SandboxUnavailable(f"bubblewrap cannot create namespaces here ({problem}); enable unprivileged user "
+                                 f"namespaces (sysctl kernel.unprivileged_userns_clone=1) or run without the sandbox "
+                                 f"with AIMATH_SANDBOX=off (see docs/THREAT_MODEL.md)")
+    return bwrap
+
+
+def _tasks_of_user(uid: int) -> int:
+    """Processes and threads the user owns now (RLIMIT_NPROC counts them all, machine-wide)."""
+    count = 0
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if entry.stat().st_uid == uid:
+                    count += len(os.listdir(entry / "task"))
+            except OSError:
+                continue
+    return count
+
+
+def python_paths() -> list[str]:
+    """Read-only mounts that make this environment's Python (and its packages) work inside."""
+    paths = {sys.prefix, sys.base_prefix, sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
+    return sorted(p for p in paths if p and not p.startswith("/usr/"))
+
+
+def package_inside_paths() -> list[str]:
+    """aimath's two package markers and the `inside` subpackage: the only course code the sandbox may import."""
+    root = Path(aimath.__file__).resolve().parent
+    return [str(root / "__init__.py"), str(root / "sandbox" / "__init__.py"), str(root / "sandbox" / "inside")]
+
+
+def command(bwrap: str, run_dir: str, submission_dir: str, mpl_config: str, limits: Limits) -> list[str]:
+    """The prefix that runs a command in the sandbox (append the kernel's argv)."""
+    args = [bwrap, "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
+            "--uid", "65534", "--gid", "65534", "--hostname", "sandbox",
+            "--ro-bind", "/usr", "/usr", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+    for name in ("bin", "lib", "lib64", "sbin"):
+        if os.path.islink(f"/{name}"):
+            args += ["--symlink", os.readlink(f"/{name}"), f"/{name}"]
+        elif os.path.isdir(f"/{name}"):
+            args += ["--ro-bind", f"/{name}", f"/{name}"]
+    for path in ["/etc/alternatives", "/etc/ld.so.cache", "/etc/localtime", *python_paths(), *package_inside_paths()]:
+        if os.path.exists(path):
+            args += ["--ro-bind", path, path]
+    args += ["--ro-bind", mpl_config, mpl_config,
+             "--size", str(limits.scratch_bytes), "--tmpfs", HOME,
+             "--ro-bind", submission_dir, SUBMISSION,
+             "--bind", run_dir, run_dir,
+             "--chdir", HOME, "--clearenv",
+             "--setenv", "HOME", HOME, "--setenv", "PATH", f"{Path(sys.executable).parent}:/usr/bin:/bin",
+             "--setenv", "LANG", "C.UTF-8", "--setenv", "MPLCONFIGDIR", mpl_config,
+             "--setenv", "PYTHONDONTWRITEBYTECODE", "1"]
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        args += ["--setenv", var, "1"]
+    tasks = _tasks_of_user(os.getuid()) + limits.extra_tasks
+    args += ["--", "prlimit", f"--as={limits.memory_bytes}", f"--cpu={limits.cpu_s}", f"--nproc={tasks}",
+             f"--fsize={limits.file_bytes}", f"--nofile={limits.open_files}", "--core=0", "--",
+             "sh", "-c", f'cp -R {SUBMISSION}/. {HOME}/ 2>/dev/null; exec "$@"', "sh"]
+    return args

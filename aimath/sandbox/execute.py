@@ -1,0 +1,273 @@
+"""nbgrader's Execute step, sandboxed: student cells run in a locked-down kernel, test cells run in the grader.
+
+`SandboxedExecute` replaces nbgrader's `Execute` in `Autograde.autograde_preprocessors` (see nbgrader_config.py);
+every other step (OverwriteCells before it, SaveAutoGrades after it) is nbgrader's own, so grades land in the
+gradebook exactly as nbgrader puts them there.
+
+For each cell, in order:
+- a test cell (autograded, not a solution) runs here (`grader_side.run_test_cell`): the student's names are handles
+  on the kernel, served by the agent while the cell runs; the cell's outputs are made here;
+- any other code cell runs in the sandboxed kernel, as nbgrader would run it (skip-execution tags honoured).
+What happened (limits hit, the kernel stopping, attempts to reach outside) is recorded as flags for the TA.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from nbclient.exceptions import DeadKernelError
+from nbgrader.api import Gradebook
+from nbgrader.preprocessors import Execute
+from nbgrader.utils import is_grade, is_locked, is_solution
+
+from aimath.sandbox import bwrap, grader_side
+from aimath.sandbox.inside import codec
+from aimath.sandbox.kernel import SandboxKernelManager
+from aimath.sandbox.limits import Limits
+from aimath.sandbox.remote import Channel, SandboxError, SocketTransport
+
+AGENT_SOCKET = "agent.sock"
+FLAGS_FILE = "grading.json"
+_SERVE = "__import__('aimath.sandbox.inside.agent', fromlist=['serve']).serve(get_ipython().user_ns, {path!r})"
+_START = "import aimath.sandbox.inside.agent as _aimath_agent\n_aimath_agent.start({prefixes!r}, {path!r})"
+# Absolute paths a correct notebook opens inside the sandbox (anything else is recorded as an attempt to look around).
+_ALLOWED_PREFIXES = ("/usr/", "/etc/", "/proc/self/", "/dev/", "/tmp/", bwrap.HOME, bwrap.SUBMISSION, "/sys/")
+
+
+def is_test_cell(cell) -> bool:
+    return cell.cell_type == "code" and is_grade(cell) and not is_solution(cell)
+
+
+def _mpl_config_dir() -> str:
+    """A matplotlib config folder with a ready font cache, mounted read-only (building the cache costs seconds)."""
+    folder = Path(sys.prefix) / "var" / "aimath-mplconfig"
+    if not any(folder.glob("fontlist-*.json")):
+        folder.mkdir(parents=True, exist_ok=True)
+        subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"], check=True,
+                       env={**os.environ, "MPLCONFIGDIR": str(folder)}, capture_output=True)
+    return str(folder)
+
+
+def locked_sources(db_url: str, assignment: str, notebook: str, nb) -> list[str]:
+    """The instructor's locked, non-graded code cells of this notebook, as the gradebook holds them.
+
+    In the submission's order where the cells are still there, the rest (deleted by the student) after them.
+    """
+    with Gradebook(db_url) as gb:
+        stored = gb.find_notebook(notebook, assignment)
+        graded = {c.name for c in stored.grade_cells} | {c.name for c in stored.solution_cells}
+        sources = {c.name: c.source for c in stored.source_cells
+                   if c.cell_type == "code" and c.locked and c.name not in graded}
+    order = [c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells]
+    return [sources[n] for n in sorted(sources, key=lambda n: order.index(n) if n in order else len(order))]
+
+
+class SandboxedExecute(Execute):
+    """Execute, with the student's code in the sandbox and the verdicts decided in this process."""
+
+    limits = Limits()
+
+    def preprocess(self, nb, resources):
+        info = resources["nbgrader"]
+        started = time.monotonic()
+        self._flags: list[str] = []
+        self._stopped: str | None = None
+        self._agent_started = False
+        self._output_bytes = 0
+        self._attempt_log: list[str] = []
+        instructor = locked_sources(info["db_url"], info["assignment"], info["notebook"], nb)
+        self._namespace, self._trusted_names = grader_side.trusted_namespace(instructor)
+        self._test_names: set[str] = set()
+        self._run_dir = tempfile.mkdtemp(prefix="aimath-sandbox-")
+        os.chmod(self._run_dir, 0o777)  # the sandbox's unprivileged user creates its sockets here
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        listener.bind(os.path.join(self._run_dir, AGENT_SOCKET))
+        os.chmod(os.path.join(self._run_dir, AGENT_SOCKET), 0o777)
+        listener.listen(1)
+        self._transport = SocketTransport(listener, self.limits.request_timeout_s)
+        self._channel = Channel(self._transport)
+        self._prefix = bwrap.command(bwrap.find_bwrap(), self._run_dir, resources["metadata"]["path"],
+                                     _mpl_config_dir(), self.limits)
+        watchdog = threading.Timer(self.limits.wall_s, self._over_wall_limit)
+        watchdog.daemon = True
+        watchdog.start()
+        try:
+            return super().preprocess(nb, resources)
+        finally:
+            watchdog.cancel()
+            self._transport.close()
+            shutil.rmtree(self._run_dir, ignore_errors=True)
+            self._record(resources, info["notebook"], time.monotonic() - started)
+
+    def create_kernel_manager(self):
+        name = self.kernel_name or self.nb.metadata.get("kernelspec", {}).get("name") or "python3"
+        self.km = SandboxKernelManager(kernel_name=name, config=self.config,
+                                       sandbox_prefix=self._prefix, run_dir=self._run_dir)
+        return self.km
+
+    # ------------------------------------------------------------------ cells
+
+    def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type != "code":
+            return cell, resources
+        if self._stopped:
+            cell.outputs = [grader_side.error_output("KernelStopped", self._stopped)]
+            return cell, resources
+        try:
+            if not self._agent_started:
+                self._start_agent()
+            if is_test_cell(cell):
+                cell.outputs = self._run_test_cell(cell)
+                return cell, resources
+            cell, resources = super().preprocess_cell(cell, resources, index)
+        except DeadKernelError:
+            self._stop("kernel-died", "your notebook's kernel stopped (it used more memory or CPU time than allowed, "
+                                      "or exited); the cells after this one were not run")
+            cell.outputs = list(cell.get("outputs", [])) + [grader_side.error_output("KernelStopped", self._stopped)]
+        self._flag_limits_in(cell)
+        if index == len(self.nb.cells) - 1:
+            self._attempt_log = self._attempts()
+            if self._attempt_log:
+                self._flag("forbidden-access")
+        return cell, resources
+
+    def _start_agent(self):
+        self._agent_started = True
+        path = os.path.join(self._run_dir, AGENT_SOCKET)
+        allowed = _ALLOWED_PREFIXES + (self._run_dir,) + tuple(bwrap.python_paths()) + tuple(bwrap.package_inside_paths())
+        reply = self._silently(_START.format(prefixes=allowed, path=path))
+        if reply is None or reply["content"]["status"] != "ok":
+            raise SandboxError(f"the grading agent did not start in the sandbox: {reply and reply['content']}")
+
+    def _silently(self, code: str, timeout: float | None = None):
+        msg_id = self.kc.execute(code, silent=True, store_history=False)
+        try:
+            return self.wait_for_reply(msg_id, None) if timeout is None else self._reply_within(msg_id, timeout)
+        except TimeoutError:
+            return None
+
+    def _reply_within(self, msg_id: str, timeout: float):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                msg = self._sync_shell_msg(timeout=max(0.01, deadline - time.monotonic()))
+            except Exception:
+                continue
+            if msg["parent_header"].get("msg_id") == msg_id:
+                return msg
+        raise TimeoutError
+
+    def _sync_shell_msg(self, timeout: float):
+        from jupyter_core.utils import run_sync
+        return run_sync(self.kc.get_shell_msg)(timeout=timeout)
+
+    def _run_test_cell(self, cell) -> list:
+        code = grader_side.python_of(cell.source)
+        msg_id = self.kc.execute(_SERVE.format(path=os.path.join(self._run_dir, AGENT_SOCKET)), silent=True,
+                                 store_history=False)
+        try:
+            for name in sorted(grader_side.names_read(code) - self._trusted_names - self._test_names):
+                if grader_side.is_builtin(name):
+                    continue
+                try:
+                    self._namespace[name] = self._channel.lookup(name)
+                except NameError:
+                    self._namespace.pop(name, None)
+            outputs = grader_side.run_test_cell(code, self._namespace)
+        except (SandboxError, codec.BadMessage) as exc:
+            outputs = [grader_side.error_output(type(exc).__name__, str(exc))]
+        self._test_names |= grader_side.names_bound(code)
+        if any(o.get("ename") in ("SandboxError", "BadMessage") for o in outputs):
+            self._flag("time-limit" if "no answer" in str(outputs[-1].get("evalue")) else "agent-misbehaved")
+        self._end_serving(msg_id)
+        return outputs
+
+    def _end_serving(self, msg_id: str):
+        """Return the kernel to its cells: stop the agent (interrupting student code that hangs), or stop the kernel."""
+        try:
+            self._transport.end()
+            if self._reply_within(msg_id, 2.0):
+                return
+        except (OSError, TimeoutError):
+            pass
+        self.km.interrupt_kernel()
+        try:
+            self._transport.drain(2.0)
+            self._transport.end()
+            self._reply_within(msg_id, 2.0)
+        except (OSError, TimeoutError, SandboxError):
+            self._stop("time-limit", "your code ran for too long and could not be interrupted; the cells after this "
+                                     "one were not run")
+            self._kill()
+
+    # ------------------------------------------------------------------ limits and flags
+
+    def output(self, outs, msg, display_id, cell_index):
+        self._output_bytes += len(json.dumps(msg.get("content", {})))
+        if self._output_bytes > self.limits.output_bytes:
+            if "output-limit" not in self._flags:
+                self._flag("output-limit")
+                outs.append(grader_side.new_output("stream", name="stdout",
+                                                   text=f"\n[output cut: over {self.limits.output_bytes} bytes]\n"))
+            return None
+        return super().output(outs, msg, display_id, cell_index)
+
+    def _flag_limits_in(self, cell):
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                if output.get("ename") in ("CellTimeoutError", "KeyboardInterrupt"):
+                    self._flag("time-limit")
+                elif output.get("ename") == "MemoryError":
+                    self._flag("memory-limit")
+
+    def _flag(self, flag: str):
+        if flag not in self._flags:
+            self._flags.append(flag)
+
+    def _stop(self, flag: str, reason: str):
+        self._flag(flag)
+        self._stopped = self._stopped or reason
+
+    def _kill(self):
+        process = getattr(getattr(self.km, "provisioner", None), "process", None)
+        if process is not None and process.poll() is None:
+            process.kill()
+
+    def _over_wall_limit(self):
+        self._stop("wall-limit", f"grading your notebook took more than {self.limits.wall_s:.0f} s; the rest was not run")
+        self._kill()
+
+    def _attempts(self) -> list[str]:
+        """What the audit hook saw (advisory: a student's process can hide its own attempts, never add points)."""
+        if self._stopped or not self._agent_started or self.kc is None:
+            return []
+        msg_id = self.kc.execute(_SERVE.format(path=os.path.join(self._run_dir, AGENT_SOCKET)), silent=True,
+                                 store_history=False)
+        try:
+            events = self._channel.request("events")
+        except (SandboxError, codec.BadMessage, Exception):
+            events = []
+        self._end_serving(msg_id)
+        return [f"{e[0]} {e[1]}" for e in events if isinstance(e, list) and len(e) == 2][:20]
+
+    def _record(self, resources, notebook: str, seconds: float):
+        """grading.json beside the autograded notebook: flags for the TA summary and the report."""
+        path = Path(resources["metadata"]["path"]) / FLAGS_FILE
+        try:
+            record = json.loads(path.read_text()) if path.exists() else {}
+        except ValueError:
+            record = {}
+        attempts = self._attempt_log
+        notebooks = record.get("notebooks", {})
+        notebooks[notebook] = {"flags": self._flags, "attempts": attempts, "seconds": round(seconds, 3)}
+        record = {"flags": sorted({f for n in notebooks.values() for f in n["flags"]}),
+                  "seconds": round(sum(n["seconds"] for n in notebooks.values()), 3), "notebooks": notebooks}
+        path.write_text(json.dumps(record, indent=1))
