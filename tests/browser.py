@@ -49,6 +49,7 @@ class _Session:
         self.ws, self.ids, self.events = ws, itertools.count(1), []
 
     def call(self, method: str, session: str | None = None, **params) -> dict:
+        """Send a command (to the page `session`, else to the browser) and return its result; keep the events."""
         message_id = next(self.ids)
         message = {"id": message_id, "method": method, "params": params}
         self.ws.send(json.dumps(message | ({"sessionId": session} if session else {})))
@@ -60,8 +61,9 @@ class _Session:
                 return reply.get("result", {})
             self.events.append(reply)
 
-    def wait_for(self, event: str) -> dict:
-        for seen in self.events:
+    def wait_for(self, event: str, *, since: int = 0) -> dict:
+        """The first event named `event` from the `since`-th event on, already seen or still to come."""
+        for seen in self.events[since:]:
             if seen.get("method") == event:
                 return seen
         while True:
@@ -89,6 +91,7 @@ def complaints(events: list[dict]) -> list[str]:
 
 
 def _endpoint(profile: Path, browser: subprocess.Popen) -> str:
+    """The browser's websocket address, once Chromium has written it to DevToolsActivePort in its profile."""
     port_file = profile / "DevToolsActivePort"
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
@@ -120,8 +123,9 @@ def visit(url: str, *, expression: str, profile: Path) -> Visit:
                 cdp.call(f"{domain}.enable", page)
             cdp.call("Emulation.setDeviceMetricsOverride", page, width=WIDTH, height=HEIGHT, deviceScaleFactor=1,
                      mobile=False)
+            before = len(cdp.events)
             cdp.call("Page.navigate", page, url=url)
-            cdp.wait_for("Page.loadEventFired")
+            cdp.wait_for("Page.loadEventFired", since=before)
             result = cdp.call("Runtime.evaluate", page, expression=expression, returnByValue=True)
             if "exceptionDetails" in result:
                 raise RuntimeError(f"the expression failed: {result['exceptionDetails']}")

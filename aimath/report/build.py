@@ -47,10 +47,12 @@ class Section:
 
     @property
     def flags(self) -> tuple[Flag, ...]:
+        """Every flag of the assignment, by student."""
         return tuple(flag for row in self.rows for flag in row.flags)
 
     @property
     def row_of(self) -> dict[str, StudentRow]:
+        """The rows by student."""
         return {row.student: row for row in self.rows}
 
 
@@ -95,7 +97,7 @@ def page_context(grades: ClassGrades, sections: list[Section], exports: list[tup
         students=grades.students,
         sections=sections,
         submission_count=len(grades.submissions),
-        flag_count=sum(len(s.flags) for s in sections),
+        flagged=sum(1 for s in sections for row in s.rows if row.flags),
         total_seconds=sum(s.timing.total for s in sections) if any(s.timing.timed for s in sections) else None,
         totals={student: student_total(grades, student) for student in grades.students},
         max_total=class_max_total(grades),

@@ -20,6 +20,7 @@ def _items(assignment) -> tuple[Item, ...]:
 
 
 def _submission(assignment, submission, items: tuple[Item, ...]) -> Submission:
+    """A gradebook submission as plain data, with the score of each of the assignment's test cells."""
     labels = {item.label for item in items}
     scores = {}
     for notebook in submission.notebooks:

@@ -38,7 +38,7 @@ nav a { margin-right: 1em; } img { max-width: 100%; }
   <div><dt>Students</dt><dd data-key="students">{{ students|length }}</dd></div>
   <div><dt>Assignments graded</dt><dd data-key="assignments">{{ sections|length }}</dd></div>
   <div><dt>Submissions</dt><dd data-key="submissions">{{ submission_count }}</dd></div>
-  <div><dt>Flagged</dt><dd data-key="flagged">{{ flag_count }}</dd></div>
+  <div><dt>Flagged submissions</dt><dd data-key="flagged">{{ flagged }}</dd></div>
   <div><dt>Grading time</dt><dd data-key="grading-seconds">{{ total_seconds|seconds }}</dd></div>
 </dl>
 <p>Exports: {% for name, href in exports %}<a href="{{ href }}">{{ name }}</a>{% if not loop.last %} · {% endif %}{% endfor %}</p>
