@@ -38,7 +38,10 @@ ASSIGNMENT = "basic_math"
 SOLVED, MISTAKEN, STUB, ABSENT = "solved", "mistaken", "stub", "absent"
 DUE = datetime(2026, 1, 15, 12, 0)
 LATE_BY = timedelta(hours=5)
-SANDBOX = {"flags": ["timeout", "forbidden-path"], "seconds": 1.5}
+# What the grading sandbox (aimath/sandbox/execute.py) writes to grading.json for a notebook that misbehaved.
+ATTEMPT = "open /course/gradebook.db"
+SANDBOX = {"flags": ["forbidden-access", "time-limit"], "seconds": 1.5,
+           "notebooks": {ASSIGNMENT: {"flags": ["time-limit", "forbidden-access"], "attempts": [ATTEMPT], "seconds": 1.5}}}
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
@@ -66,8 +69,8 @@ def test_only_a_named_mistake_counts_as_a_tag_not_a_bracketed_value():
 
 
 def test_grading_json_gives_flags_and_seconds_and_a_broken_one_is_flagged():
-    assert parse_grading_json(json.dumps(SANDBOX)).flags == tuple(SANDBOX["flags"])
-    assert parse_grading_json(json.dumps(SANDBOX)).seconds == SANDBOX["seconds"]
+    record = parse_grading_json(json.dumps(SANDBOX))
+    assert (record.flags, record.seconds, record.attempts) == (tuple(SANDBOX["flags"]), SANDBOX["seconds"], (ATTEMPT,))
     assert parse_grading_json("{}").flags == () and parse_grading_json("{}").seconds is None
     for broken in ("{not json", "[]", '{"flags": "timeout"}', '{"flags": [1]}'):
         assert parse_grading_json(broken).flags == (UNREADABLE,), broken
@@ -87,7 +90,9 @@ def test_missing_late_and_sandbox_flags():
     late = Submission("bob", "hw", 3.0, 3.0, False, LATE_BY.total_seconds(), 0.0)
     assert [f.kind for f in flags_of("zoe", None, None)] == [MISSING]
     assert flags_of("ann", on_time, Evidence()) == ()
-    assert [f.kind for f in flags_of("bob", late, Evidence(sandbox_flags=("memory",)))] == [LATE, "memory"]
+    assert [f.kind for f in flags_of("bob", late, Evidence(sandbox_flags=("memory-limit",)))] == [LATE, "memory-limit"]
+    [tampering] = flags_of("ann", on_time, Evidence(sandbox_flags=("forbidden-access",), sandbox_attempts=(ATTEMPT,)))
+    assert ATTEMPT in tampering.detail
     assert "5.0 h late" in flags_of("bob", late, Evidence())[0].detail
 
 
@@ -169,7 +174,7 @@ READ_PAGE = """(() => {
   return {
     keyed: [...document.querySelectorAll('[data-key]')].map(e => ({key: e.dataset.key, text: e.innerText.trim(),
       assignment: near(e, 'data-assignment'), student: near(e, 'data-student'), item: near(e, 'data-item'),
-      mistake: near(e, 'data-mistake')})),
+      mistake: near(e, 'data-mistake'), flag: near(e, 'data-flag')})),
     items: [...document.querySelectorAll('tr[data-item]')].map(e => [near(e, 'data-assignment'), e.dataset.item]),
     flags: [...document.querySelectorAll('tr[data-flag]')].map(e => [near(e, 'data-assignment'), e.dataset.student,
       e.dataset.flag]),
@@ -210,7 +215,7 @@ def gradebook_view(graded_course):
 
 
 def _shown(page, key, **where):
-    """The texts of the page's elements marked data-key=`key` within the given student/assignment/item/mistake."""
+    """The texts of the page's elements marked data-key=`key` within the given student/assignment/item/mistake/flag."""
     return [k["text"] for k in page.value["keyed"] if k["key"] == key and all(k[f] == v for f, v in where.items())]
 
 
@@ -261,6 +266,8 @@ def test_missing_late_and_sandbox_flags_are_shown_and_nothing_else(page):
     flags = sorted((student, kind) for assignment, student, kind in page.value["flags"] if assignment == ASSIGNMENT)
     assert flags == sorted([(ABSENT, MISSING), (MISTAKEN, LATE)] + [(STUB, f) for f in SANDBOX["flags"]])
     assert _shown(page, "flagged") == [str(len({student for student, _ in flags}))]
+    [tampering] = _shown(page, "detail", assignment=ASSIGNMENT, student=STUB, flag="forbidden-access")
+    assert ATTEMPT in tampering
 
 
 @in_course

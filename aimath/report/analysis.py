@@ -11,19 +11,19 @@ from typing import Iterable, Mapping, Sequence
 
 from aimath.report.records import Assignment, ClassGrades, Evidence, Submission
 
-# What the grading sandbox's flags mean, in a TA's words; a flag not listed here is shown by its name.
+# What the grading sandbox's flags (aimath/sandbox/execute.py) mean, in a TA's words; others are shown by name.
 SANDBOX_FLAG_WORDS = {
-    "timeout": "hit the time limit",
-    "cpu": "hit the CPU time limit",
-    "memory": "hit the memory limit",
-    "processes": "hit the process limit",
-    "disk": "hit the disk limit",
-    "output": "hit the output size limit",
-    "forbidden-path": "tried to reach a forbidden file (tampering)",
-    "network": "tried to use the network (tampering)",
+    "time-limit": "a cell hit the time limit",
+    "wall-limit": "the notebook hit the total grading time limit; later cells were not run",
+    "memory-limit": "hit the memory limit",
+    "output-limit": "printed more than the output limit",
+    "kernel-died": "the kernel stopped (limits or an exit); later cells were not run",
+    "forbidden-access": "tried to reach files outside its sandbox (tampering)",
+    "agent-misbehaved": "the notebook interfered with the grader's agent (tampering)",
     "unreadable-grading-json": "its grading.json could not be read",
 }
-MISSING, LATE = "missing", "late"
+MISSING, LATE, FORBIDDEN_ACCESS = "missing", "late", "forbidden-access"
+MAX_ATTEMPTS_SHOWN = 3
 
 
 @dataclass(frozen=True)
@@ -142,7 +142,9 @@ def flags_of(student: str, submission: Submission | None, evidence: Evidence | N
     if submission.seconds_late > 0:
         flags.append(Flag(student, LATE, describe_lateness(submission.seconds_late, submission.late_penalty)))
     for kind in (evidence.sandbox_flags if evidence else ()):
-        flags.append(Flag(student, kind, SANDBOX_FLAG_WORDS.get(kind, "flagged by the grading sandbox")))
+        words = SANDBOX_FLAG_WORDS.get(kind, "flagged by the grading sandbox")
+        seen = evidence.sandbox_attempts if kind == FORBIDDEN_ACCESS else ()
+        flags.append(Flag(student, kind, words + (f": {'; '.join(seen[:MAX_ATTEMPTS_SHOWN])}" if seen else "")))
     return tuple(flags)
 
 

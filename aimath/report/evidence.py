@@ -22,10 +22,10 @@ def read_evidence(folder: Path, *, assignment: str) -> Evidence:
         seconds.append(execution_seconds(notebook))
     record = read_sandbox_record(folder)
     if record.seconds is not None:
-        return Evidence(mistakes, record.flags, record.seconds, GRADING_JSON)
+        return Evidence(mistakes, record.flags, record.seconds, GRADING_JSON, record.attempts)
     if seconds and None not in seconds:
-        return Evidence(mistakes, record.flags, sum(seconds), "cell timestamps")
-    return Evidence(mistakes, record.flags)
+        return Evidence(mistakes, record.flags, sum(seconds), "cell timestamps", record.attempts)
+    return Evidence(mistakes, record.flags, sandbox_attempts=record.attempts)
 
 
 def gather_evidence(grades: ClassGrades, *, autograded: Path) -> dict[tuple[str, str], Evidence]:

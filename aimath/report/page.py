@@ -93,7 +93,7 @@ nav a { margin-right: 1em; } img { max-width: 100%; }
 {% if s.flags %}<table class="flags">
 <thead><tr><th>student</th><th>flag</th><th>what happened</th></tr></thead>
 <tbody>
-{% for flag in s.flags %}<tr data-student="{{ flag.student }}" data-flag="{{ flag.kind }}"><td>{{ flag.student }}</td><td><span class="flag {{ flag.kind }}">{{ flag.kind }}</span></td><td>{{ flag.detail }}</td></tr>
+{% for flag in s.flags %}<tr data-student="{{ flag.student }}" data-flag="{{ flag.kind }}"><td>{{ flag.student }}</td><td><span class="flag {{ flag.kind }}">{{ flag.kind }}</span></td><td data-key="detail">{{ flag.detail }}</td></tr>
 {% endfor %}</tbody>
 </table>{% else %}<p class="muted">Nothing flagged: every student submitted on time and the sandbox recorded nothing.</p>{% endif %}
 

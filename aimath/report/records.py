@@ -56,7 +56,7 @@ class Evidence:
     """What autograded/<student>/<assignment>/ tells beyond the scores.
 
     `mistakes`: item label -> the diagnosed mistake tags in its error output. `sandbox_flags`: limits hit or
-    tampering attempts the grading sandbox recorded in grading.json. `seconds`: the notebook's grading time, and
+    tampering attempts the grading sandbox recorded in grading.json, and `sandbox_attempts` what it saw tried. `seconds`: the notebook's grading time, and
     `timing_source` where it came from ("grading.json" or "cell timestamps").
     """
 
@@ -64,6 +64,7 @@ class Evidence:
     sandbox_flags: tuple[str, ...] = ()
     seconds: float | None = None
     timing_source: str | None = None
+    sandbox_attempts: tuple[str, ...] = ()
 
 
 def item_label(assignment: str, notebook: str, grade_id: str) -> str:

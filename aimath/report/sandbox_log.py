@@ -1,7 +1,8 @@
 """Step 2c: what the grading sandbox recorded about one submission in autograded/<student>/<assignment>/grading.json.
 
-The file is optional: `{"flags": ["timeout", "memory", "forbidden-path", ...], "seconds": 0.8}`. No file means no
-flags and no timing; a file that cannot be read is itself flagged, so a broken run never looks clean.
+The file is optional: `{"flags": ["time-limit", "forbidden-access", ...], "seconds": 0.8, "notebooks": {name:
+{"attempts": ["open /somewhere", ...], ...}}}` (aimath/sandbox/execute.py writes it). No file means no flags and no
+timing; a file that cannot be read is itself flagged, so a broken run never looks clean.
 """
 from __future__ import annotations
 
@@ -16,10 +17,20 @@ UNREADABLE = "unreadable-grading-json"
 
 @dataclass(frozen=True)
 class SandboxRecord:
-    """The sandbox's flags for one submission and its grading time in seconds (None when not recorded)."""
+    """The sandbox's flags for one submission, its grading time in seconds (None when not recorded) and the
+    attempts to reach outside that it saw."""
 
     flags: tuple[str, ...] = ()
     seconds: float | None = None
+    attempts: tuple[str, ...] = ()
+
+
+def _attempts(data: dict) -> tuple[str, ...]:
+    """The attempts listed under each notebook of a grading.json record, in order, each once."""
+    notebooks = data.get("notebooks")
+    found = [a for n in (notebooks.values() if isinstance(notebooks, dict) else ()) if isinstance(n, dict)
+             for a in (n.get("attempts") if isinstance(n.get("attempts"), list) else ()) if isinstance(a, str)]
+    return tuple(dict.fromkeys(found))
 
 
 def parse_grading_json(text: str) -> SandboxRecord:
@@ -34,7 +45,7 @@ def parse_grading_json(text: str) -> SandboxRecord:
         return SandboxRecord((UNREADABLE,))
     if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not math.isfinite(seconds):
         seconds = None
-    return SandboxRecord(tuple(dict.fromkeys(flags)), None if seconds is None else float(seconds))
+    return SandboxRecord(tuple(dict.fromkeys(flags)), None if seconds is None else float(seconds), _attempts(data))
 
 
 def read_sandbox_record(folder: Path) -> SandboxRecord:
