@@ -26,7 +26,8 @@ from pathlib import Path
 from nbclient.exceptions import DeadKernelError
 from nbgrader.api import Gradebook
 from nbgrader.preprocessors import Execute
-from nbgrader.utils import is_grade, is_locked, is_solution
+from nbgrader.utils import is_grade, is_solution
+from traitlets import Instance
 
 from aimath.sandbox import bwrap, grader_side
 from aimath.sandbox.inside import codec
@@ -39,7 +40,8 @@ FLAGS_FILE = "grading.json"
 _SERVE = "__import__('aimath.sandbox.inside.agent', fromlist=['serve']).serve(get_ipython().user_ns, {path!r})"
 _START = "import aimath.sandbox.inside.agent as _aimath_agent\n_aimath_agent.start({prefixes!r}, {path!r})"
 # Absolute paths a correct notebook opens inside the sandbox (anything else is recorded as an attempt to look around).
-_ALLOWED_PREFIXES = ("/usr/", "/etc/", "/proc/self/", "/dev/", "/tmp/", bwrap.HOME, bwrap.SUBMISSION, "/sys/")
+_ALLOWED_PREFIXES = ("/usr", "/etc", "/proc/self", "/dev", "/tmp", bwrap.HOME, bwrap.SUBMISSION, "/sys", "/lib",
+                     "/lib64", "/bin")
 
 
 def is_test_cell(cell) -> bool:
@@ -73,7 +75,7 @@ def locked_sources(db_url: str, assignment: str, notebook: str, nb) -> list[str]
 class SandboxedExecute(Execute):
     """Execute, with the student's code in the sandbox and the verdicts decided in this process."""
 
-    limits = Limits()
+    limits = Instance(Limits, args=(), help="Per-submission limits (aimath.sandbox.limits.Limits)").tag(config=True)
 
     def preprocess(self, nb, resources):
         info = resources["nbgrader"]

@@ -11,6 +11,7 @@ hook); `serve()` is run by the kernel while the grader evaluates a test cell, an
 from __future__ import annotations
 
 import itertools
+import os.path
 import pickle
 import socket
 import struct
@@ -35,15 +36,26 @@ _WATCHED = {"socket.connect", "socket.bind", "subprocess.Popen", "os.system", "o
             "os.fork", "os.kill", "os.killpg", "ctypes.dlopen", "ctypes.dlsym", "sys.addaudithook"}
 
 
+_PATH_EVENTS = {"open", "sqlite3.connect", "os.listdir", "os.scandir", "glob.glob", "os.chdir", "os.remove", "os.rename", "shutil.copyfile"}
+
+
+def _outside(path: Any) -> str | None:
+    """The absolute form of `path` when it lies outside the allowed prefixes, else None."""
+    if isinstance(path, bytes):
+        path = path.decode(errors="replace")
+    if not isinstance(path, str):
+        return None
+    full = os.path.abspath(path)
+    return None if any(full == p or full.startswith(p.rstrip("/") + "/") for p in _allowed_prefixes) else full
+
+
 def _audit(event: str, args: tuple) -> None:
     if len(_events) >= MAX_EVENTS:
         return
-    if event == "open":
-        path = args[0]
-        if isinstance(path, bytes):
-            path = path.decode(errors="replace")
-        if isinstance(path, str) and path.startswith("/") and not path.startswith(_allowed_prefixes):
-            _events.append(("open", path[:200]))
+    if event in _PATH_EVENTS and args:
+        where = _outside(args[0])
+        if where is not None:
+            _events.append((event, where[:200]))
     elif event in _WATCHED and not (event == "socket.connect" and _agent_path in repr(args)):
         _events.append((event, repr(args)[:200]))
 
