@@ -6,12 +6,14 @@ BIN := $(VENV)/bin
 # nbgrader runs the `alembic` and `jupyter` executables of this environment.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 PIPELINE := $(BIN)/python -m aimath.pipeline
+# Autograding runs each submission in a bubblewrap sandbox (docs/THREAT_MODEL.md); AIMATH_SANDBOX=off grades without.
+BWRAP := $(shell command -v bwrap 2>/dev/null)
 # The report's browser test (tests/test_report.py) opens the report in Debian's headless Chromium.
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: all env release seed autograde feedback export summary report chromium test test-fast clean
+.PHONY: all env sandbox release seed autograde feedback export summary report chromium test test-fast clean
 
-all: env
+all: env sandbox
 	$(PIPELINE) release
 	$(PIPELINE) seed
 	$(PIPELINE) autograde
@@ -36,7 +38,7 @@ release: env
 seed: env
 	$(PIPELINE) seed
 
-autograde: env
+autograde: env sandbox
 	$(PIPELINE) autograde
 
 feedback: env
@@ -51,6 +53,14 @@ summary: env
 report: env
 	@$(PIPELINE) report
 
+# Installs bubblewrap when it is missing and we may (root); otherwise the grading step says in one line what to install.
+sandbox:
+	@if [ -n "$(BWRAP)" ] || [ "$(AIMATH_SANDBOX)" = off ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap >/dev/null) \
+		|| echo "could not install bubblewrap: install it (sudo apt install bubblewrap) or grade with AIMATH_SANDBOX=off"; \
+	else echo "the grading sandbox needs bubblewrap: sudo apt install bubblewrap (or sudo dnf install bubblewrap)"; fi
+
 # Installs Debian's chromium for the browser test when it is missing and we may (root); otherwise says what to install.
 chromium:
 	@if [ -x $(CHROMIUM) ]; then :; \
@@ -59,7 +69,7 @@ chromium:
 		|| echo "could not install chromium: the report's browser test will fail"; \
 	else echo "the report's browser test needs Debian's chromium: sudo apt-get install chromium"; fi
 
-test: env chromium
+test: env sandbox chromium
 	$(BIN)/python -m pytest -q -n 2 --dist loadgroup
 
 test-fast: env

@@ -26,6 +26,7 @@ EXPECTED_FLAGS = {
     "endless-loop-ignoring-interrupts": "time-limit",
     "kernel-exits-midway": "kernel-died",
     "huge-output": "output-limit",
+    "patch-builtins-assert-import": "agent-misbehaved",
 }
 
 

@@ -15,6 +15,8 @@ from nbgrader.coursedir import CourseDirectory
 from nbgrader.plugins import CsvExportPlugin
 from traitlets.config.loader import PyFileConfigLoader
 
+from aimath.report.sandbox_log import SandboxRecord, read_sandbox_record
+
 CONFIG_FILE = "nbgrader_config.py"
 GRADES_CSV = "grades.csv"
 
@@ -123,4 +125,17 @@ def summary(*, root: Path) -> str:
         lines.append(student.ljust(width) + "  " + "  ".join(cells))
     if any(score[2] for row in table.values() for score in row.values()):
         lines.append("* written answers still to grade by hand in formgrader (score so far shown)")
+    flagged = sandbox_flags(root=root)
+    if flagged:
+        lines.append("\nFlagged by the grading sandbox (limits hit, attempts to reach outside the submission):")
+        for (student, assignment), record in sorted(flagged.items()):
+            seen = f"; e.g. {record.attempts[0][:90]}" if record.attempts else ""
+            lines.append(f"  {student} / {assignment}: {', '.join(record.flags)}{seen}")
     return "\n".join(lines)
+
+
+def sandbox_flags(*, root: Path) -> dict[tuple[str, str], SandboxRecord]:
+    """{(student, assignment): the sandbox's record} for every autograded submission it flagged."""
+    records = {(folder.parent.name, folder.name): read_sandbox_record(folder)
+               for folder in sorted((root / "autograded").glob("*/*")) if folder.is_dir()}
+    return {key: record for key, record in records.items() if record.flags}

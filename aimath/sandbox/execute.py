@@ -33,6 +33,7 @@ from aimath.sandbox import bwrap, grader_side
 from aimath.sandbox.inside import codec
 from aimath.sandbox.kernel import SandboxKernelManager
 from aimath.sandbox.limits import Limits
+from aimath.sandbox import remote
 from aimath.sandbox.remote import Channel, SandboxError, SocketTransport
 
 AGENT_SOCKET = "agent.sock"
@@ -84,6 +85,7 @@ class SandboxedExecute(Execute):
         self._stopped: str | None = None
         self._agent_started = False
         self._output_bytes = 0
+        self._cell_seconds = 0.0
         self._attempt_log: list[str] = []
         instructor = locked_sources(info["db_url"], info["assignment"], info["notebook"], nb)
         self._namespace, self._trusted_names = grader_side.trusted_namespace(instructor)
@@ -118,8 +120,17 @@ class SandboxedExecute(Execute):
     # ------------------------------------------------------------------ cells
 
     def preprocess_cell(self, cell, resources, index):
-        if cell.cell_type != "code":
-            return cell, resources
+        if cell.cell_type == "code":
+            started = time.monotonic()
+            cell, resources = self._preprocess_code_cell(cell, resources, index)
+            self._cell_seconds += time.monotonic() - started
+        if index == len(self.nb.cells) - 1:  # the kernel is still up: ask what the audit hook saw
+            self._attempt_log = self._attempts()
+            if self._attempt_log:
+                self._flag("forbidden-access")
+        return cell, resources
+
+    def _preprocess_code_cell(self, cell, resources, index):
         if self._stopped:
             cell.outputs = [grader_side.error_output("KernelStopped", self._stopped)]
             return cell, resources
@@ -135,10 +146,6 @@ class SandboxedExecute(Execute):
                                       "or exited); the cells after this one were not run")
             cell.outputs = list(cell.get("outputs", [])) + [grader_side.error_output("KernelStopped", self._stopped)]
         self._flag_limits_in(cell)
-        if index == len(self.nb.cells) - 1:
-            self._attempt_log = self._attempts()
-            if self._attempt_log:
-                self._flag("forbidden-access")
         return cell, resources
 
     def _start_agent(self):
@@ -172,6 +179,8 @@ class SandboxedExecute(Execute):
         return run_sync(self.kc.get_shell_msg)(timeout=timeout)
 
     def _run_test_cell(self, cell) -> list:
+        if self._transport.unreachable:
+            return [grader_side.error_output("SandboxError", remote.UNREACHABLE)]
         code = grader_side.python_of(cell.source)
         msg_id = self.kc.execute(_SERVE.format(path=os.path.join(self._run_dir, AGENT_SOCKET)), silent=True,
                                  store_history=False)
@@ -188,22 +197,26 @@ class SandboxedExecute(Execute):
             outputs = [grader_side.error_output(type(exc).__name__, str(exc))]
         self._test_names |= grader_side.names_bound(code)
         if any(o.get("ename") in ("SandboxError", "BadMessage") for o in outputs):
-            self._flag("time-limit" if "no answer" in str(outputs[-1].get("evalue")) else "agent-misbehaved")
+            text = str(outputs[-1].get("evalue"))
+            self._flag("time-limit" if "no answer" in text or "still busy" in text else "agent-misbehaved")
         self._end_serving(msg_id)
         return outputs
 
     def _end_serving(self, msg_id: str):
-        """Return the kernel to its cells: stop the agent (interrupting student code that hangs), or stop the kernel."""
+        """Return the kernel to its cells: the agent returns when it reads "end", after answering what it was asked.
+
+        Student code that hangs is interrupted first (its late answer is read and dropped); a kernel that cannot be
+        interrupted is stopped.
+        """
         try:
             self._transport.end()
-            if self._reply_within(msg_id, 2.0):
-                return
+            self._reply_within(msg_id, 2.0)
+            return
         except (OSError, TimeoutError):
             pass
         self.km.interrupt_kernel()
         try:
             self._transport.drain(2.0)
-            self._transport.end()
             self._reply_within(msg_id, 2.0)
         except (OSError, TimeoutError, SandboxError):
             self._stop("time-limit", "your code ran for too long and could not be interrupted; the cells after this "
@@ -269,7 +282,8 @@ class SandboxedExecute(Execute):
             record = {}
         attempts = self._attempt_log
         notebooks = record.get("notebooks", {})
-        notebooks[notebook] = {"flags": self._flags, "attempts": attempts, "seconds": round(seconds, 3)}
+        notebooks[notebook] = {"flags": self._flags, "attempts": attempts, "seconds": round(seconds, 3),
+                               "cell_seconds": round(self._cell_seconds, 3)}
         record = {"flags": sorted({f for n in notebooks.values() for f in n["flags"]}),
                   "seconds": round(sum(n["seconds"] for n in notebooks.values()), 3), "notebooks": notebooks}
         path.write_text(json.dumps(record, indent=1))

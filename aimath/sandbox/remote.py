@@ -22,7 +22,7 @@ import aimath.gradcheck
 import aimath.judge
 from aimath.sandbox import sympy_tree
 from aimath.sandbox.inside import agent, codec
-from aimath.sandbox.inside.probe import Case, Outcome, call, probe_all
+from aimath.sandbox.inside.probe import Case, NotPlainData, Outcome, call, identical, probe_all, to_plain
 
 # Probe recipes written in the checks (and the finite-difference helpers they use) travel to the sandbox by value;
 # the reference implementations are neither importable there nor allowed in a request (see `_refuse_reference`).
@@ -32,6 +32,10 @@ cloudpickle.register_pickle_by_value(aimath.judge)
 
 # A request the sandbox takes longer than this to answer counts as a hang (an infinite loop in student code).
 REQUEST_TIMEOUT_S = 10.0
+
+
+UNREACHABLE = ("the grader could not reach your notebook's code: the notebook changed parts of Python that grading "
+               "needs (import machinery, IPython itself); the tests could not run")
 
 
 class SandboxError(RuntimeError):
@@ -66,6 +70,18 @@ class Channel:
     def lookup(self, name: str) -> Any:
         return self.request("lookup", name)
 
+    def call(self, fn: Any, args: tuple, kwargs: dict) -> Any:
+        """fn(*args, **kwargs) in the sandbox. Arrays, lists and dicts passed in are updated in place if the call
+        changed them there, as they would be in the student's own notebook."""
+        answer = self.request("call", fn, args, kwargs)
+        if not (isinstance(answer, tuple) and len(answer) == 3 and isinstance(answer[1], list)
+                and isinstance(answer[2], dict) and len(answer[1]) == len(args)):
+            raise SandboxError("the sandbox answered a call with something that is not a call's answer")
+        result, args_after, kwargs_after = answer
+        for before, after in [*zip(args, args_after), *((kwargs[k], v) for k, v in kwargs_after.items() if k in kwargs)]:
+            _write_back(before, after)
+        return result
+
 
 class SocketTransport:
     """Length-prefixed frames over the Unix socket the agent connects to; every read has a deadline."""
@@ -73,11 +89,18 @@ class SocketTransport:
     def __init__(self, listener: socket.socket, timeout_s: float = REQUEST_TIMEOUT_S):
         self._listener, self._connection, self.timeout_s = listener, None, timeout_s
         self._owed = 0  # answers to requests that timed out, still to come (and to be thrown away)
+        self.unreachable = False  # the agent never connected: the notebook broke what the grader needs
 
     def _connect(self, deadline: float) -> socket.socket:
+        if self.unreachable:
+            raise SandboxError(UNREACHABLE)
         if self._connection is None:
             self._listener.settimeout(max(0.01, deadline - time.monotonic()))
-            self._connection, _ = self._listener.accept()
+            try:
+                self._connection, _ = self._listener.accept()
+            except (socket.timeout, TimeoutError):
+                self.unreachable = True
+                raise SandboxError(UNREACHABLE) from None
         return self._connection
 
     def _read(self, connection: socket.socket, n: int, deadline: float) -> bytes:
@@ -226,7 +249,7 @@ class Remote:
 
     def probe_all(self, cases: Sequence[Case], how: Callable = call) -> list[Outcome]:
         """Run `probe(obj, case, how)` for every case inside the sandbox: one request for the whole list."""
-        answers = self._channel.request("call", probe_all, (self, list(cases), how), {})
+        answers = self._channel.call(probe_all, (self, list(cases), how), {})
         return [_outcome(a) for a in answers]
 
 
@@ -236,7 +259,26 @@ class RemoteCallable(Remote):
     __slots__ = ()
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self._channel.request("call", self, args, kwargs)
+        return self._channel.call(self, args, kwargs)
+
+
+def _write_back(local: Any, after: Any) -> None:
+    """Make `local` (an argument the grader passed) hold `after` (what it became in the sandbox), in place."""
+    if after is None or isinstance(local, Remote):
+        return
+    try:
+        if identical(to_plain(local), after):
+            return
+    except NotPlainData:
+        return
+    if isinstance(local, np.ndarray) and isinstance(after, np.ndarray) and local.shape == after.shape \
+            and local.flags.writeable:
+        local[...] = after
+    elif isinstance(local, list) and isinstance(after, list):
+        local[:] = after
+    elif isinstance(local, dict) and isinstance(after, dict):
+        local.clear()
+        local.update(after)
 
 
 def _fetched(method: str) -> Callable:

@@ -21,7 +21,7 @@ import nbformat
 from nbgrader.api import Gradebook
 
 from aimath.pipeline import course
-from tests.attacks.catalogue import (ASSIGNMENT, ATTACKS, ESCAPE_MARK, HONEST, NETWORK_PORT_FILE, STUB, Attack,
+from tests.attacks.catalogue import (ASSIGNMENT, ATTACKS, ESCAPE_MARK, HONEST, NETWORK_PORT_FILE, SOLUTION, STUB, Attack,
                                      attacked_notebook)
 
 REPO = Path(__file__).resolve().parents[2]
@@ -136,8 +136,10 @@ def _grade(root: Path, *, sandbox: bool) -> subprocess.CompletedProcess:
     return subprocess.run(command, env=env, capture_output=True, text=True, timeout=1800)
 
 
-def _scores(root: Path) -> dict[str, float]:
-    return {student: row[ASSIGNMENT][0] for student, row in course.scores(root=root).items() if ASSIGNMENT in row}
+def _scores(root: Path) -> tuple[dict[str, float], float]:
+    """Each student's score, and the assignment's maximum (what the honest solution scores)."""
+    table = {student: row[ASSIGNMENT] for student, row in course.scores(root=root).items() if ASSIGNMENT in row}
+    return {student: score for student, (score, _, _) in table.items()}, max((m for _, m, _ in table.values()), default=0.0)
 
 
 def run(root: Path, *, sandbox: bool, attacks: list[Attack] | None = None, isolated: bool = False) -> list[Result]:
@@ -154,7 +156,6 @@ def run(root: Path, *, sandbox: bool, attacks: list[Attack] | None = None, isola
     (root / NETWORK_PORT_FILE).write_text(str(listener.port))
     protected = _protected_digest(root)
     try:
-        before = None
         grading = _grade(root, sandbox=sandbox)
         time.sleep(LINGER_S)
         course.open_api(root=root)  # loads nbgrader_config.py again, as the TA's next command would
@@ -164,10 +165,8 @@ def run(root: Path, *, sandbox: bool, attacks: list[Attack] | None = None, isola
 
 
 def judge(root, everyone, grading, protected, connections, sandbox) -> list[Result]:
-    scores = _scores(root)
-    honest = {STUB: 0.0}
-    release_max = max(scores.values(), default=0.0)
-    honest["solution"] = scores.get("honest-solution", release_max)
+    scores, full_marks = _scores(root)
+    honest = {STUB: 0.0, SOLUTION: full_marks}
     gradebook_changed = _gradebook_changed(root)
     marks = (root / ESCAPE_MARK).read_text() if (root / ESCAPE_MARK).exists() else ""
     results = []

@@ -122,6 +122,23 @@ def answer(value: Any, mutable_by_reference: bool = False) -> Any:
     return _handle(value)
 
 
+class _Called:
+    """A call's result, with its arguments as they are after the call (the student's code may have changed them)."""
+
+    def __init__(self, result, args, kwargs):
+        self.result, self.args, self.kwargs = result, args, kwargs
+
+    def answer(self) -> tuple:
+        def after(value):
+            if not isinstance(value, (np.ndarray, list, dict)):
+                return None
+            try:
+                return to_plain(value)
+            except NotPlainData:
+                return None
+        return (answer(self.result), [after(a) for a in self.args], {k: after(v) for k, v in self.kwargs.items()})
+
+
 def _array(obj):
     import numpy as np
     return to_plain(np.asarray(obj))
@@ -129,7 +146,7 @@ def _array(obj):
 
 _OPERATIONS = {
     "lookup": lambda ns, name: ns[name],
-    "call": lambda ns, fn, args, kwargs: fn(*args, **kwargs),
+    "call": lambda ns, fn, args, kwargs: _Called(fn(*args, **kwargs), args, kwargs),
     "getattr": lambda ns, obj, name: getattr(obj, name),
     "setattr": lambda ns, obj, name, value: setattr(obj, name, value),
     "getitem": lambda ns, obj, key: obj[key],
@@ -152,7 +169,8 @@ def handle_request(namespace: dict, request: bytes) -> bytes:
     if operation == "lookup" and arguments[0] not in namespace:
         return codec.encode(codec.Raised("NameError", f"name {arguments[0]!r} is not defined"))
     try:
-        value = answer(_OPERATIONS[operation](namespace, *arguments), operation in ("getattr", "getitem"))
+        value = _OPERATIONS[operation](namespace, *arguments)
+        value = value.answer() if isinstance(value, _Called) else answer(value, operation in ("getattr", "getitem"))
     except BaseException as exc:  # the student's code raised (or exited, or was interrupted for taking too long)
         return codec.encode(codec.Raised(type(exc).__name__, str(exc)))
     try:
