@@ -20,7 +20,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from aimath.sandbox.inside.probe import ABS_TOL, REL_TOL, Case, NotPlainData, Outcome, call, to_plain
+from aimath.sandbox.inside.probe import ABS_TOL, REL_TOL, Case, Outcome, call, to_plain
 from aimath.sandbox.inside.probe import probe as _probe_here
 
 # How many failing cases a message lists before it stops.
