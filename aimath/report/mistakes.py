@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import re
 
+from nbgrader.utils import is_grade, is_solution
+
 from aimath.report.records import item_label
 
 MISTAKE_TAG = re.compile(r"Likely mistake \[([a-z0-9-]+)\]")
 
 
 def _is_test_cell(cell) -> bool:
-    meta = cell.get("metadata", {}).get("nbgrader", {})
-    return cell.get("cell_type") == "code" and bool(meta.get("grade")) and not meta.get("solution")
+    """An autograded test cell: graded code that is not an answer (nbgrader's own cell predicates)."""
+    return cell.cell_type == "code" and is_grade(cell) and not is_solution(cell)
 
 
 def _error_text(output) -> str:
@@ -28,9 +30,9 @@ def tags_in(text: str) -> tuple[str, ...]:
 
 
 def diagnosed_mistakes(notebook, *, assignment: str, notebook_name: str) -> dict[str, tuple[str, ...]]:
-    """{item label: mistake tags} for each test cell of the notebook whose error output names a mistake."""
+    """{item label: mistake tags} for each test cell of the (nbformat) notebook whose error output names a mistake."""
     found = {}
-    for cell in notebook.get("cells", []):
+    for cell in notebook.cells:
         if not _is_test_cell(cell):
             continue
         text = "\n".join(_error_text(o) for o in cell.get("outputs", []) if o.get("output_type") == "error")

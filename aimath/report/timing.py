@@ -11,6 +11,7 @@ STARTED, FINISHED = "iopub.execute_input", "shell.execute_reply"
 
 
 def _times(notebook, key: str) -> list[datetime]:
+    """The cells' recorded `key` timestamps."""
     stamps = (cell.get("metadata", {}).get("execution", {}).get(key) for cell in notebook.get("cells", []))
     return [datetime.fromisoformat(s) for s in stamps if s]
 
