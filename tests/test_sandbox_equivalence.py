@@ -1,6 +1,6 @@
 """Honest submissions get identical grades in the sandbox and from stock nbgrader.
 
-Part of the demo class (the alternative solutions of demo03 and three mixed students, every assignment: right and
+Part of the demo class (the alternative solutions of demo03 and a mixed student, every assignment: right and
 wrong answers, visible and hidden tests, written answers) is graded twice, once with AIMATH_SANDBOX=off, and every
 graded cell's score must match. The solution and the stub of every assignment are covered by test_pipeline.py.
 """
@@ -15,7 +15,7 @@ from tests.test_pipeline import ROOT
 
 pytestmark = [pytest.mark.pipeline, pytest.mark.xdist_group("equivalence")]
 
-STUDENTS = ("demo03", "demo05", "demo06", "demo07")
+STUDENTS = ("demo03", "demo06")
 
 
 def _cell_scores(root):
@@ -44,7 +44,7 @@ def _graded_course(root, sandbox, monkeypatch):
 def test_honest_demo_students_get_the_same_grades_as_with_stock_nbgrader(tmp_path, monkeypatch):
     sandboxed = _graded_course(tmp_path / "sandbox", True, monkeypatch)
     stock = _graded_course(tmp_path / "stock", False, monkeypatch)
-    assert len(sandboxed) > 100 and set(sandboxed) == set(stock)
+    assert len(sandboxed) > 50 and set(sandboxed) == set(stock)
     assert 0 < sum(v or 0 for v in stock.values())  # the class scores something, and misses something
     assert any(v == 0 for v in stock.values())
     differences = {cell: (stock[cell], sandboxed[cell]) for cell in stock if stock[cell] != sandboxed[cell]}

@@ -27,7 +27,7 @@ from nbclient.exceptions import DeadKernelError
 from nbgrader.api import Gradebook
 from nbgrader.preprocessors import Execute
 from nbgrader.utils import is_grade, is_solution
-from traitlets import Instance
+from traitlets import Bool, Instance
 
 from aimath.sandbox import bwrap, grader_side
 from aimath.sandbox.inside import codec
@@ -77,6 +77,8 @@ class SandboxedExecute(Execute):
     """Execute, with the student's code in the sandbox and the verdicts decided in this process."""
 
     limits = Instance(Limits, args=(), help="Per-submission limits (aimath.sandbox.limits.Limits)").tag(config=True)
+    # A flood of output can take longer to drain than nbclient's iopub timeout; the output limit deals with it.
+    raise_on_iopub_timeout = Bool(False).tag(config=True)
 
     def preprocess(self, nb, resources):
         info = resources["nbgrader"]
@@ -145,6 +147,10 @@ class SandboxedExecute(Execute):
             self._stop("kernel-died", "your notebook's kernel stopped (it used more memory or CPU time than allowed, "
                                       "or exited); the cells after this one were not run")
             cell.outputs = list(cell.get("outputs", [])) + [grader_side.error_output("KernelStopped", self._stopped)]
+        except Exception as exc:  # nbclient gave up on this cell (e.g. its output never finished): the cell fails
+            self._flag("kernel-unresponsive")
+            cell.outputs = list(cell.get("outputs", [])) + [grader_side.error_output(
+                "CellFailed", f"grading could not finish this cell ({type(exc).__name__}: {exc})"[:500])]
         self._flag_limits_in(cell)
         return cell, resources
 

@@ -53,6 +53,8 @@ def _is_test(cell) -> bool:
 
 
 ROOT = "'../../..'"
+GRADED = ("get_greatest", "get_smallest", "get_mean", "get_median", "l1_norm", "l2_norm", "angle_between",
+          "fit_linear_regression")
 
 ATTACKS = [
     # ---------------------------------------------------------------- course files and other students
@@ -88,12 +90,12 @@ import glob, os
 for path in glob.glob(os.path.join({ROOT}, 'submitted', '*', 'basic_math', '*.ipynb')):
     open(os.path.join({ROOT}, '{ESCAPE_MARK}'), 'a').write('copied ' + path + '\\n')
 """),
-    Attack("import-reference-solution", "course files", STUB, """
+    Attack("import-reference-solution", "course files", STUB, replace={name: f"""
 try:
-    from aimath.reference.basic_math import *
+    from aimath.reference.basic_math import {name}
 except ImportError as exc:
     print('no reference here:', exc)
-"""),
+""" for name in GRADED}),
     Attack("background-process-edits-gradebook", "course files", STUB, f"""
 import os, subprocess, sys
 script = '''
@@ -140,9 +142,10 @@ get_ipython()._showtraceback = lambda *args, **kwargs: None
 import math, numpy
 numpy.allclose = lambda *a, **k: True
 numpy.isclose = lambda *a, **k: True
+numpy.array_equal = lambda *a, **k: True
 math.isclose = lambda *a, **k: True
-numpy.testing.assert_allclose = lambda *a, **k: None
-"""),
+""", replace={name: f"def {name}(*args, **kwargs):\n    return (0.0, 0.0) if '{name}' == 'fit_linear_regression' else 0.0"
+              for name in GRADED}),
     Attack("patch-the-judge", "monkeypatching", STUB, """
 try:
     import aimath.judge as judge
@@ -187,8 +190,7 @@ class Anything(float):
     def __iter__(self): return iter([Anything(0.0), Anything(0.0)])
 def {name}(*args, **kwargs):
     return Anything(0.0)
-""" for name in ("get_greatest", "get_smallest", "get_mean", "get_median", "l1_norm", "l2_norm", "angle_between",
-                 "fit_linear_regression")}),
+""" for name in GRADED}),
     # ---------------------------------------------------------------- test-cell edits and metadata games
     Attack("edit-test-cells", "test-cell and metadata games", STUB, edit=_edit_cells(
         lambda cell: cell.update(source="pass") if _is_test(cell) else None)),
@@ -240,7 +242,7 @@ for _ in range(20):
         time.sleep(5)
         os._exit(0)
 """),
-    Attack("huge-output", "kernel exits and limits", SOLUTION, "for _ in range(200):\n    print('x' * 1_000_000)",
+    Attack("huge-output", "kernel exits and limits", SOLUTION, "for _ in range(64):\n    print('x' * 1_000_000)",
            dangerous=True, defused="print('x' * 3_000_000)"),
     Attack("disk-filler", "kernel exits and limits", SOLUTION, """
 try:

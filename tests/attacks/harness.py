@@ -133,7 +133,9 @@ def _grade(root: Path, *, sandbox: bool) -> subprocess.CompletedProcess:
     command = [sys.executable, "-m", "aimath.pipeline", "autograde", ASSIGNMENT, "--root", str(root)]
     if not sandbox:
         command = ["prlimit", f"--as={8 * 2**30}", f"--fsize={256 * 2**20}", "--"] + command
-    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=1800)
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=1800)
+    (root / "grading.log").write_text(done.stdout + done.stderr)
+    return done
 
 
 def _scores(root: Path) -> tuple[dict[str, float], float]:
