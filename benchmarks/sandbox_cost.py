@@ -17,6 +17,7 @@ import statistics
 import sys
 import tempfile
 import time
+import warnings
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -55,6 +56,7 @@ def main(argv=None) -> int:
     parser.add_argument("assignments", nargs="*")
     parser.add_argument("--copies", type=int, default=3)
     args = parser.parse_args(argv)
+    warnings.filterwarnings("ignore", message="Object of type <Submitted")  # nbgrader's harmless autoflush notice
     assignments = args.assignments or course.source_assignments(root=REPO)
     work = Path(tempfile.mkdtemp(prefix="aimath-sandbox-cost-"))
     print(f"{'assignment':18} {'stock s/nb':>10} {'sandbox s/nb':>12} {'sandbox cost':>12} {'cells s/nb':>10}")

@@ -88,6 +88,7 @@ class SandboxedExecute(Execute):
         self._agent_started = False
         self._output_bytes = 0
         self._cell_seconds = 0.0
+        self._cell_times: list[tuple[float, str]] = []
         self._attempt_log: list[str] = []
         instructor = locked_sources(info["db_url"], info["assignment"], info["notebook"], nb)
         self._namespace, self._trusted_names = grader_side.trusted_namespace(instructor)
@@ -125,7 +126,10 @@ class SandboxedExecute(Execute):
         if cell.cell_type == "code":
             started = time.monotonic()
             cell, resources = self._preprocess_code_cell(cell, resources, index)
-            self._cell_seconds += time.monotonic() - started
+            spent = time.monotonic() - started
+            self._cell_seconds += spent
+            name = cell.metadata.get("nbgrader", {}).get("grade_id") or f"cell {index}"
+            self._cell_times.append((round(spent, 3), name))
         if index == len(self.nb.cells) - 1:  # the kernel is still up: ask what the audit hook saw
             self._attempt_log = self._attempts()
             if self._attempt_log:
@@ -289,7 +293,8 @@ class SandboxedExecute(Execute):
         attempts = self._attempt_log
         notebooks = record.get("notebooks", {})
         notebooks[notebook] = {"flags": self._flags, "attempts": attempts, "seconds": round(seconds, 3),
-                               "cell_seconds": round(self._cell_seconds, 3)}
+                               "cell_seconds": round(self._cell_seconds, 3),
+                               "slowest_cells": [[name, spent] for spent, name in sorted(self._cell_times)[::-1][:5]]}
         record = {"flags": sorted({f for n in notebooks.values() for f in n["flags"]}),
                   "seconds": round(sum(n["seconds"] for n in notebooks.values()), 3), "notebooks": notebooks}
         path.write_text(json.dumps(record, indent=1))
