@@ -11,12 +11,12 @@ BWRAP := $(shell command -v bwrap 2>/dev/null)
 # The report's browser test (tests/test_report.py) opens the report in Debian's headless Chromium.
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: all env sandbox release seed autograde feedback export summary report chromium test test-fast clean
+.PHONY: bench all env sandbox release seed autograde feedback export summary report chromium test test-fast clean
 
 all: env sandbox
 	$(PIPELINE) release
 	$(PIPELINE) seed
-	$(PIPELINE) autograde
+	$(PIPELINE) autograde $(AUTOGRADE_OPTIONS)
 	$(PIPELINE) feedback
 	$(PIPELINE) export
 	@echo
@@ -38,8 +38,11 @@ release: env
 seed: env
 	$(PIPELINE) seed
 
+# WORKERS=n (default: one per core), SCHEDULER=tcp://host:8786 (a Dask cluster), FORCE=1 (regrade everything).
+AUTOGRADE_OPTIONS = $(if $(WORKERS),--workers $(WORKERS)) $(if $(SCHEDULER),--scheduler $(SCHEDULER)) $(if $(FORCE),--force)
+
 autograde: env sandbox
-	$(PIPELINE) autograde
+	$(PIPELINE) autograde $(AUTOGRADE_OPTIONS)
 
 feedback: env
 	$(PIPELINE) feedback
@@ -71,6 +74,10 @@ chromium:
 
 test: env sandbox chromium
 	$(BIN)/python -m pytest -q -n 2 --dist loadgroup
+
+# Autograding throughput, stock nbgrader vs ours and on 1/2/4 Dask workers (STUDENTS=100 by default). Not a test.
+bench: env sandbox
+	$(BIN)/python benchmarks/autograde_bench.py --students $(or $(STUDENTS),100)
 
 test-fast: env
 	$(BIN)/python -m pytest -q -m "not pipeline"

@@ -27,7 +27,15 @@ c.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:", "--IPKernelA
 # Autograding runs each submission in the sandbox (docs/THREAT_MODEL.md): nbgrader's own steps, with its Execute
 # replaced by one that runs student cells in a locked-down kernel and test cells in the grader's process.
 # AIMATH_SANDBOX=off grades with stock nbgrader instead (student code then runs with the TA's permissions).
-if os.environ.get("AIMATH_SANDBOX", "on") != "off":
+# `make autograde` executes notebooks in parallel workers and then records them here, one by one, taking each
+# cell's outputs from the worker's copy (AIMATH_PRECOMPUTED names the folder; aimath/pipeline/parallel.py).
+if os.environ.get("AIMATH_PRECOMPUTED"):
+    from aimath.pipeline.precomputed import PrecomputedExecute
+
+    c.PrecomputedExecute.folder = os.environ["AIMATH_PRECOMPUTED"]
+    c.Autograde.autograde_preprocessors = [PrecomputedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
+                                           SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
+elif os.environ.get("AIMATH_SANDBOX", "on") != "off":
     from aimath.sandbox.execute import SandboxedExecute
 
     c.Autograde.autograde_preprocessors = [SandboxedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,

@@ -14,6 +14,9 @@ def main(argv=None) -> int:
     parser.add_argument("step", choices=["release", "seed", "autograde", "feedback", "export", "summary", "report"])
     parser.add_argument("assignments", nargs="*", help="default: every assignment the step applies to")
     parser.add_argument("--root", type=Path, default=Path.cwd(), help="course root (default: current folder)")
+    parser.add_argument("--workers", type=int, default=None, help="autograde: local worker processes (default: cores)")
+    parser.add_argument("--scheduler", default=None, help="autograde: a Dask scheduler address, e.g. tcp://host:8786")
+    parser.add_argument("--force", action="store_true", help="autograde: regrade every submission, not only new ones")
     args = parser.parse_args(argv)
     # nbgrader 0.9.6 autoflushes a half-built submission under SQLAlchemy 2.x: harmless noise in a TA's log
     # (pyproject.toml filters the same warning for the tests).
@@ -26,7 +29,9 @@ def main(argv=None) -> int:
         print(f"seeded submitted/ with the demo class ({written} notebooks)" if written
               else "submitted/ already has submissions: left as it is")
     elif args.step == "autograde":
-        print("autograded:", ", ".join(course.autograde(root=root, assignments=names)) or "nothing submitted")
+        graded = course.autograde(root=root, assignments=names, workers=args.workers, scheduler=args.scheduler,
+                                  force=args.force)
+        print("autograded:", ", ".join(graded) or "nothing submitted")
     elif args.step == "feedback":
         print("feedback written for:", ", ".join(course.feedback(root=root, assignments=names)) or "nothing")
     elif args.step == "export":

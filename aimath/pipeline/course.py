@@ -9,15 +9,18 @@ import os
 import sys
 from pathlib import Path
 
-from nbgrader.api import Gradebook
+from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.apps import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.plugins import CsvExportPlugin
 from traitlets.config.loader import PyFileConfigLoader
 
+from aimath.pipeline import parallel
 from aimath.report.sandbox_log import SandboxRecord, read_sandbox_record
 
 CONFIG_FILE = "nbgrader_config.py"
+# Set while recording what parallel workers executed: nbgrader_config.py then takes their outputs.
+PRECOMPUTED_ENV = "AIMATH_PRECOMPUTED"
 GRADES_CSV = "grades.csv"
 
 
@@ -65,12 +68,40 @@ def release(*, root: Path, assignments: list[str] | None = None) -> list[str]:
     return names
 
 
-def autograde(*, root: Path, assignments: list[str] | None = None) -> list[str]:
-    """`nbgrader autograde` of every submission of each assignment; returns the assignments graded."""
-    api = open_api(root=root)
+def autograde(*, root: Path, assignments: list[str] | None = None, workers: int | None = None,
+              scheduler: str | None = None, force: bool = False, on_job=None) -> list[str]:
+    """`nbgrader autograde` of the new or changed submissions of each assignment (all of them with `force`).
+
+    Notebooks are executed in parallel, on `workers` local processes (default: one per core) or on the Dask cluster
+    at `scheduler`; nbgrader records every grade in this process (aimath/pipeline/parallel.py). Returns the
+    assignments looked at; `on_job((student, assignment))` hears of each submission a worker executed.
+    """
     names = assignments or submitted_assignments(root=root)
-    for name in names:
-        _run(f"autograde {name}", api.autograde(name, "*", force=True, create=True))
+
+    def graded(assignment: str) -> set[str]:
+        api = open_api(root=root)
+        with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
+            try:
+                return {s.student.id for s in gradebook.find_assignment(assignment).submissions}
+            except MissingEntry:
+                return set()
+
+    def record(assignment: str, students: list[str], executed: Path) -> None:
+        previous = os.environ.get(PRECOMPUTED_ENV)
+        os.environ[PRECOMPUTED_ENV] = str(executed)
+        try:
+            api = open_api(root=root)
+            everyone = set(students) == {p.parent.name for p in (root / "submitted").glob(f"*/{assignment}")}
+            for student in ["*"] if everyone else students:
+                _run(f"autograde {assignment} {student}", api.autograde(assignment, student, force=True, create=True))
+        finally:
+            if previous is None:
+                os.environ.pop(PRECOMPUTED_ENV, None)
+            else:
+                os.environ[PRECOMPUTED_ENV] = previous
+
+    parallel.autograde(root=root, assignments=names, graded=graded, record=record,
+                       workers=workers or os.cpu_count() or 1, scheduler=scheduler, force=force, on_job=on_job)
     return names
 
 

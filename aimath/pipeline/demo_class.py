@@ -89,12 +89,14 @@ def submission(release_nb, answers: list[Answer]):
     return nb
 
 
-def demo_students() -> list[tuple[str, str]]:
-    """[(student id, profile)] for the whole demo class."""
-    return [(f"demo{i:02d}", FIXED_PROFILES.get(f"demo{i:02d}", "mixed")) for i in range(1, N_STUDENTS + 1)]
+def demo_students(n_students: int = N_STUDENTS) -> list[tuple[str, str]]:
+    """[(student id, profile)] for the whole demo class (a larger synthetic class with `n_students`)."""
+    width = max(2, len(str(n_students)))
+    return [(f"demo{i:0{width}d}", FIXED_PROFILES.get(f"demo{i:02d}", "mixed")) for i in range(1, n_students + 1)]
 
 
-def write_demo_class(*, root: Path, seed: int = DEMO_SEED) -> dict[str, dict[str, list[Answer]]]:
+def write_demo_class(*, root: Path, seed: int = DEMO_SEED,
+                     n_students: int = N_STUDENTS) -> dict[str, dict[str, list[Answer]]]:
     """Write submitted/<student>/<assignment>/<assignment>.ipynb for every released assignment; returns the plan."""
     catalogues = _catalogues()
     plan: dict[str, dict[str, list[Answer]]] = {}
@@ -105,7 +107,7 @@ def write_demo_class(*, root: Path, seed: int = DEMO_SEED) -> dict[str, dict[str
             continue
         release_nb = nbformat.read(release_path, as_version=4)
         solutions = graded_solution_cells(nbformat.read(source_path, as_version=4))
-        for student, profile in demo_students():
+        for student, profile in demo_students(n_students):
             rng = random.Random(f"{seed}/{student}/{assignment}")
             answers = choose_answers(rng, profile, solutions, catalogues.get(assignment))
             out = root / "submitted" / student / assignment / release_path.name

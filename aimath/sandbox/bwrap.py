@@ -20,6 +20,8 @@ from aimath.sandbox.limits import Limits
 
 HOME = "/home/student"
 SUBMISSION = "/submission"
+MPL_CACHE = "/opt/aimath-mplconfig"       # the grader's ready font cache, read-only...
+MPL_CONFIG = f"{HOME}/.config/matplotlib"  # ...copied where matplotlib insists on a writable folder
 INSTALL_HINT = "install bubblewrap (Debian/Ubuntu: sudo apt install bubblewrap; Fedora: sudo dnf install bubblewrap)"
 
 
@@ -86,21 +88,23 @@ def command(bwrap: str, run_dir: str, submission_dir: str, mpl_config: str, limi
             args += ["--symlink", os.readlink(f"/{name}"), f"/{name}"]
         elif os.path.isdir(f"/{name}"):
             args += ["--ro-bind", f"/{name}", f"/{name}"]
-    for path in ["/etc/alternatives", "/etc/ld.so.cache", "/etc/localtime", *python_paths(), *package_inside_paths()]:
+    for path in ["/etc/alternatives", "/etc/ld.so.cache", "/etc/localtime", "/etc/fonts", *python_paths(),
+                 *package_inside_paths()]:
         if os.path.exists(path):
             args += ["--ro-bind", path, path]
-    args += ["--ro-bind", mpl_config, mpl_config,
+    args += ["--ro-bind", mpl_config, MPL_CACHE,
              "--size", str(limits.scratch_bytes), "--tmpfs", HOME,
              "--ro-bind", submission_dir, SUBMISSION,
              "--bind", run_dir, run_dir,
              "--chdir", HOME, "--clearenv",
              "--setenv", "HOME", HOME, "--setenv", "PATH", f"{Path(sys.executable).parent}:/usr/bin:/bin",
-             "--setenv", "LANG", "C.UTF-8", "--setenv", "MPLCONFIGDIR", mpl_config,
+             "--setenv", "LANG", "C.UTF-8", "--setenv", "MPLCONFIGDIR", MPL_CONFIG,
              "--setenv", "PYTHONDONTWRITEBYTECODE", "1"]
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         args += ["--setenv", var, "1"]
     tasks = _tasks_of_user(os.getuid()) + limits.extra_tasks
     args += ["--", "prlimit", f"--as={limits.memory_bytes}", f"--cpu={limits.cpu_s}", f"--nproc={tasks}",
              f"--fsize={limits.file_bytes}", f"--nofile={limits.open_files}", "--core=0", "--",
-             "sh", "-c", f'cp -R {SUBMISSION}/. {HOME}/ 2>/dev/null; exec "$@"', "sh"]
+             "sh", "-c", f'cp -R {SUBMISSION}/. {HOME}/ 2>/dev/null; mkdir -p {MPL_CONFIG} && '
+                         f'cp {MPL_CACHE}/* {MPL_CONFIG}/ 2>/dev/null; exec "$@"', "sh"]
     return args

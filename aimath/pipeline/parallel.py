@@ -1,0 +1,170 @@
+"""Autograde many submissions at once: workers execute, this process records.
+
+Each submission is a job. A worker (a local process, or a Dask worker when a scheduler address is given) runs
+nbgrader's own autograde on a private copy: the course config, a snapshot of the gradebook, the submission. It
+returns the executed notebook(s) and the sandbox's record. This process then runs nbgrader's autograde on the real
+course with `PrecomputedExecute` in place of execution, so nbgrader writes every grade (one gradebook writer) exactly
+as a sequential run would.
+
+A rerun grades only what is new or changed: a submission is skipped when its folder's digest matches the one recorded
+in its grading.json and the gradebook has it (`force=True` regrades everything).
+"""
+from __future__ import annotations
+
+import concurrent.futures
+import hashlib
+import json
+import multiprocessing
+import os
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable
+
+from aimath.sandbox.execute import FLAGS_FILE
+
+WORK_DIR = ".grading"  # in the course folder: the gradebook snapshot and the workers' executed notebooks
+DIGEST_KEY = "submission_sha256"
+
+
+@dataclass(frozen=True)
+class Job:
+    root: str
+    assignment: str
+    student: str
+    gradebook: str
+
+
+def submission_digest(folder: Path) -> str:
+    """sha256 over the relative paths and bytes of every file of a submission folder."""
+    h = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        h.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
+def execute_job(job: Job) -> dict:
+    """Run in a worker: nbgrader autograde of one submission in a private temporary course; its results as text."""
+    import warnings
+
+    from aimath.pipeline import course
+
+    # the same harmless nbgrader/SQLAlchemy autoflush notice the CLI silences (a worker is a fresh process)
+    warnings.filterwarnings("ignore", message="Object of type <Submitted")
+    root = Path(job.root)
+    with tempfile.TemporaryDirectory(prefix="aimath-job-") as tmp:
+        private = Path(tmp)
+        shutil.copy(root / course.CONFIG_FILE, private / course.CONFIG_FILE)
+        shutil.copy(job.gradebook, private / "gradebook.db")
+        shutil.copytree(root / "submitted" / job.student / job.assignment,
+                        private / "submitted" / job.student / job.assignment)
+        started = time.monotonic()
+        result = course.open_api(root=private).autograde(job.assignment, job.student, force=True, create=True)
+        out = private / "autograded" / job.student / job.assignment
+        files = {p.name: p.read_text(encoding="utf-8") for p in out.glob("*") if p.suffix in (".ipynb", ".json")} \
+            if out.is_dir() else {}
+        return {"student": job.student, "assignment": job.assignment, "files": files,
+                "success": bool(result.get("success")), "error": (result.get("error") or "")[-2000:],
+                "seconds": time.monotonic() - started}
+
+
+def _local_pool(workers: int):
+    return concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+
+
+def _run_local(jobs: list[Job], workers: int) -> Iterable[dict]:
+    with _local_pool(workers) as pool:
+        for future in concurrent.futures.as_completed([pool.submit(execute_job, job) for job in jobs]):
+            yield future.result()
+
+
+def _run_dask(jobs: list[Job], scheduler: str) -> Iterable[dict]:
+    from distributed import Client, as_completed
+
+    with Client(scheduler, timeout=30) as client:
+        for future in as_completed(client.map(execute_job, jobs, pure=False)):
+            yield future.result()
+
+
+class Progress:
+    """One line on stderr, rewritten as jobs finish."""
+
+    def __init__(self, total: int, where: str):
+        self.total, self.done, self.where, self.started = total, 0, where, time.monotonic()
+
+    def step(self) -> None:
+        self.done += 1
+        elapsed = time.monotonic() - self.started
+        end = "\n" if self.done == self.total else ""
+        print(f"\rexecuting {self.done}/{self.total} notebooks on {self.where}, {elapsed:.0f} s", end=end,
+              file=sys.stderr, flush=True)
+
+
+def _recorded_digest(root: Path, student: str, assignment: str) -> str | None:
+    path = root / "autograded" / student / assignment / FLAGS_FILE
+    try:
+        return json.loads(path.read_text()).get(DIGEST_KEY)
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def pending(root: Path, assignment: str, graded: set[str], force: bool) -> list[str]:
+    """The students of `assignment` to grade: all with force, else the new or changed submissions."""
+    students = sorted(p.parent.name for p in (root / "submitted").glob(f"*/{assignment}") if p.is_dir())
+    if force:
+        return students
+    return [s for s in students if s not in graded or
+            _recorded_digest(root, s, assignment) != submission_digest(root / "submitted" / s / assignment)]
+
+
+def _stamp(root: Path, student: str, assignment: str) -> None:
+    """Record the digest of what was graded (the resumable run's memory) in the submission's grading.json."""
+    path = root / "autograded" / student / assignment / FLAGS_FILE
+    if not path.parent.is_dir():
+        return
+    try:
+        record = json.loads(path.read_text()) if path.exists() else {"flags": [], "notebooks": {}}
+    except ValueError:
+        record = {"flags": [], "notebooks": {}}
+    record[DIGEST_KEY] = submission_digest(root / "submitted" / student / assignment)
+    if path.exists():
+        path.chmod(0o644)
+    path.write_text(json.dumps(record, indent=1))
+
+
+def autograde(*, root: Path, assignments: list[str], graded: Callable[[str], set[str]], record: Callable,
+              workers: int, scheduler: str | None, force: bool, on_job: Callable | None = None) -> dict[str, list[str]]:
+    """Execute the pending submissions on the workers, then record them with nbgrader; returns what was graded."""
+    from aimath.pipeline import course
+
+    work = root / WORK_DIR
+    shutil.rmtree(work, ignore_errors=True)
+    (work / "executed").mkdir(parents=True)
+    snapshot = work / "gradebook.db"
+    shutil.copy(root / "gradebook.db", snapshot)
+    todo = {a: pending(root, a, graded(a), force) for a in assignments}
+    jobs = [Job(str(root), a, s, str(snapshot)) for a, students in todo.items() for s in students]
+    if jobs:
+        progress = Progress(len(jobs), f"Dask at {scheduler}" if scheduler else f"{workers} local workers")
+        results = _run_dask(jobs, scheduler) if scheduler else _run_local(jobs, workers)
+        for result in results:
+            folder = work / "executed" / result["student"] / result["assignment"]
+            folder.mkdir(parents=True, exist_ok=True)
+            for name, text in result["files"].items():
+                (folder / name).write_text(text, encoding="utf-8")
+            progress.step()
+            if not result["success"]:
+                print(f"\nworker could not grade {result['student']}/{result['assignment']} (it is graded here instead):"
+                      f"\n{result['error']}", file=sys.stderr)
+            if on_job is not None:
+                on_job((result["student"], result["assignment"]))
+    for assignment, students in todo.items():
+        if students:
+            record(assignment, students, work / "executed")
+            for student in students:
+                _stamp(root, student, assignment)
+    shutil.rmtree(work, ignore_errors=True)
+    return todo

@@ -1,0 +1,118 @@
+"""Parallel autograding: local workers and a real Dask cluster on loopback give the grades a sequential run gives;
+a rerun grades only what changed, FORCE regrades everything."""
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbgrader.api import Gradebook
+
+from aimath.pipeline import course
+from aimath.pipeline.demo_class import write_demo_class
+from tests.test_pipeline import ROOT
+
+pytestmark = [pytest.mark.pipeline, pytest.mark.xdist_group("parallel")]
+
+ASSIGNMENT = "text_processing_1"
+STUDENTS = ("demo01", "demo04", "demo05", "demo06", "demo07")
+
+
+def _course(root: Path) -> Path:
+    root.mkdir()
+    shutil.copy(ROOT / course.CONFIG_FILE, root)
+    shutil.copytree(ROOT / "source" / ASSIGNMENT, root / "source" / ASSIGNMENT)
+    course.release(root=root)
+    write_demo_class(root=root)
+    for folder in (root / "submitted").iterdir():
+        if folder.name not in STUDENTS:
+            shutil.rmtree(folder)
+    return root
+
+
+def _cells(root: Path) -> dict:
+    api = course.open_api(root=root)
+    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
+        return {(s.student.id, g.name): g.auto_score for s in gradebook.find_assignment(ASSIGNMENT).submissions
+                for n in s.notebooks for g in n.grades}
+
+
+def _sequential(root: Path) -> dict:
+    """Stock nbgrader's one-at-a-time autograde of the same course (sandboxed execution), for comparison."""
+    _run = course.open_api(root=root).autograde(ASSIGNMENT, "*", force=True, create=True)
+    assert _run["success"], _run.get("error")
+    return _cells(root)
+
+
+@pytest.fixture(scope="module")
+def sequential(tmp_path_factory):
+    return _sequential(_course(tmp_path_factory.mktemp("seq") / "course"))
+
+
+def test_local_workers_grade_as_a_sequential_run_and_resume(tmp_path, sequential):
+    root = _course(tmp_path / "course")
+    course.autograde(root=root, workers=2)
+    assert _cells(root) == sequential and len({s for s, _ in sequential}) == len(STUDENTS)
+    autograded = root / "autograded" / "demo05" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    before = autograded.stat().st_mtime_ns
+    changed = root / "submitted" / "demo06" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    nb = nbformat.read(changed, as_version=4)
+    nb.cells.append(nbformat.v4.new_markdown_cell("a note added after the deadline"))
+    nbformat.write(nb, changed)
+    graded_again = []
+    course.autograde(root=root, workers=2, on_job=graded_again.append)
+    assert graded_again == [("demo06", ASSIGNMENT)]
+    assert autograded.stat().st_mtime_ns == before
+    course.autograde(root=root, workers=2, force=True, on_job=graded_again.append)
+    assert len(graded_again) == 1 + len(STUDENTS)
+    assert _cells(root) == sequential
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def dask_cluster(tmp_path):
+    """A real `dask scheduler` and two `dask worker` processes on loopback."""
+    port = _free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    dask = str(Path(sys.executable).parent / "dask")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    processes = [subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", str(port),
+                                   "--no-dashboard"], env=env, cwd=tmp_path,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+    for i in range(2):
+        processes.append(subprocess.Popen([dask, "worker", address, "--nthreads", "1", "--no-dashboard",
+                                           "--name", f"worker{i}"], env=env, cwd=tmp_path,
+                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+    from distributed import Client
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with Client(address, timeout=5) as client:
+                client.wait_for_workers(2, timeout=max(1, deadline - time.monotonic()))
+            break
+        except Exception:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
+    yield address
+    for p in processes[::-1]:
+        p.terminate()
+    for p in processes:
+        p.wait(timeout=30)
+
+
+def test_a_dask_cluster_grades_as_a_sequential_run(tmp_path, sequential, dask_cluster):
+    root = _course(tmp_path / "course")
+    ran_on = []
+    course.autograde(root=root, scheduler=dask_cluster, on_job=ran_on.append)
+    assert len(ran_on) == len(STUDENTS)
+    assert _cells(root) == sequential
