@@ -3,7 +3,8 @@
     .venv/bin/python benchmarks/sandbox_cost.py [--copies 3] [assignment ...]
 
 For each assignment, a throwaway course holds `copies` students who all submit the instructor's solution; one
-`autograde` call grades them with AIMATH_SANDBOX=off, one with the sandbox (same process, same machine load). It
+nbgrader `autograde` call grades them one at a time with AIMATH_SANDBOX=off, one with the sandbox (same process,
+same machine load; parallel workers would blur the per-notebook figure). It
 prints seconds per notebook for each, their difference (the sandbox's cost) and, from the sandbox's grading.json,
 the cells' own share (student cells in the kernel plus test cells in the grader).
 """
@@ -47,7 +48,7 @@ def _course(root: Path, assignment: str, copies: int) -> None:
 def _seconds_per_notebook(root: Path, assignment: str, copies: int, sandbox: bool) -> float:
     os.environ["AIMATH_SANDBOX"] = "on" if sandbox else "off"
     started = time.perf_counter()
-    course.autograde(root=root, assignments=[assignment])
+    course.open_api(root=root).autograde(assignment, "*", force=True, create=True)  # nbgrader's own, one at a time
     return (time.perf_counter() - started) / copies
 
 
