@@ -27,7 +27,7 @@ from nbclient.exceptions import DeadKernelError
 from nbgrader.api import Gradebook
 from nbgrader.preprocessors import Execute
 from nbgrader.utils import is_grade, is_solution
-from traitlets import Bool, Instance
+from traitlets import Bool, Enum, Instance
 
 from aimath.sandbox import bwrap, grader_side
 from aimath.sandbox.inside import codec
@@ -79,6 +79,8 @@ class SandboxedExecute(Execute):
     limits = Instance(Limits, args=(), help="Per-submission limits (aimath.sandbox.limits.Limits)").tag(config=True)
     # A flood of output can take longer to drain than nbclient's iopub timeout; the output limit deals with it.
     raise_on_iopub_timeout = Bool(False).tag(config=True)
+    # The sandbox is thrown away with its kernel: kill it at once rather than ask it to shut down and wait.
+    shutdown_kernel = Enum(["graceful", "immediate"], default_value="immediate").tag(config=True)
 
     def preprocess(self, nb, resources):
         info = resources["nbgrader"]
