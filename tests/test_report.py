@@ -21,7 +21,7 @@ from PIL import Image
 from aimath.pipeline import course
 from aimath.pipeline.demo_class import Answer, graded_solution_cells, submission
 from aimath.report.analysis import (
-    LATE, MISSING, ItemResult, class_max_total, flags_of, item_analysis, mistake_table, timing_of)
+    LATE, MISSING, class_max_total, flags_of, item_analysis, mistake_table, timing_of)
 from aimath.report.build import INDEX_HTML, build_report
 from aimath.report.mistakes import tags_in
 from aimath.report.plots import histogram_png

@@ -15,7 +15,6 @@ import concurrent.futures
 import hashlib
 import json
 import multiprocessing
-import os
 import shutil
 import sys
 import tempfile
@@ -138,8 +137,6 @@ def _stamp(root: Path, student: str, assignment: str) -> None:
 def autograde(*, root: Path, assignments: list[str], graded: Callable[[str], set[str]], record: Callable,
               workers: int, scheduler: str | None, force: bool, on_job: Callable | None = None) -> dict[str, list[str]]:
     """Execute the pending submissions on the workers, then record them with nbgrader; returns what was graded."""
-    from aimath.pipeline import course
-
     work = root / WORK_DIR
     shutil.rmtree(work, ignore_errors=True)
     (work / "executed").mkdir(parents=True)

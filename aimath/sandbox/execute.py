@@ -12,6 +12,7 @@ What happened (limits hit, the kernel stopping, attempts to reach outside) is re
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -23,17 +24,17 @@ import threading
 import time
 from pathlib import Path
 
+from jupyter_core.utils import run_sync
 from nbclient.exceptions import DeadKernelError
 from nbgrader.api import Gradebook
 from nbgrader.preprocessors import Execute
 from nbgrader.utils import is_grade, is_solution
 from traitlets import Bool, Enum, Instance
 
-from aimath.sandbox import bwrap, grader_side
+from aimath.sandbox import bwrap, grader_side, remote
 from aimath.sandbox.inside import codec
 from aimath.sandbox.kernel import SandboxKernelManager
 from aimath.sandbox.limits import Limits
-from aimath.sandbox import remote
 from aimath.sandbox.remote import Channel, SandboxError, SocketTransport
 
 AGENT_SOCKET = "agent.sock"
@@ -164,16 +165,10 @@ class SandboxedExecute(Execute):
         self._agent_started = True
         path = os.path.join(self._run_dir, AGENT_SOCKET)
         allowed = _ALLOWED_PREFIXES + (self._run_dir,) + tuple(bwrap.python_paths()) + tuple(bwrap.package_inside_paths())
-        reply = self._silently(_START.format(prefixes=allowed, path=path))
+        msg_id = self.kc.execute(_START.format(prefixes=allowed, path=path), silent=True, store_history=False)
+        reply = self.wait_for_reply(msg_id, None)
         if reply is None or reply["content"]["status"] != "ok":
             raise SandboxError(f"the grading agent did not start in the sandbox: {reply and reply['content']}")
-
-    def _silently(self, code: str, timeout: float | None = None):
-        msg_id = self.kc.execute(code, silent=True, store_history=False)
-        try:
-            return self.wait_for_reply(msg_id, None) if timeout is None else self._reply_within(msg_id, timeout)
-        except TimeoutError:
-            return None
 
     def _reply_within(self, msg_id: str, timeout: float):
         deadline = time.monotonic() + timeout
@@ -187,31 +182,37 @@ class SandboxedExecute(Execute):
         raise TimeoutError
 
     def _sync_shell_msg(self, timeout: float):
-        from jupyter_core.utils import run_sync
         return run_sync(self.kc.get_shell_msg)(timeout=timeout)
+
+    @contextlib.contextmanager
+    def _serving(self):
+        """The kernel runs the agent's serve loop while the block talks to it through `self._channel`."""
+        msg_id = self.kc.execute(_SERVE.format(path=os.path.join(self._run_dir, AGENT_SOCKET)), silent=True,
+                                 store_history=False)
+        try:
+            yield
+        finally:
+            self._end_serving(msg_id)
 
     def _run_test_cell(self, cell) -> list:
         if self._transport.unreachable:
             return [grader_side.error_output("SandboxError", remote.UNREACHABLE)]
         code = grader_side.python_of(cell.source)
-        msg_id = self.kc.execute(_SERVE.format(path=os.path.join(self._run_dir, AGENT_SOCKET)), silent=True,
-                                 store_history=False)
-        try:
-            for name in sorted(grader_side.names_read(code) - self._trusted_names - self._test_names):
-                if grader_side.is_builtin(name):
-                    continue
-                try:
-                    self._namespace[name] = self._channel.lookup(name)
-                except NameError:
-                    self._namespace.pop(name, None)
-            outputs = grader_side.run_test_cell(code, self._namespace)
-        except (SandboxError, codec.BadMessage) as exc:
-            outputs = [grader_side.error_output(type(exc).__name__, str(exc))]
+        with self._serving():
+            try:
+                for name in sorted(grader_side.names_read(code) - self._trusted_names - self._test_names):
+                    if grader_side.is_builtin(name):
+                        continue
+                    try:
+                        self._namespace[name] = self._channel.lookup(name)
+                    except NameError:
+                        self._namespace.pop(name, None)
+                outputs = grader_side.run_test_cell(code, self._namespace)
+            except (SandboxError, codec.BadMessage) as exc:
+                outputs = [grader_side.error_output(type(exc).__name__, str(exc))]
+            if any(o.get("ename") in ("SandboxError", "BadMessage") for o in outputs):
+                self._flag("time-limit" if self._transport.owes_answer else "agent-misbehaved")
         self._test_names |= grader_side.names_bound(code)
-        if any(o.get("ename") in ("SandboxError", "BadMessage") for o in outputs):
-            text = str(outputs[-1].get("evalue"))
-            self._flag("time-limit" if "no answer" in text or "still busy" in text else "agent-misbehaved")
-        self._end_serving(msg_id)
         return outputs
 
     def _end_serving(self, msg_id: str):
@@ -276,13 +277,11 @@ class SandboxedExecute(Execute):
         """What the audit hook saw (advisory: a student's process can hide its own attempts, never add points)."""
         if self._stopped or not self._agent_started or self.kc is None:
             return []
-        msg_id = self.kc.execute(_SERVE.format(path=os.path.join(self._run_dir, AGENT_SOCKET)), silent=True,
-                                 store_history=False)
-        try:
-            events = self._channel.request("events")
-        except (SandboxError, codec.BadMessage, Exception):
-            events = []
-        self._end_serving(msg_id)
+        with self._serving():
+            try:
+                events = self._channel.request("events")
+            except Exception:  # a sandbox that cannot answer has nothing to report
+                events = []
         return [f"{e[0]} {e[1]}" for e in events if isinstance(e, list) and len(e) == 2][:20]
 
     def _record(self, resources, notebook: str, seconds: float):

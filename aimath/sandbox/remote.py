@@ -10,7 +10,6 @@ from __future__ import annotations
 import builtins
 import pickle
 import socket
-import struct
 import time
 from typing import Any, Callable, Sequence
 
@@ -21,8 +20,8 @@ import aimath.checks
 import aimath.gradcheck
 import aimath.judge
 from aimath.sandbox import sympy_tree
-from aimath.sandbox.inside import agent, codec
-from aimath.sandbox.inside.probe import Case, NotPlainData, Outcome, call, identical, probe_all, to_plain
+from aimath.sandbox.inside import agent, codec, frames
+from aimath.sandbox.inside.probe import Case, Outcome, call, changed, probe_all
 
 # Probe recipes written in the checks (and the finite-difference helpers they use) travel to the sandbox by value;
 # the reference implementations are neither importable there nor allowed in a request (see `_refuse_reference`).
@@ -103,17 +102,6 @@ class SocketTransport:
                 raise SandboxError(UNREACHABLE) from None
         return self._connection
 
-    def _read(self, connection: socket.socket, n: int, deadline: float) -> bytes:
-        chunks = []
-        while n:
-            connection.settimeout(max(0.001, deadline - time.monotonic()))
-            chunk = connection.recv(min(n, 1 << 20))
-            if not chunk:
-                raise SandboxError("the sandbox closed the connection (the kernel died)")
-            chunks.append(chunk)
-            n -= len(chunk)
-        return b"".join(chunks)
-
     def __call__(self, request: bytes) -> bytes:
         if self._owed:
             raise SandboxError("the sandbox is still busy with a request that took too long")
@@ -121,34 +109,33 @@ class SocketTransport:
         try:
             connection = self._connect(deadline)
             connection.settimeout(self.timeout_s)
-            connection.sendall(struct.pack("!Q", len(request)) + request)
-            (size,) = struct.unpack("!Q", self._read(connection, 8, deadline))
-            if size > codec.MAX_MESSAGE_BYTES:
-                raise SandboxError(f"the sandbox sent an answer of {size} bytes, over the limit")
-            return self._read(connection, size, deadline)
+            frames.send(connection, request)
+            return frames.receive(connection, deadline=deadline, max_bytes=codec.MAX_MESSAGE_BYTES)
         except (socket.timeout, TimeoutError):
             self._owed = 1
             raise SandboxError(f"no answer from your code within {self.timeout_s:.0f} s (an endless loop?)") from None
         except OSError as exc:
             raise SandboxError(f"lost the connection to the sandbox: {exc}") from None
 
+    @property
+    def owes_answer(self) -> bool:
+        """A request timed out and its answer has not been read yet (the student's code hung)."""
+        return bool(self._owed)
+
     def drain(self, timeout_s: float) -> None:
         """Read and drop the late answer to a request that timed out (after the kernel was interrupted)."""
         if self._owed and self._connection is not None:
             deadline = time.monotonic() + timeout_s
             try:
-                (size,) = struct.unpack("!Q", self._read(self._connection, 8, deadline))
-                if size > codec.MAX_MESSAGE_BYTES:
-                    raise SandboxError("the sandbox sent an answer over the size limit")
-                self._read(self._connection, size, deadline)
-            except (socket.timeout, TimeoutError):
+                frames.receive(self._connection, deadline=deadline, max_bytes=codec.MAX_MESSAGE_BYTES)
+            except (socket.timeout, TimeoutError, ConnectionError):
                 raise SandboxError("the sandbox did not stop after an interrupt") from None
             self._owed = 0
 
     def end(self) -> None:
         """Tell the agent to return control to the kernel."""
         if self._connection is not None:
-            self._connection.sendall(struct.pack("!Q", 3) + b"end")
+            frames.send(self._connection, b"end")
 
     def close(self) -> None:
         for s in (self._connection, self._listener):
@@ -264,12 +251,7 @@ class RemoteCallable(Remote):
 
 def _write_back(local: Any, after: Any) -> None:
     """Make `local` (an argument the grader passed) hold `after` (what it became in the sandbox), in place."""
-    if after is None or isinstance(local, Remote):
-        return
-    try:
-        if identical(to_plain(local), after):
-            return
-    except NotPlainData:
+    if isinstance(local, Remote) or not changed(after, local):
         return
     if isinstance(local, np.ndarray) and isinstance(after, np.ndarray) and local.shape == after.shape \
             and local.flags.writeable:

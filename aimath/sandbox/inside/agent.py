@@ -14,13 +14,12 @@ import itertools
 import os.path
 import pickle
 import socket
-import struct
 import sys
 from typing import Any
 
 import numpy as np
 
-from aimath.sandbox.inside import codec
+from aimath.sandbox.inside import codec, frames
 from aimath.sandbox.inside.probe import NotPlainData, to_plain
 
 _objects: dict[int, Any] = {}
@@ -106,7 +105,7 @@ def answer(value: Any, mutable_by_reference: bool = False) -> Any:
     With `mutable_by_reference` (attributes and items of the student's objects), arrays, dicts and lists stay in the
     sandbox as handles, so that `net.params["W1"][...] = w` changes the student's real array, as it would in a notebook.
     """
-    if mutable_by_reference and type(value) in (dict, list) or isinstance(value, np.ndarray) and mutable_by_reference:
+    if mutable_by_reference and (type(value) in (dict, list) or isinstance(value, np.ndarray)):
         return _handle(value)
     tree = _sympy_tree(value)
     if tree is not None:
@@ -179,17 +178,6 @@ def handle_request(namespace: dict, request: bytes) -> bytes:
         return codec.encode(codec.Raised("aimath.AgentError", f"cannot encode the answer: {exc!r}"))
 
 
-def _read_exactly(n: int) -> bytes:
-    chunks = []
-    while n:
-        chunk = _connection.recv(min(n, 1 << 20))
-        if not chunk:
-            raise ConnectionError("grader closed the connection")
-        chunks.append(chunk)
-        n -= len(chunk)
-    return b"".join(chunks)
-
-
 def serve(namespace: dict, path: str) -> None:
     """Answer the grader's requests until it sends "end"."""
     global _connection
@@ -197,9 +185,7 @@ def serve(namespace: dict, path: str) -> None:
         _connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         _connection.connect(path)
     while True:
-        (size,) = struct.unpack("!Q", _read_exactly(8))
-        request = _read_exactly(size)
+        request = frames.receive(_connection)
         if request == b"end":
             return
-        reply = handle_request(namespace, request)
-        _connection.sendall(struct.pack("!Q", len(reply)) + reply)
+        frames.send(_connection, handle_request(namespace, request))

@@ -107,7 +107,8 @@ def _snapshot(values: Any) -> Any:
         return None
 
 
-def _changed(before: Any, after: Any) -> bool:
+def changed(before: Any, after: Any) -> bool:
+    """True when `after` (any value) no longer equals the plain snapshot `before`; False when either is not plain."""
     if before is None:
         return False
     try:
@@ -128,7 +129,7 @@ def probe(obj: Any, case: Case, how: Callable = call) -> Outcome:
         return Outcome(error=f"it returned {exc}, not a number, string or numpy array")
     except Exception as exc:  # the student's error, reported in words
         return Outcome(error=f"it raised {type(exc).__name__}: {exc}")
-    mutated = tuple(i for i, (b, a) in enumerate(zip(before, args)) if _changed(b, a))
+    mutated = tuple(i for i, (b, a) in enumerate(zip(before, args)) if changed(b, a))
     return Outcome(result=result, mutated=mutated)
 
 
