@@ -1,11 +1,13 @@
 """`python -m aimath.pipeline STEP [ASSIGNMENT ...]`: the Makefile's entry point to the course pipeline."""
 import argparse
+import errno
+import sys
 import warnings
 from pathlib import Path
 
 from sqlalchemy.exc import SAWarning
 
-from aimath.pipeline import course, demo_class
+from aimath.pipeline import course, demo_class, intake
 from aimath.report.build import build_report
 
 
@@ -29,9 +31,22 @@ def main(argv=None) -> int:
         print(f"seeded submitted/ with the demo class ({written} notebooks)" if written
               else "submitted/ already has submissions: left as it is")
     elif args.step == "autograde":
-        graded = course.autograde(root=root, assignments=names, workers=args.workers, scheduler=args.scheduler,
-                                  force=args.force)
+        try:
+            graded = course.autograde(root=root, assignments=names, workers=args.workers, scheduler=args.scheduler,
+                                      force=args.force)
+        except course.GradingStopped as e:
+            print(f"autograde stopped: {e}", file=sys.stderr)
+            return 1
+        except OSError as e:
+            if e.errno != errno.ENOSPC:
+                raise
+            print(f"autograde stopped: {course.DISK_FULL}", file=sys.stderr)
+            return 1
         print("autograded:", ", ".join(graded) or "nothing submitted")
+        left_out = sorted(intake.blocked(intake.load(root)))
+        if left_out:
+            print(f"not graded ({len(left_out)}, see `make summary`):",
+                  ", ".join(f"{s}/{a}" for s, a in left_out))
     elif args.step == "feedback":
         print("feedback written for:", ", ".join(course.feedback(root=root, assignments=names)) or "nothing")
     elif args.step == "export":

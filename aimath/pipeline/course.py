@@ -6,6 +6,8 @@ Makefile calls. nbgrader does the work (NbGraderAPI, CsvExportPlugin, Gradebook)
 from __future__ import annotations
 
 import os
+import re
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -15,7 +17,8 @@ from nbgrader.coursedir import CourseDirectory
 from nbgrader.plugins import CsvExportPlugin
 from traitlets.config.loader import PyFileConfigLoader
 
-from aimath.pipeline import parallel
+from aimath.pipeline import intake, parallel
+from aimath.report.analysis import describe_lateness
 from aimath.report.sandbox_log import SandboxRecord, read_sandbox_record
 
 CONFIG_FILE = "nbgrader_config.py"
@@ -26,6 +29,38 @@ GRADES_CSV = "grades.csv"
 
 class StepFailed(RuntimeError):
     """An nbgrader step reported failure; the message carries its log."""
+
+
+class GradingStopped(RuntimeError):
+    """Grading cannot go on (the gradebook is locked, the disk is full); the message is one line for the TA."""
+
+
+# What nbgrader's log says when the whole run, not one submission, is in trouble, and what the TA is told.
+LOCKED = ("gradebook.db is locked by another program (formgrader saving a grade, or another autograde?): "
+          "close it or let it finish, then rerun `make autograde` (what was recorded is kept, the rest is graded then)")
+DISK_FULL = ("the disk is full (No space left on device): free some space, then rerun `make autograde` "
+             "(what was recorded is kept, the rest is graded then)")
+FATAL_IN_LOG = {"database is locked": LOCKED, "database or disk is full": DISK_FULL,
+                "No space left on device": DISK_FULL}
+
+
+def fatal_message(log: str) -> str | None:
+    """The TA's one line when an nbgrader log shows the run cannot go on (not one submission's fault), else None."""
+    return next((message for needle, message in FATAL_IN_LOG.items() if needle in log), None)
+
+
+def check_gradebook_writable(db: Path, *, timeout: float = 2.0) -> None:
+    """Raise GradingStopped when another program holds the gradebook's write lock (checked before grading starts)."""
+    if not db.exists():
+        return
+    connection = sqlite3.connect(db, timeout=timeout)
+    try:
+        connection.execute("BEGIN IMMEDIATE")
+        connection.rollback()
+    except sqlite3.OperationalError as e:
+        raise GradingStopped(fatal_message(str(e)) or f"cannot write gradebook.db: {e}") from None
+    finally:
+        connection.close()
 
 
 def _use_this_environment() -> None:
@@ -68,6 +103,24 @@ def release(*, root: Path, assignments: list[str] | None = None) -> list[str]:
     return names
 
 
+def _last_error_line(result: dict) -> str:
+    """The exception nbgrader's log names last (not its closing 'see the above traceback'), in one line."""
+    lines = [line.strip() for line in f"{result.get('log') or ''}\n{result.get('error') or ''}".splitlines()]
+    generic = ("see the above traceback", "see the the above traceback", "There was an error processing")
+    useful = [line for line in lines if not any(g in line for g in generic)]
+    raised = [line for line in useful if re.match(r"^[\w.]+(Error|Exception|Exit)\b", line)]
+    logged = [line.removeprefix("[ERROR] ") for line in useful if line.startswith("[ERROR]")]
+    return ((raised or logged or ["no error text"])[-1])[:160]
+
+
+def _pending_submissions(root: Path, assignment: str, students: list[str]) -> list[str]:
+    """Run intake on `students`' submissions of `assignment`, record what it found, return those fit to grade."""
+    found = intake.check_assignment(root, assignment, students)
+    intake.save(root, found, {(s, assignment) for s in students})
+    left_out = intake.blocked(found)
+    return [s for s in students if (s, assignment) not in left_out]
+
+
 def autograde(*, root: Path, assignments: list[str] | None = None, workers: int | None = None,
               scheduler: str | None = None, force: bool = False, on_job=None) -> list[str]:
     """`nbgrader autograde` of the new or changed submissions of each assignment (all of them with `force`).
@@ -75,25 +128,48 @@ def autograde(*, root: Path, assignments: list[str] | None = None, workers: int 
     Notebooks are executed in parallel, on `workers` local processes (default: one per core) or on the Dask cluster
     at `scheduler`; nbgrader records every grade in this process (aimath/pipeline/parallel.py). Returns the
     assignments looked at; `on_job((student, assignment))` hears of each submission a worker executed.
+
+    Before grading, intake (aimath/pipeline/intake.py) looks at each pending submission: one that cannot be graded is
+    left out and, like one nbgrader fails on, listed in `autograded/intake.json` for the summary and the report; the
+    rest of the batch is graded. A locked gradebook or a full disk stops the run with GradingStopped (one line).
     """
     names = assignments or submitted_assignments(root=root)
+    api = open_api(root=root)
+    check_gradebook_writable(Path(api.coursedir.root) / "gradebook.db")
 
     def graded(assignment: str) -> set[str]:
-        api = open_api(root=root)
         with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
             try:
                 return {s.student.id for s in gradebook.find_assignment(assignment).submissions}
             except MissingEntry:
                 return set()
 
-    def record(assignment: str, students: list[str], executed: Path) -> None:
+    def record(assignment: str, students: list[str], executed: Path) -> set[str]:
+        """Record the executed submissions with nbgrader; returns the students it could not grade."""
         previous = os.environ.get(PRECOMPUTED_ENV)
         os.environ[PRECOMPUTED_ENV] = str(executed)
         try:
             api = open_api(root=root)
             everyone = set(students) == {p.parent.name for p in (root / "submitted").glob(f"*/{assignment}")}
-            for student in ["*"] if everyone else students:
-                _run(f"autograde {assignment} {student}", api.autograde(assignment, student, force=True, create=True))
+            if everyone:
+                result = api.autograde(assignment, "*", force=True, create=True)
+                if result.get("success"):
+                    return set()
+                _stop_if_fatal(result)
+            # one at a time, so that one broken submission neither stops the others nor hides which one it was
+            failed = []
+            for student in students:
+                result = api.autograde(assignment, student, force=True, create=True)
+                if not result.get("success"):
+                    _stop_if_fatal(result)
+                    failed.append(intake.Problem(
+                        student, assignment, "grading-failed",
+                        f"nbgrader could not grade it ({_last_error_line(result)}); not graded: look at the "
+                        f"notebook (or `nbgrader autograde {assignment} --student {student}` for the whole log)",
+                        False))
+            _forget_half_graded(api, failed)
+            intake.add(root, failed)
+            return {p.student for p in failed}
         finally:
             if previous is None:
                 os.environ.pop(PRECOMPUTED_ENV, None)
@@ -101,8 +177,27 @@ def autograde(*, root: Path, assignments: list[str] | None = None, workers: int 
                 os.environ[PRECOMPUTED_ENV] = previous
 
     parallel.autograde(root=root, assignments=names, graded=graded, record=record,
-                       workers=workers or os.cpu_count() or 1, scheduler=scheduler, force=force, on_job=on_job)
+                       workers=workers or os.cpu_count() or 1, scheduler=scheduler, force=force, on_job=on_job,
+                       screen=lambda assignment, students: _pending_submissions(root, assignment, students))
     return names
+
+
+def _stop_if_fatal(result: dict) -> None:
+    message = fatal_message(f"{result.get('log') or ''}\n{result.get('error') or ''}")
+    if message:
+        raise GradingStopped(message)
+
+
+def _forget_half_graded(api: NbGraderAPI, failed: list[intake.Problem]) -> None:
+    """Remove the gradebook rows nbgrader created for submissions it then failed to grade (they would read as 0)."""
+    if not failed:
+        return
+    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
+        for problem in failed:
+            try:
+                gradebook.remove_submission(problem.assignment, problem.student)
+            except MissingEntry:
+                pass
 
 
 def feedback(*, root: Path, assignments: list[str] | None = None) -> list[str]:
@@ -142,7 +237,8 @@ def summary(*, root: Path) -> str:
     """
     table = scores(root=root)
     assignments = sorted({a for row in table.values() for a in row})
-    if not table:
+    attention = attention_lines(root=root, table=table, assignments=assignments)
+    if not table and not attention:
         return "No graded submissions yet: put them in submitted/<student>/<assignment>/ and run `make autograde`."
     width = max(len("student"), *(len(s) for s in table))
     columns = [max(len(a), 9) for a in assignments]
@@ -156,6 +252,9 @@ def summary(*, root: Path) -> str:
         lines.append(student.ljust(width) + "  " + "  ".join(cells))
     if any(score[2] for row in table.values() for score in row.values()):
         lines.append("* written answers still to grade by hand in formgrader (score so far shown)")
+    if attention:
+        lines.append("\nSubmissions to look at (one line each):")
+        lines += [f"  {line}" for line in attention]
     flagged = sandbox_flags(root=root)
     if flagged:
         lines.append("\nFlagged by the grading sandbox (limits hit, attempts to reach outside the submission):")
@@ -163,6 +262,32 @@ def summary(*, root: Path) -> str:
             seen = f"; e.g. {record.attempts[0][:90]}" if record.attempts else ""
             lines.append(f"  {student} / {assignment}: {', '.join(record.flags)}{seen}")
     return "\n".join(lines)
+
+
+def late_submissions(*, root: Path) -> dict[tuple[str, str], tuple[float, float]]:
+    """{(student, assignment): (seconds late, late penalty)} of the late submissions in the gradebook."""
+    api = open_api(root=root)
+    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
+        return {(s.student.id, a.name): (s.total_seconds_late, s.late_submission_penalty)
+                for a in gradebook.assignments for s in a.submissions if s.total_seconds_late > 0}
+
+
+def attention_lines(*, root: Path, table: dict, assignments: list[str]) -> list[str]:
+    """One line per submission a TA should look at: what intake or grading found, late, or not handed in."""
+    problems = intake.load(root)
+    everyone = sorted(set(table) | {s for s, _ in problems})
+    assignments = sorted(set(assignments) | {a for _, a in problems})
+    late = late_submissions(root=root)
+    lines = []
+    for student in everyone:
+        for assignment in assignments:
+            key = (student, assignment)
+            lines += [p.line for p in problems.get(key, [])]
+            if key in late:
+                lines.append(f"{student} / {assignment}: late, {describe_lateness(*late[key])}")
+            if assignment not in table.get(student, {}) and key not in problems:
+                lines.append(f"{student} / {assignment}: no submission")
+    return lines
 
 
 def sandbox_flags(*, root: Path) -> dict[tuple[str, str], SandboxRecord]:

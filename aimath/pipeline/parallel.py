@@ -134,15 +134,38 @@ def _stamp(root: Path, student: str, assignment: str) -> None:
     path.write_text(json.dumps(record, indent=1))
 
 
+def _unstamp(root: Path, student: str, assignment: str) -> None:
+    """Forget the digest of a submission about to be recorded again: a run killed while recording it regrades it."""
+    path = root / "autograded" / student / assignment / FLAGS_FILE
+    try:
+        record = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return
+    if isinstance(record, dict) and record.pop(DIGEST_KEY, None) is not None:
+        path.chmod(0o644)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(record, indent=1))
+        tmp.replace(path)
+
+
 def autograde(*, root: Path, assignments: list[str], graded: Callable[[str], set[str]], record: Callable,
-              workers: int, scheduler: str | None, force: bool, on_job: Callable | None = None) -> dict[str, list[str]]:
-    """Execute the pending submissions on the workers, then record them with nbgrader; returns what was graded."""
+              workers: int, scheduler: str | None, force: bool, on_job: Callable | None = None,
+              screen: Callable[[str, list[str]], list[str]] | None = None) -> dict[str, list[str]]:
+    """Execute the pending submissions on the workers, then record them with nbgrader; returns what was graded.
+
+    `screen(assignment, students)` returns the pending students fit to grade (intake); `record(assignment, students,
+    executed)` returns the students nbgrader could not grade. A submission's digest is stamped only once it is
+    recorded, and removed before it is recorded again, so a run killed at any moment regrades exactly what it had not
+    finished recording.
+    """
     work = root / WORK_DIR
     shutil.rmtree(work, ignore_errors=True)
     (work / "executed").mkdir(parents=True)
     snapshot = work / "gradebook.db"
     shutil.copy(root / "gradebook.db", snapshot)
     todo = {a: pending(root, a, graded(a), force) for a in assignments}
+    if screen is not None:
+        todo = {a: screen(a, students) if students else students for a, students in todo.items()}
     jobs = [Job(str(root), a, s, str(snapshot)) for a, students in todo.items() for s in students]
     if jobs:
         progress = Progress(len(jobs), f"Dask at {scheduler}" if scheduler else f"{workers} local workers")
@@ -160,8 +183,12 @@ def autograde(*, root: Path, assignments: list[str], graded: Callable[[str], set
                 on_job((result["student"], result["assignment"]))
     for assignment, students in todo.items():
         if students:
-            record(assignment, students, work / "executed")
             for student in students:
-                _stamp(root, student, assignment)
+                _unstamp(root, student, assignment)
+            failed = record(assignment, students, work / "executed") or set()
+            for student in students:
+                if student not in failed:
+                    _stamp(root, student, assignment)
+            todo[assignment] = [s for s in students if s not in failed]
     shutil.rmtree(work, ignore_errors=True)
     return todo
