@@ -12,6 +12,7 @@ summary and the report read them.
 from __future__ import annotations
 
 import json
+import warnings
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Iterable, Mapping
@@ -100,9 +101,11 @@ def text_finding(name: str, data: bytes) -> tuple[str | None, Finding | None]:
 def read_notebook(name: str, text: str):
     """(notebook as nbformat 4, findings): why the JSON is not a notebook, or that it was converted from an older one."""
     try:
-        original = nbformat.reads(text, as_version=nbformat.NO_CONVERT)
-        version = original.get("nbformat")
-        notebook = nbformat.reads(text, as_version=4, capture_validation_error={})
+        with warnings.catch_warnings():  # nbformat's repairs (duplicate cell ids, ...) are the student's file's noise
+            warnings.simplefilter("ignore")
+            original = nbformat.reads(text, as_version=nbformat.NO_CONVERT)
+            version = original.get("nbformat")
+            notebook = nbformat.reads(text, as_version=4, capture_validation_error={})
     except Exception as e:  # nbformat raises many kinds for JSON that is not a notebook
         return None, [Finding("not-a-notebook", f"{name} is JSON but not a Jupyter notebook ({type(e).__name__}: "
                                                 f"{str(e).splitlines()[0][:100] if str(e) else ''}); {RESUBMIT}", False)]
@@ -137,8 +140,8 @@ def cell_findings(name: str, submitted: list[str], released: list[str]) -> list[
     order = [i for i in dict.fromkeys(submitted) if i in released]
     if not copies and order != [i for i in released if i in order]:
         moved = next(i for i, r in zip(order, [i for i in released if i in order]) if i != r)
-        found.append(Finding("reordered-cells", f"{name}: graded cells are not in the release's order (first moved: "
-                                                f"{moved}); graded in the submitted order", True))
+        found.append(Finding("reordered-cells", f"{name}: graded cells are not in the release's order (first out of place: "
+                                                f"{moved}); graded in the submitted order (a test placed before its code fails)", True))
     return found
 
 
@@ -221,13 +224,18 @@ def intake_path(root: Path) -> Path:
     return root / "autograded" / INTAKE_JSON
 
 
-def load(root: Path) -> dict[tuple[str, str], list[Problem]]:
-    """The problems the last autograde runs recorded (empty when none or unreadable)."""
+def read(path: Path) -> dict[tuple[str, str], list[Problem]]:
+    """The problems an intake.json records, by (student, assignment) (empty when absent or unreadable)."""
     try:
-        data = json.loads(intake_path(root).read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
         return {tuple(key.split("/", 1)): [Problem(**p) for p in found] for key, found in data.items()}
-    except (OSError, ValueError, TypeError):
+    except (OSError, ValueError, TypeError, AttributeError):
         return {}
+
+
+def load(root: Path) -> dict[tuple[str, str], list[Problem]]:
+    """The problems the autograde runs recorded in the course at `root`."""
+    return read(intake_path(root))
 
 
 def _write(root: Path, problems: Mapping[tuple[str, str], list[Problem]]) -> None:

@@ -135,12 +135,15 @@ def describe_lateness(seconds_late: float, penalty: float) -> str:
 
 
 def flags_of(student: str, submission: Submission | None, evidence: Evidence | None) -> tuple[Flag, ...]:
-    """The flags of one student's (possibly missing) submission: missing, late, then the sandbox's flags."""
+    """The flags of one student's (possibly missing) submission: missing (or why it was not graded), late, what
+    intake found, then the sandbox's flags."""
+    found = tuple(Flag(student, kind, message) for kind, message in (evidence.intake if evidence else ()))
     if submission is None:
-        return (Flag(student, MISSING, "no submission"),)
+        return found or (Flag(student, MISSING, "no submission"),)
     flags = []
     if submission.seconds_late > 0:
         flags.append(Flag(student, LATE, describe_lateness(submission.seconds_late, submission.late_penalty)))
+    flags += found
     for kind in (evidence.sandbox_flags if evidence else ()):
         words = SANDBOX_FLAG_WORDS.get(kind, "flagged by the grading sandbox")
         seen = evidence.sandbox_attempts if kind == FORBIDDEN_ACCESS else ()

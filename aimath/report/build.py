@@ -1,6 +1,7 @@
 """Step 7: put the report together: gradebook -> evidence -> numbers -> page and CSVs in report/."""
 from __future__ import annotations
 
+import dataclasses
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -112,6 +113,8 @@ def build_report(*, root: Path, out: Path | None = None) -> Path:
     report_dir.mkdir(parents=True, exist_ok=True)
     grades = read_grades(root=root)
     evidence = gather_evidence(grades, autograded=Path(coursedir.root) / coursedir.autograded_directory)
+    # students whose only submissions were left out of grading are not in the gradebook: list them too
+    grades = dataclasses.replace(grades, students=tuple(sorted(set(grades.students) | {s for s, _ in evidence})))
     feedback = feedback_links(grades, feedback=Path(coursedir.root) / coursedir.feedback_directory,
                               report_dir=report_dir)
     sections = [section(a, grades, evidence, feedback) for a in graded_assignments(grades)]

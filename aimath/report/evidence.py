@@ -1,10 +1,12 @@
 """Step 2: gather, for each submission, what its autograded folder shows: mistakes, sandbox flags, timing."""
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import nbformat
 
+from aimath.pipeline import intake
 from aimath.report.mistakes import diagnosed_mistakes
 from aimath.report.records import ClassGrades, Evidence
 from aimath.report.sandbox_log import GRADING_JSON, read_sandbox_record
@@ -29,5 +31,10 @@ def read_evidence(folder: Path, *, assignment: str) -> Evidence:
 
 
 def gather_evidence(grades: ClassGrades, *, autograded: Path) -> dict[tuple[str, str], Evidence]:
-    """Evidence for every submission in the gradebook, by (student, assignment), from the autograded/ folder."""
-    return {(s, a): read_evidence(autograded / s / a, assignment=a) for s, a in grades.submissions}
+    """Evidence for every submission in the gradebook, by (student, assignment), from the autograded/ folder, and
+    for every submission intake.json names (those left out of grading have only that)."""
+    problems = intake.read(autograded / intake.INTAKE_JSON)
+    found = {(s, a): read_evidence(autograded / s / a, assignment=a) for s, a in grades.submissions}
+    for key, listed in problems.items():
+        found[key] = dataclasses.replace(found.get(key, Evidence()), intake=tuple((p.kind, p.message) for p in listed))
+    return found

@@ -50,7 +50,7 @@ nav a { margin-right: 1em; } img { max-width: 100%; }
 <tbody>
 {% for student in students %}<tr data-student="{{ student }}"><td>{{ student }}</td>
 {%- for s in sections %}{% set row = s.row_of[student] %}<td class="num" data-assignment="{{ s.assignment.name }}">
-{%- if row.submission is none %}<span class="flag missing">missing</span>
+{%- if row.submission is none %}<span class="flag missing">{{ 'missing' if row.flags[0].kind == 'missing' else 'not graded' }}</span>
 {%- elif row.feedback %}<a href="{{ row.feedback }}">{{ row.submission.score|points }}</a>{{ pending(row) }}
 {%- else %}{{ row.submission.score|points }}{{ pending(row) }}{% endif %}</td>{% endfor -%}
 <td class="num" data-key="total">{{ totals[student]|points }}</td></tr>

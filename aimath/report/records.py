@@ -57,7 +57,8 @@ class Evidence:
 
     `mistakes`: item label -> the diagnosed mistake tags in its error output. `sandbox_flags`: limits hit or
     tampering attempts the grading sandbox recorded in grading.json, and `sandbox_attempts` what it saw tried. `seconds`: the notebook's grading time, and
-    `timing_source` where it came from ("grading.json" or "cell timestamps").
+    `timing_source` where it came from ("grading.json" or "cell timestamps"). `intake`: (kind, message) of what
+    autograde's intake or nbgrader found wrong with the submission (autograded/intake.json).
     """
 
     mistakes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
@@ -65,6 +66,7 @@ class Evidence:
     seconds: float | None = None
     timing_source: str | None = None
     sandbox_attempts: tuple[str, ...] = ()
+    intake: tuple[tuple[str, str], ...] = ()
 
 
 def item_label(assignment: str, notebook: str, grade_id: str) -> str:
