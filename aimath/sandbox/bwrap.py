@@ -25,6 +25,14 @@ MPL_CONFIG = f"{HOME}/.config/matplotlib"  # ...copied where matplotlib insists 
 INSTALL_HINT = "install bubblewrap (Debian/Ubuntu: sudo apt install bubblewrap; Fedora: sudo dnf install bubblewrap)"
 
 
+# bubblewrap's own --dev (which mounts devpts) would stop a kernel from mounting a /proc of its own PID namespace.
+_DEV = ("--tmpfs", "/dev", *(arg for node in ("null", "zero", "full", "random", "urandom", "tty")
+                             for arg in ("--dev-bind", f"/dev/{node}", f"/dev/{node}")),
+        "--symlink", "/proc/self/fd", "/dev/fd", "--symlink", "/proc/self/fd/0", "/dev/stdin",
+        "--symlink", "/proc/self/fd/1", "/dev/stdout", "--symlink", "/proc/self/fd/2", "/dev/stderr",
+        "--tmpfs", "/dev/shm")
+
+
 class SandboxUnavailable(RuntimeError):
     """The sandbox cannot be set up on this machine; grading stops rather than run student code unsandboxed."""
 
@@ -78,11 +86,14 @@ def package_inside_paths() -> list[str]:
     return [str(root / "__init__.py"), str(root / "sandbox" / "__init__.py"), str(root / "sandbox" / "inside")]
 
 
-def command(bwrap: str, run_dir: str, submission_dir: str, mpl_config: str, limits: Limits) -> list[str]:
-    """The prefix that runs a command in the sandbox (append the kernel's argv)."""
+def command(bwrap: str, run_dir: str, mpl_config: str, limits: Limits) -> list[str]:
+    """The prefix that runs a command in the sandbox (append its argv); `run_dir` is the one folder shared with us.
+
+    The kernel factory (inside/zygote.py) runs under it and gives each kernel a fresh home on top.
+    """
     args = [bwrap, "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
             "--uid", "65534", "--gid", "65534", "--hostname", "sandbox",
-            "--ro-bind", "/usr", "/usr", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+            "--ro-bind", "/usr", "/usr", "--proc", "/proc", *_DEV, "--tmpfs", "/tmp"]
     for name in ("bin", "lib", "lib64", "sbin"):
         if os.path.islink(f"/{name}"):
             args += ["--symlink", os.readlink(f"/{name}"), f"/{name}"]
@@ -94,17 +105,23 @@ def command(bwrap: str, run_dir: str, submission_dir: str, mpl_config: str, limi
             args += ["--ro-bind", path, path]
     args += ["--ro-bind", mpl_config, MPL_CACHE,
              "--size", str(limits.scratch_bytes), "--tmpfs", HOME,
-             "--ro-bind", submission_dir, SUBMISSION,
              "--bind", run_dir, run_dir,
+             # what stays writable is the home, /tmp, /dev/shm and the run folder, each of which a kernel covers
+             "--remount-ro", "/", "--remount-ro", "/dev",
              "--chdir", HOME, "--clearenv",
              "--setenv", "HOME", HOME, "--setenv", "PATH", f"{Path(sys.executable).parent}:/usr/bin:/bin",
              "--setenv", "LANG", "C.UTF-8", "--setenv", "MPLCONFIGDIR", MPL_CONFIG,
              "--setenv", "PYTHONDONTWRITEBYTECODE", "1"]
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         args += ["--setenv", var, "1"]
-    tasks = _tasks_of_user(os.getuid()) + limits.extra_tasks
-    args += ["--", "prlimit", f"--as={limits.memory_bytes}", f"--cpu={limits.cpu_s}", f"--nproc={tasks}",
-             f"--fsize={limits.file_bytes}", f"--nofile={limits.open_files}", "--core=0", "--",
-             "sh", "-c", f'cp -R {SUBMISSION}/. {HOME}/ 2>/dev/null; mkdir -p {MPL_CONFIG} && '
-                         f'cp {MPL_CACHE}/* {MPL_CONFIG}/ 2>/dev/null; exec "$@"', "sh"]
+    args += ["--", "prlimit", f"--as={limits.memory_bytes}", f"--fsize={limits.file_bytes}",
+             f"--nofile={limits.open_files}", "--core=0", "--",
+             "sh", "-c", f'mkdir -p {MPL_CONFIG} && cp {MPL_CACHE}/* {MPL_CONFIG}/ 2>/dev/null; exec "$@"', "sh"]
     return args
+
+
+def kernel_limits(limits: Limits) -> dict:
+    """The resource limits one forked kernel sets on itself (inside/zygote.py), with the task count of now."""
+    return {"memory_bytes": limits.memory_bytes, "cpu_s": limits.cpu_s, "file_bytes": limits.file_bytes,
+            "open_files": limits.open_files, "scratch_bytes": limits.scratch_bytes,
+            "tasks": _tasks_of_user(os.getuid()) + limits.extra_tasks}

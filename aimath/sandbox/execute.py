@@ -19,7 +19,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -31,7 +30,7 @@ from nbgrader.preprocessors import Execute
 from nbgrader.utils import is_grade, is_solution
 from traitlets import Bool, Enum, Instance
 
-from aimath.sandbox import bwrap, grader_side, remote
+from aimath.sandbox import bwrap, grader_side, remote, zygote
 from aimath.sandbox.inside import codec
 from aimath.sandbox.kernel import SandboxKernelManager
 from aimath.sandbox.limits import Limits
@@ -96,16 +95,14 @@ class SandboxedExecute(Execute):
         instructor = locked_sources(info["db_url"], info["assignment"], info["notebook"], nb)
         self._namespace, self._trusted_names = grader_side.trusted_namespace(instructor)
         self._test_names: set[str] = set()
-        self._run_dir = tempfile.mkdtemp(prefix="aimath-sandbox-")
-        os.chmod(self._run_dir, 0o777)  # the sandbox's unprivileged user creates its sockets here
+        self._kernel, self._run_dir = zygote.factory(self.limits, _mpl_config_dir()).spawn(
+            submission_dir=resources["metadata"]["path"], kernel_arguments=list(self.extra_arguments))
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         listener.bind(os.path.join(self._run_dir, AGENT_SOCKET))
         os.chmod(os.path.join(self._run_dir, AGENT_SOCKET), 0o777)
         listener.listen(1)
         self._transport = SocketTransport(listener, self.limits.request_timeout_s)
         self._channel = Channel(self._transport)
-        self._prefix = bwrap.command(bwrap.find_bwrap(), self._run_dir, resources["metadata"]["path"],
-                                     _mpl_config_dir(), self.limits)
         watchdog = threading.Timer(self.limits.wall_s, self._over_wall_limit)
         watchdog.daemon = True
         watchdog.start()
@@ -119,8 +116,8 @@ class SandboxedExecute(Execute):
 
     def create_kernel_manager(self):
         name = self.kernel_name or self.nb.metadata.get("kernelspec", {}).get("name") or "python3"
-        self.km = SandboxKernelManager(kernel_name=name, config=self.config,
-                                       sandbox_prefix=self._prefix, run_dir=self._run_dir)
+        self.km = SandboxKernelManager(kernel_name=name, config=self.config, kernel=self._kernel,
+                                       run_dir=self._run_dir)
         return self.km
 
     # ------------------------------------------------------------------ cells

@@ -1,0 +1,226 @@
+"""A kernel factory inside the sandbox: imports the scientific stack once, then forks one fresh kernel per notebook.
+
+Starting ipykernel and importing numpy, matplotlib, scipy and sympy costs about 3 core-seconds; forking a process
+that has done it costs milliseconds. Each forked kernel is walled off from the factory and from every other kernel
+before any student code runs (`_wall_off`): its own user, mount, PID, IPC and UTS namespaces, fresh tmpfs for its
+home and /tmp, the run folder hidden except its own job folder, no capabilities, no new privileges, resource limits.
+When the kernel (PID 1 of its namespace) dies, every process it started dies with it, so nothing outlives a notebook.
+
+The grader (aimath/sandbox/zygote.py) talks to the factory over a Unix socket in a folder kernels cannot see, one
+JSON message per request (inside/frames.py): spawn, poll, kill.
+"""
+from __future__ import annotations
+
+import ctypes
+import json
+import os
+import resource
+import shutil
+import signal
+import socket
+import sys
+import threading
+import traceback
+
+from aimath.sandbox.inside import frames
+
+# What a notebook of this course imports, and what the kernel and the grading agent need: imported once, here.
+PRELOADED = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.debugger", "IPython", "IPython.core.completerlib",
+             "IPython.core.oinspect", "IPython.extensions.storemagic", "IPython.utils.wildcard", "faulthandler",
+             "matplotlib_inline.backend_inline", "numpy", "matplotlib.pyplot", "scipy.optimize", "scipy.stats", "sympy",
+             "sympy.abc", "cloudpickle", "aimath.sandbox.inside.agent")
+INLINE_BACKEND = "module://matplotlib_inline.backend_inline"  # what ipykernel selects for matplotlib
+
+CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
+CLONE_NEWUSER, CLONE_NEWPID = 0x10000000, 0x20000000
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_BIND, MS_MOVE, MS_REC, MS_PRIVATE = 1, 2, 4, 8, 4096, 8192, 16384, 1 << 18
+PR_SET_PDEATHSIG, PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL = 1, 24, 38, 47, 4
+CAPABILITY_VERSION_3 = 0x20080522
+_libc = ctypes.CDLL(None, use_errno=True)
+
+
+def _check(result: int, what: str) -> None:
+    if result != 0:
+        errno = ctypes.get_errno()
+        raise OSError(errno, f"{what}: {os.strerror(errno)}")
+
+
+def _mount(source: str | None, target: str, fstype: str | None, flags: int, data: str | None = None) -> None:
+    enc = (lambda s: None if s is None else s.encode())
+    _check(_libc.mount(enc(source), enc(target), enc(fstype), ctypes.c_ulong(flags), enc(data)), f"mount {target}")
+
+
+def _write(path: str, text: str) -> None:
+    with open(path, "w") as f:
+        f.write(text)
+
+
+def _enter_namespaces() -> None:
+    """New user (mapping only our own uid and gid), mount, PID, IPC and UTS namespaces; the next child is PID 1."""
+    uid, gid = os.getuid(), os.getgid()
+    _check(_libc.unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS), "unshare")
+    _write("/proc/self/setgroups", "deny")
+    _write("/proc/self/uid_map", f"{uid} {uid} 1")
+    _write("/proc/self/gid_map", f"{gid} {gid} 1")
+
+
+def _wall_off(job_dir: str, run_root: str, home: str, scratch_bytes: int) -> None:
+    """Mounts of the kernel's own: a fresh home, /tmp and /dev/shm (the only writable places the sandbox has),
+    /proc of its PID namespace, and of the run folder only its job folder (the factory's control socket and other
+    jobs stay under a tmpfs)."""
+    _mount(None, "/", None, MS_REC | MS_PRIVATE)
+    _mount("tmpfs", home, "tmpfs", MS_NOSUID | MS_NODEV, f"mode=0755,size={scratch_bytes}")
+    kept = os.path.join(home, ".job")
+    os.mkdir(kept)
+    _mount(job_dir, kept, None, MS_BIND | MS_REC)
+    _mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, f"mode=1777,size={scratch_bytes}")
+    _mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777,size=16m")
+    os.makedirs(run_root, exist_ok=True)
+    _mount("tmpfs", run_root, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755,size=1m")
+    os.makedirs(job_dir)
+    _mount(kept, job_dir, None, MS_MOVE)
+    os.rmdir(kept)
+    _mount("proc", "/proc", "proc", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC)
+
+
+def _drop_privileges() -> None:
+    """No capabilities (bounding, ambient, effective, permitted, inheritable), and none to be gained by exec."""
+    last = int(open("/proc/sys/kernel/cap_last_cap").read())
+    for cap in range(last + 1):
+        _check(_libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0), "drop capability")
+    _libc.prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)
+    header = (ctypes.c_uint32 * 2)(CAPABILITY_VERSION_3, 0)
+    data = (ctypes.c_uint32 * 6)()
+    _check(_libc.capset(header, data), "capset")
+    _check(_libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
+
+
+def _set_limits(limits: dict) -> None:
+    for name, value in (("RLIMIT_AS", limits["memory_bytes"]), ("RLIMIT_CPU", limits["cpu_s"]),
+                        ("RLIMIT_NPROC", limits["tasks"]), ("RLIMIT_FSIZE", limits["file_bytes"]),
+                        ("RLIMIT_NOFILE", limits["open_files"]), ("RLIMIT_CORE", 0)):
+        kind = getattr(resource, name)
+        hard = resource.getrlimit(kind)[1]
+        value = value if hard == resource.RLIM_INFINITY else min(value, hard)  # a limit can only go down
+        resource.setrlimit(kind, (value, value))
+
+
+def _prepare_home(job_dir: str, home: str, mpl_cache: str, mpl_config: str) -> None:
+    """The submission's files in the fresh home, and a writable copy of the ready matplotlib font cache."""
+    shutil.copytree(os.path.join(job_dir, "submission"), home, symlinks=True, dirs_exist_ok=True)
+    os.makedirs(mpl_config, exist_ok=True)
+    for name in os.listdir(mpl_cache):
+        shutil.copy(os.path.join(mpl_cache, name), mpl_config)
+
+
+def _run_kernel(request: dict) -> None:
+    """In the forked PID 1: wall off, then serve as the notebook's ipykernel until it is killed or shut down."""
+    _wall_off(request["job_dir"], request["run_root"], request["home"], request["limits"]["scratch_bytes"])
+    _prepare_home(request["job_dir"], request["home"], request["mpl_cache"], request["mpl_config"])
+    _drop_privileges()
+    _set_limits(request["limits"])
+    os.setsid()
+    os.chdir(request["home"])
+    sys.argv = ["ipykernel_launcher"]
+    _silence()
+    from ipykernel.kernelapp import IPKernelApp
+
+    IPKernelApp.launch_instance(argv=["-f", request["connection_file"], *request["kernel_arguments"]])
+
+
+def _close_inherited_files() -> None:
+    """Only stdio stays open (stderr is the factory's log until the kernel starts); the factory's sockets go."""
+    null = os.open(os.devnull, os.O_RDWR)
+    os.dup2(null, 0)
+    os.closerange(3, 65536)
+
+
+def _silence() -> None:
+    """The kernel's own console chatter goes nowhere (its outputs travel as messages)."""
+    null = os.open(os.devnull, os.O_RDWR)
+    os.dup2(null, 1)
+    os.dup2(null, 2)
+    os.close(null)
+
+
+def _spawn(request: dict) -> int:
+    """Fork a walled-off kernel; returns the pid of its keeper, which exits with the kernel and kills it on SIGTERM.
+
+    The kernel dies with its keeper (PR_SET_PDEATHSIG), so no kernel can outlive what the factory tracks.
+    """
+    keeper = os.fork()
+    if keeper:
+        return keeper
+    code = 70
+    try:
+        _close_inherited_files()
+        _enter_namespaces()
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+        kernel = os.fork()
+        if kernel == 0:
+            try:
+                _check(_libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0), "death signal")
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
+                _run_kernel(request)
+                os._exit(0)
+            except BaseException:
+                traceback.print_exc()
+                os._exit(71)
+        signal.signal(signal.SIGTERM, lambda *_: os.kill(kernel, signal.SIGKILL))
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
+        code = os.waitstatus_to_exitcode(os.waitpid(kernel, 0)[1])
+    finally:
+        os._exit(code if code >= 0 else 128 - code)
+
+
+def _answer(request: dict, keepers: dict[int, int | None]) -> dict:
+    op = request.get("op")
+    if op == "spawn":
+        pid = _spawn(request)
+        keepers[pid] = None
+        return {"pid": pid}
+    if op in ("poll", "kill"):
+        pid = int(request["pid"])
+        if pid not in keepers:
+            return {"error": f"no kernel {pid}"}
+        if op == "kill" and keepers[pid] is None:
+            os.kill(pid, signal.SIGTERM)
+        if keepers[pid] is None:
+            done, status = os.waitpid(pid, 0 if op == "kill" else os.WNOHANG)
+            if done:
+                keepers[pid] = os.waitstatus_to_exitcode(status)
+        return {"status": keepers[pid]}
+    return {"error": f"unknown request {op!r}"}
+
+
+def serve(control_path: str) -> None:
+    """Answer the grader's requests on `control_path`, one connection at a time, until it closes the last one."""
+    for module in PRELOADED:
+        __import__(module)
+    if threading.active_count() != 1:  # fork copies only the calling thread: a lock held by another would hang
+        raise RuntimeError(f"the kernel factory must not run threads; found {threading.enumerate()}")
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(control_path)
+    listener.listen(1)
+    keepers: dict[int, int | None] = {}
+    connection, _ = listener.accept()
+    with connection:
+        while True:
+            try:
+                request = json.loads(frames.receive(connection))
+            except (ConnectionError, OSError, ValueError):
+                return
+            frames.send(connection, json.dumps(_answer(request, keepers)).encode())
+
+
+def main() -> None:
+    os.environ["MPLBACKEND"] = INLINE_BACKEND
+    os.environ["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"  # ipykernel's debugger would warn about frozen modules
+    if sys.path and sys.path[0] == "":
+        del sys.path[0]
+    serve(sys.argv[1])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,167 @@
+"""The grader's side of the sandboxed kernel factory (inside/zygote.py): start it once per process, fork kernels.
+
+`factory(limits)` is this process's factory for those limits, started on first use inside bubblewrap
+(aimath.sandbox.bwrap) and stopped when the process exits (or dies: bubblewrap dies with its parent).
+`Factory.spawn` forks a kernel for one notebook and returns a `ForkedKernel`, which jupyter_client's provisioner
+treats as the kernel's process (poll, wait, kill).
+"""
+from __future__ import annotations
+
+import atexit
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+from aimath.sandbox import bwrap
+from aimath.sandbox.inside import frames
+from aimath.sandbox.limits import Limits
+
+CONTROL_SOCKET = "factory.sock"
+START_TIMEOUT_S = 120.0  # importing the scientific stack takes seconds, more on a loaded machine
+REQUEST_TIMEOUT_S = 30.0
+_MAIN = "from aimath.sandbox.inside.zygote import main; main()"
+
+
+class FactoryError(RuntimeError):
+    """The kernel factory could not start or stopped answering."""
+
+
+class Factory:
+    """One sandbox holding the preloaded factory; every kernel it forks gets its own walls (inside/zygote.py)."""
+
+    def __init__(self, limits: Limits, mpl_config: str):
+        self.limits, self.mpl_config = limits, mpl_config
+        self.run_root = tempfile.mkdtemp(prefix="aimath-kernels-")
+        os.chmod(self.run_root, 0o777)  # the sandbox's unprivileged user makes sockets here
+        self._lock = threading.Lock()
+        self._log = tempfile.TemporaryFile()
+        prefix = bwrap.command(bwrap.find_bwrap(), self.run_root, mpl_config, limits)
+        control = os.path.join(self.run_root, CONTROL_SOCKET)
+        self.process = subprocess.Popen([*prefix, sys.executable, "-c", _MAIN, control], stdin=subprocess.DEVNULL,
+                                        stdout=self._log, stderr=self._log)
+        self._connection = self._connect(control)
+
+    def _connect(self, path: str) -> socket.socket:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise FactoryError(f"the kernel factory stopped while starting:\n{self._log_tail()}")
+            if os.path.exists(path):
+                connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                try:
+                    connection.connect(path)
+                    return connection
+                except OSError:
+                    connection.close()
+            time.sleep(0.02)
+        self.close()
+        raise FactoryError(f"the kernel factory did not start within {START_TIMEOUT_S:.0f} s")
+
+    def _log_tail(self) -> str:
+        self._log.seek(0)
+        return self._log.read()[-2000:].decode(errors="replace")
+
+    def request(self, **message) -> dict:
+        with self._lock:
+            try:
+                frames.send(self._connection, json.dumps(message).encode())
+                answer = json.loads(frames.receive(self._connection, deadline=time.monotonic() + REQUEST_TIMEOUT_S))
+            except (OSError, ValueError) as exc:
+                raise FactoryError(f"the kernel factory stopped answering ({exc}):\n{self._log_tail()}") from exc
+        if "error" in answer:
+            raise FactoryError(answer["error"])
+        return answer
+
+    @property
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def spawn(self, *, submission_dir: str, kernel_arguments: list[str]) -> tuple[ForkedKernel, str]:
+        """A kernel for one notebook, with a copy of `submission_dir` as its home; returns it and its job folder
+        (where the kernel's connection sockets go; remove it when the kernel is gone)."""
+        job_dir = tempfile.mkdtemp(prefix="job-", dir=self.run_root)
+        os.chmod(job_dir, 0o777)
+        shutil.copytree(submission_dir, os.path.join(job_dir, "submission"), symlinks=True)
+        return ForkedKernel(self, job_dir, kernel_arguments), job_dir
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        self._connection_close()
+        self._log.close()
+        shutil.rmtree(self.run_root, ignore_errors=True)
+
+    def _connection_close(self) -> None:
+        connection = getattr(self, "_connection", None)
+        if connection is not None:
+            connection.close()
+
+
+class ForkedKernel:
+    """A forked kernel as jupyter_client's provisioner sees a process: `start`, `poll`, `wait`, `kill`."""
+
+    stdin = stdout = stderr = None
+    pid = None  # not a process of ours: signals go through the factory (interrupts go as messages)
+
+    def __init__(self, factory: Factory, job_dir: str, kernel_arguments: list[str]):
+        self.factory, self.job_dir, self.kernel_arguments = factory, job_dir, kernel_arguments
+        self.keeper: int | None = None
+        self.returncode: int | None = None
+
+    def start(self, connection_file: str) -> None:
+        self.keeper = self.factory.request(
+            op="spawn", job_dir=self.job_dir, run_root=self.factory.run_root, home=bwrap.HOME,
+            mpl_cache=bwrap.MPL_CACHE, mpl_config=bwrap.MPL_CONFIG, connection_file=connection_file,
+            kernel_arguments=self.kernel_arguments, limits=bwrap.kernel_limits(self.factory.limits))["pid"]
+
+    def poll(self) -> int | None:
+        if self.returncode is None and self.keeper is not None:
+            self.returncode = self.factory.request(op="poll", pid=self.keeper)["status"] if self.factory.alive else -9
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if deadline is not None and time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired("forked kernel", timeout)
+            time.sleep(0.02)
+        return self.returncode
+
+    def kill(self) -> None:
+        if self.returncode is None and self.keeper is not None and self.factory.alive:
+            self.returncode = self.factory.request(op="kill", pid=self.keeper)["status"]
+
+    def send_signal(self, signum: int) -> None:
+        self.kill()
+
+    terminate = kill
+
+
+_factories: dict[Limits, Factory] = {}
+_factories_lock = threading.Lock()
+
+
+def factory(limits: Limits, mpl_config: str) -> Factory:
+    """This process's factory for `limits`, started (again, if it died) on first use."""
+    with _factories_lock:
+        current = _factories.get(limits)
+        if current is None or not current.alive:
+            if current is not None:
+                current.close()
+            current = _factories[limits] = Factory(limits, mpl_config)
+        return current
+
+
+@atexit.register
+def _close_all() -> None:
+    for each in list(_factories.values()):
+        each.close()
+    _factories.clear()
+

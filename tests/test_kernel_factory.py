@@ -1,0 +1,132 @@
+"""The sandboxed kernel factory (aimath/sandbox/zygote.py, inside/zygote.py): kernels forked from one preloaded
+process are walled off from it and from each other, and nothing a kernel starts or writes outlives it."""
+import json
+import tempfile
+from pathlib import Path
+
+import pytest
+from jupyter_client import BlockingKernelClient
+from jupyter_client.connect import write_connection_file
+
+from aimath.sandbox import zygote
+from aimath.sandbox.execute import _mpl_config_dir
+from aimath.sandbox.limits import Limits
+
+pytestmark = pytest.mark.xdist_group("kernel-factory")
+MARKER = "aimath-factory-test-lingerer"
+# Where a kernel might leave something for the next one: its home, the scratch folders, the sandbox's own root.
+PLACES = 'PLACES = ("left.txt", "/tmp/left.txt", "/dev/shm/left.txt", "/left.txt", "/etc/left.txt", "/dev/left.txt")\n'
+
+
+@pytest.fixture(scope="module")
+def factory():
+    made = zygote.Factory(Limits(), _mpl_config_dir())
+    yield made
+    made.close()
+
+
+def _kernel(factory, files: dict[str, str]):
+    """A started kernel whose submission folder holds `files`, and a client to it."""
+    folder = Path(tempfile.mkdtemp())
+    for name, text in files.items():
+        (folder / name).write_text(text)
+    kernel, job_dir = factory.spawn(submission_dir=str(folder), kernel_arguments=["--IPKernelApp.log_level=ERROR"])
+    connection_file, _ = write_connection_file(fname=f"{job_dir}/connection.json", transport="ipc",
+                                               ip=f"{job_dir}/kernel")
+    kernel.start(connection_file)
+    client = BlockingKernelClient()
+    client.load_connection_file(connection_file)
+    client.start_channels()
+    client.wait_for_ready(timeout=60)
+    return kernel, client
+
+
+def _run(client, code: str):
+    """The value the code prints as JSON on its last line."""
+    printed = []
+    reply = client.execute_interactive(code, timeout=30, output_hook=lambda m: printed.append(
+        m["content"]["text"]) if m["msg_type"] == "stream" and m["content"]["name"] == "stdout" else None)
+    assert reply["content"]["status"] == "ok", reply["content"]
+    return json.loads("".join(printed).strip().splitlines()[-1])
+
+
+def _stop(kernel, client):
+    client.stop_channels()
+    kernel.kill()
+
+
+def test_a_kernel_sees_its_submission_and_nothing_of_the_factory(factory):
+    kernel, client = _kernel(factory, {"data.txt": "mine"})
+    try:
+        seen = _run(client, f"""
+import os, sys, json
+print(json.dumps({{"cwd": os.getcwd(), "home": sorted(os.listdir(".")), "data": open("data.txt").read(),
+    "pid": os.getpid(), "uid": os.getuid(), "run": os.listdir({factory.run_root!r}),
+    "caps": [l.split()[1] for l in open("/proc/self/status") if l.startswith(("CapEff", "CapPrm", "CapBnd"))],
+    "processes": sorted(p for p in os.listdir("/proc") if p.isdigit()), "numpy_preloaded": "numpy" in sys.modules}}))
+""")
+    finally:
+        _stop(kernel, client)
+    assert seen["cwd"] == "/home/student" and "data.txt" in seen["home"] and seen["data"] == "mine"
+    assert seen["pid"] == 1 and seen["uid"] == 65534
+    assert len(seen["run"]) == 1 and seen["run"][0].startswith("job-"), "only its own job folder"
+    assert set(seen["caps"]) == {"0000000000000000"}
+    assert seen["processes"] == ["1"], "a PID namespace of its own"
+    assert seen["numpy_preloaded"]
+
+
+def test_nothing_a_kernel_writes_or_starts_outlives_it(factory):
+    kernel, client = _kernel(factory, {})
+    _run(client, PLACES + f"""
+import json, subprocess, sys
+for path in PLACES:
+    try:
+        open(path, "w").write("planted")
+    except OSError:
+        pass
+subprocess.Popen([sys.executable, "-c", "import time; time.sleep(300)", "{MARKER}"], start_new_session=True)
+print(json.dumps(True))
+""")
+    _stop(kernel, client)
+    lingering = [p for p in Path("/proc").glob("[0-9]*/cmdline") if MARKER.encode() in _read(p)]
+    assert lingering == [], "the background process died with its kernel"
+    kernel, client = _kernel(factory, {})
+    try:
+        found = _run(client, PLACES + """
+import os, json
+print(json.dumps([p for p in PLACES if os.path.exists(p)]))
+""")
+    finally:
+        _stop(kernel, client)
+    assert found == []
+
+
+def test_a_kernel_cannot_uncover_what_is_mounted_over_the_factory(factory):
+    kernel, client = _kernel(factory, {})
+    try:
+        results = _run(client, f"""
+import ctypes, json, os
+libc = ctypes.CDLL(None, use_errno=True)
+out = {{}}
+for target in ("/tmp", {factory.run_root!r}, "/proc", "/home/student"):
+    out[target] = (libc.umount2(target.encode(), 2), ctypes.get_errno())
+print(json.dumps(out))
+""")
+    finally:
+        _stop(kernel, client)
+    assert all(code == -1 for code, _ in results.values()), results
+
+
+def test_killing_a_kernel_reports_it_gone(factory):
+    kernel, client = _kernel(factory, {})
+    assert kernel.poll() is None
+    _stop(kernel, client)
+    assert kernel.poll() is not None
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
+
