@@ -46,7 +46,8 @@ def submission_digest(folder: Path) -> str:
 
 
 def execute_job(job: Job) -> dict:
-    """Run in a worker: nbgrader autograde of one submission in a private temporary course; its results as text."""
+    """Run in a worker: nbgrader autograde of one submission in a private temporary course, up to and including
+    execution; the executed notebook(s) and the sandbox's record as text."""
     import warnings
 
     from aimath.pipeline import course
@@ -61,13 +62,27 @@ def execute_job(job: Job) -> dict:
         shutil.copytree(root / "submitted" / job.student / job.assignment,
                         private / "submitted" / job.student / job.assignment)
         started = time.monotonic()
-        result = course.open_api(root=private).autograde(job.assignment, job.student, force=True, create=True)
+        api = course.open_api(root=private)
+        _execute_only(api.config)
+        result = api.autograde(job.assignment, job.student, force=True, create=True)
         out = private / "autograded" / job.student / job.assignment
         files = {p.name: p.read_text(encoding="utf-8") for p in out.glob("*") if p.suffix in (".ipynb", ".json")} \
             if out.is_dir() else {}
         return {"student": job.student, "assignment": job.assignment, "files": files,
                 "success": bool(result.get("success")), "error": (result.get("error") or "")[-2000:],
                 "seconds": time.monotonic() - started}
+
+
+def _execute_only(config) -> None:
+    """Autograde steps for a worker: only the execution (the first step). Scoring, limits and checks are nbgrader's
+    steps after it, which the recording run does with these outputs; doing them here too cost ~0.7 s a notebook."""
+    from nbgrader.converters import Autograde
+    from nbgrader.preprocessors import Execute
+
+    steps = config.Autograde.get("autograde_preprocessors") or Autograde.class_traits()["autograde_preprocessors"].default()
+    if not issubclass(steps[0], Execute):
+        raise RuntimeError(f"the first autograde step must execute the notebook, not {steps[0].__name__}")
+    config.Autograde.autograde_preprocessors = steps[:1]
 
 
 def _local_pool(workers: int):

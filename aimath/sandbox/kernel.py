@@ -13,7 +13,7 @@ import zmq
 from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_core.utils import ensure_async, run_sync
 from jupyter_client.manager import AsyncKernelManager
-from traitlets import Any, DottedObjectName, Unicode
+from traitlets import Any, DottedObjectName, Type, Unicode
 
 STARTUP_POLL_S = 0.01  # how long an idle channel is waited on while the kernel starts (jupyter_client: 0.2 s, 1 s)
 
@@ -52,12 +52,15 @@ class SandboxKernelClient(AsyncKernelClient):
             except Empty:
                 break
 
+    wait_for_ready = _async_wait_for_ready
+
 
 class SandboxKernelManager(AsyncKernelManager):
     """`kernel` (a `ForkedKernel`) is started in place of a subprocess; connection files live in `run_dir`."""
 
     kernel = Any()
     client_class = DottedObjectName("aimath.sandbox.kernel.SandboxKernelClient")
+    client_factory = Type(SandboxKernelClient)
     run_dir = Unicode()
 
     def __init__(self, **kwargs):
