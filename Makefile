@@ -11,7 +11,7 @@ BWRAP := $(shell command -v bwrap 2>/dev/null)
 # The report's browser test (tests/test_report.py) opens the report in Debian's headless Chromium.
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: bench all env sandbox release seed autograde feedback export summary report chromium test test-fast clean
+.PHONY: bench all env sandbox release seed collect autograde feedback export summary report chromium test test-fast clean
 
 all: env sandbox
 	$(PIPELINE) release
@@ -37,6 +37,11 @@ release: env
 
 seed: env
 	$(PIPELINE) seed
+
+# An LMS download (zip of files named as nbgrader_config.py's FileNameCollectorPlugin.named_regexp says, e.g. Canvas)
+# into submitted/: make collect ZIP=path/to/download.zip [ASSIGNMENT=basic_math]
+collect: env
+	$(PIPELINE) collect --zip "$(ZIP)" $(ASSIGNMENT)
 
 # WORKERS=n (default: one per core), SCHEDULER=tcp://host:8786 (a Dask cluster), FORCE=1 (regrade everything).
 AUTOGRADE_OPTIONS = $(if $(WORKERS),--workers $(WORKERS)) $(if $(SCHEDULER),--scheduler $(SCHEDULER)) $(if $(FORCE),--force)

@@ -40,3 +40,17 @@ elif os.environ.get("AIMATH_SANDBOX", "on") != "off":
 
     c.Autograde.autograde_preprocessors = [SandboxedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
                                            SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
+
+# Late submissions: nbgrader compares timestamp.txt (written by `nbgrader collect`, or by zip_collect when the LMS
+# file name carries a time) with the assignment's due date (formgrader's "Manage assignments", or
+# `nbgrader db assignment add NAME --duedate="2026-12-01 23:59:00 UTC"`); each started day late costs 10%
+# of the notebook's score (aimath/pipeline/late.py). nbgrader's own alternatives: plugin_class =
+# "nbgrader.plugins.LateSubmissionPlugin" with c.LateSubmissionPlugin.penalty_method = "zero" (or "none").
+c.AssignLatePenalties.plugin_class = "aimath.pipeline.late.PercentPerDayLate"
+c.PercentPerDayLate.percent_per_day = 10.0
+
+# LMS downloads: `make collect ZIP=download.zip` runs nbgrader's zip_collect. Canvas names each file
+# <name>_[late_]<user id>_<submission id>_<uploaded name> (a resubmission's name gets -1, -2, ...), e.g.
+# smithjohn_late_12345_67890_basic_math-1.ipynb: the student id is the name part, the notebook basic_math.ipynb.
+c.FileNameCollectorPlugin.named_regexp = (
+    r".*/(?P<student_id>[^/_]+)_(?:late_)?\d+_\d+_(?P<file_id>[^/]+?)(?:-\d+)?\.ipynb$")

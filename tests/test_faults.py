@@ -13,6 +13,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from nbgrader.api import Gradebook
 
 from aimath.pipeline import course, intake
 from aimath.pipeline.demo_class import Answer, graded_solution_cells, submission
@@ -24,6 +25,7 @@ pytestmark = [pytest.mark.pipeline, pytest.mark.xdist_group("faults")]
 ASSIGNMENT = "basic_math"
 NOTEBOOK = f"{ASSIGNMENT}.ipynb"
 FULL = 24
+ABSENT = "absent"
 
 
 def digest_tree(folder: Path) -> dict[str, str]:
@@ -137,6 +139,9 @@ def broken_class(tmp_path_factory):
         (root / "submitted" / "extrafiles" / ASSIGNMENT / "notes.txt").write_text("my notes")
         (root / "submitted" / "extrafiles" / ASSIGNMENT / "data.csv").write_text("1,2\n")
         put(root, "big", nb=_big(solved))
+        api = course.open_api(root=root)
+        with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
+            gradebook.update_or_create_student(ABSENT)  # on the roster, nothing handed in
         before = digest_tree(root / "submitted")
         jobs = []
         course.autograde(root=root, workers=2, on_job=jobs.append)
@@ -176,6 +181,11 @@ def test_the_batch_finishes_and_only_gradable_submissions_reach_the_workers(brok
     assert {s for s, _ in jobs} == gradable
 
 
+def test_a_student_on_the_roster_with_no_submission_gets_a_line(broken_class):
+    root, _, summary, _ = broken_class
+    assert _lines_of(summary, ABSENT) == [f"{ABSENT} / {ASSIGNMENT}: no submission"]
+
+
 def test_the_report_flags_each_with_the_same_words(broken_class):
     root, _, _, _ = broken_class
     build_report(root=root)
@@ -186,6 +196,7 @@ def test_the_report_flags_each_with_the_same_words(broken_class):
                         html)
         assert row, student
         assert row.group(1) == problems[(student, ASSIGNMENT)][0].kind
+    assert re.search(rf'<tr data-student="{ABSENT}" data-flag="missing">', html)
     assert html.count('<span class="flag missing">not graded</span>') == sum(not g for _, g in EXPECTED.values())
 
 

@@ -13,11 +13,13 @@ from aimath.report.build import build_report
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m aimath.pipeline", description=__doc__)
-    parser.add_argument("step", choices=["release", "seed", "autograde", "feedback", "export", "summary", "report"])
+    parser.add_argument("step", choices=["release", "seed", "collect", "autograde", "feedback", "export", "summary",
+                                         "report"])
     parser.add_argument("assignments", nargs="*", help="default: every assignment the step applies to")
     parser.add_argument("--root", type=Path, default=Path.cwd(), help="course root (default: current folder)")
     parser.add_argument("--workers", type=int, default=None, help="autograde: local worker processes (default: cores)")
     parser.add_argument("--scheduler", default=None, help="autograde: a Dask scheduler address, e.g. tcp://host:8786")
+    parser.add_argument("--zip", type=Path, default=None, help="collect: an LMS download (zip) to put in submitted/")
     parser.add_argument("--force", action="store_true", help="autograde: regrade every submission, not only new ones")
     args = parser.parse_args(argv)
     # nbgrader 0.9.6 autoflushes a half-built submission under SQLAlchemy 2.x: harmless noise in a TA's log
@@ -30,17 +32,27 @@ def main(argv=None) -> int:
         written = demo_class.seed_if_empty(root=root)
         print(f"seeded submitted/ with the demo class ({written} notebooks)" if written
               else "submitted/ already has submissions: left as it is")
+    elif args.step == "collect":
+        if args.zip is None:
+            parser.error("collect needs --zip PATH (make collect ZIP=path/to/download.zip)")
+        try:
+            log = course.collect(root=root, archive=args.zip, assignment=names[0] if names else None)
+        except course.GradingStopped as e:
+            print(f"collect stopped: {e}", file=sys.stderr)
+            return 1
+        skipped = [line for line in log.splitlines() if "Skipped" in line or "Invalid submission" in line]
+        print("\n".join(skipped + ["collected into submitted/ (now run `make autograde`)"]))
     elif args.step == "autograde":
         try:
             graded = course.autograde(root=root, assignments=names, workers=args.workers, scheduler=args.scheduler,
                                       force=args.force)
         except course.GradingStopped as e:
-            print(f"autograde stopped: {e}", file=sys.stderr)
+            print(f"\nautograde stopped: {e}", file=sys.stderr)  # after the progress line
             return 1
         except OSError as e:
             if e.errno != errno.ENOSPC:
                 raise
-            print(f"autograde stopped: {course.DISK_FULL}", file=sys.stderr)
+            print(f"\nautograde stopped: {course.DISK_FULL}", file=sys.stderr)
             return 1
         print("autograded:", ", ".join(graded) or "nothing submitted")
         left_out = sorted(intake.blocked(intake.load(root)))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import sqlite3
 import sys
 from pathlib import Path
@@ -200,6 +201,44 @@ def _forget_half_graded(api: NbGraderAPI, failed: list[intake.Problem]) -> None:
                 pass
 
 
+def zip_assignment(names: list[str], assignments: list[str]) -> str | None:
+    """The one assignment whose notebook the file names of an LMS download end with (`..._basic_math-1.ipynb`)."""
+    found = {a for a in assignments for n in names if re.search(rf"_{re.escape(a)}(-\d+)?\.ipynb$", n)}
+    return found.pop() if len(found) == 1 else None
+
+
+def collect(*, root: Path, archive: Path, assignment: str | None = None) -> str:
+    """nbgrader zip_collect of an LMS download into submitted/ (file names as nbgrader_config.py's regexp says).
+
+    The zip is copied to downloaded/<assignment>/archive/ (which holds only it); the assignment is read off the file
+    names when not given. Returns nbgrader's log. zip_collect never overwrites a submission already in submitted/.
+    """
+    import subprocess
+    import zipfile
+
+    archive = Path(archive).resolve()
+    if not zipfile.is_zipfile(archive):
+        raise GradingStopped(f"{archive} is not a zip file")
+    with zipfile.ZipFile(archive) as z:
+        names = z.namelist()
+    assignment = assignment or zip_assignment(names, source_assignments(root=root))
+    if not assignment:
+        raise GradingStopped(f"cannot tell the assignment from the file names in {archive.name}: "
+                             "say it, e.g. `make collect ZIP=... ASSIGNMENT=basic_math`")
+    downloaded = root / "downloaded" / assignment
+    for step in ("archive", "extracted"):
+        if (downloaded / step).exists():
+            shutil.rmtree(downloaded / step)
+    (downloaded / "archive").mkdir(parents=True)
+    shutil.copy(archive, downloaded / "archive" / archive.name)
+    _use_this_environment()
+    done = subprocess.run(["nbgrader", "zip_collect", assignment], cwd=root, capture_output=True, text=True)
+    if done.returncode != 0:
+        errors = [line for line in done.stderr.splitlines() if "ERROR" in line or "CRITICAL" in line]
+        raise GradingStopped(f"zip_collect {assignment} failed: {(errors or ['see its log'])[-1]}")
+    return done.stderr
+
+
 def feedback(*, root: Path, assignments: list[str] | None = None) -> list[str]:
     """`nbgrader generate_feedback` (our preprocessors hide hidden tests) for each autograded assignment."""
     api = open_api(root=root)
@@ -219,14 +258,16 @@ def export(*, root: Path, to: Path | None = None) -> Path:
 
 
 def scores(*, root: Path) -> dict[str, dict[str, tuple[float, float, bool]]]:
-    """{student: {assignment: (score, max_score, needs_manual_grade)}} for every submission in the gradebook."""
+    """{student: {assignment: (score, max_score, needs_manual_grade)}} for every submission in the gradebook; the
+    score is after the late penalty, as in nbgrader's CSV export."""
     api = open_api(root=root)
     table: dict[str, dict[str, tuple[float, float, bool]]] = {}
     with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
         for assignment in gradebook.assignments:
             for submission in assignment.submissions:
                 table.setdefault(submission.student.id, {})[assignment.name] = (
-                    submission.score, submission.max_score, bool(submission.needs_manual_grade))
+                    max(0.0, submission.score - (submission.late_submission_penalty or 0.0)), submission.max_score,
+                    bool(submission.needs_manual_grade))
     return table
 
 

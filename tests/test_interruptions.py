@@ -1,0 +1,192 @@
+"""Faults during a grading run: SIGKILL at a few moments, the gradebook locked by another program (formgrader), the
+disk filling up. Each ends with a clear one-line error (exit code 1) and an intact gradebook, and a rerun gives the
+gradebook an uninterrupted run gives, each submission graded once.
+
+Runs `python -m aimath.pipeline autograde` as a subprocess (what `make autograde` runs) on copies of one tiny course
+(basic_math, two demo students), with AIMATH_SANDBOX=off: the faults here are around execution, not inside it.
+"""
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from nbgrader.api import Gradebook
+
+from aimath.pipeline import course
+from aimath.pipeline.demo_class import write_demo_class
+from aimath.pipeline.parallel import DIGEST_KEY, submission_digest
+from tests.test_faults import ASSIGNMENT, digest_tree, new_course
+from tests.test_pipeline import ROOT
+
+pytestmark = [pytest.mark.pipeline, pytest.mark.xdist_group("interruptions")]
+
+STUDENTS = ("demo01", "demo07")
+ENV = {**os.environ, "AIMATH_SANDBOX": "off", "PYTHONPATH": str(ROOT),
+       "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+
+
+def autograde_command(root: Path) -> list[str]:
+    return [sys.executable, "-m", "aimath.pipeline", "autograde", "--root", str(root), "--workers", "1"]
+
+
+def gradebook_state(root: Path) -> dict:
+    """{(student, grade cell): auto score} of the gradebook, and each submission's number of rows (must be 1)."""
+    api = course.open_api(root=root)
+    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
+        cells = {(s.student.id, g.name): g.auto_score for s in gradebook.find_assignment(ASSIGNMENT).submissions
+                 for n in s.notebooks for g in n.grades}
+    with sqlite3.connect(root / "gradebook.db") as db:
+        rows = db.execute("SELECT student_id, COUNT(*) FROM submitted_assignment GROUP BY student_id").fetchall()
+    return {"cells": cells, "rows": dict(rows)}
+
+
+def integrity(root: Path) -> str:
+    with sqlite3.connect(root / "gradebook.db") as db:
+        return db.execute("PRAGMA integrity_check").fetchone()[0]
+
+
+def all_stamped(root: Path) -> bool:
+    """Every submission's grading.json holds the digest of what is in submitted/ (the resumable run's memory)."""
+    import json
+    for student in STUDENTS:
+        record = root / "autograded" / student / ASSIGNMENT / "grading.json"
+        if not record.is_file() or json.loads(record.read_text()).get(DIGEST_KEY) != submission_digest(
+                root / "submitted" / student / ASSIGNMENT):
+            return False
+    return True
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory):
+    """(a released, ungraded course of two basic_math students, the gradebook an uninterrupted run gives)."""
+    root = new_course(tmp_path_factory.mktemp("interrupt") / "template")
+    write_demo_class(root=root)
+    for folder in (root / "submitted").iterdir():
+        if folder.name not in STUDENTS:
+            shutil.rmtree(folder)
+    reference = root.parent / "reference"
+    shutil.copytree(root, reference)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("AIMATH_SANDBOX", "off")
+        course.autograde(root=reference, workers=1)
+    state = gradebook_state(reference)
+    assert set(state["rows"]) == set(STUDENTS) and set(state["rows"].values()) == {1}
+    return root, state
+
+
+def rerun(root: Path) -> None:
+    """`make autograde` again, in this process (what it runs after the CLI's argument parsing)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("AIMATH_SANDBOX", "off")
+        course.autograde(root=root, workers=1)
+
+
+def _copy(template_root: Path, tmp_path: Path) -> Path:
+    root = tmp_path / "course"
+    shutil.copytree(template_root, root)
+    return root
+
+
+def _kill_when(root: Path, ready, timeout: float = 120) -> subprocess.Popen:
+    """Start autograde, SIGKILL its whole process group as soon as `ready(root)` holds; returns the dead process."""
+    process = subprocess.Popen(autograde_command(root), env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True)
+    deadline = time.monotonic() + timeout
+    while not ready(root) and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert process.poll() is None, "autograde finished before the moment to kill it came"
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=30)
+    return process
+
+
+def executing(root: Path) -> bool:
+    """A worker has returned its first executed notebook; nothing is recorded yet."""
+    return any((root / ".grading" / "executed").glob(f"*/{ASSIGNMENT}/*.ipynb"))
+
+
+def recording(root: Path) -> bool:
+    """nbgrader has started writing the first submission to autograded/ (recording is under way)."""
+    return any((root / "autograded").glob(f"*/{ASSIGNMENT}"))
+
+
+def test_runs_killed_while_executing_and_while_recording_then_rerun_give_the_uninterrupted_gradebook(template,
+                                                                                                  tmp_path):
+    template_root, reference = template
+    root = _copy(template_root, tmp_path)
+    before = digest_tree(root / "submitted")
+    for moment in (executing, recording):  # the second run resumes what the first left, and is killed in its turn
+        _kill_when(root, moment)
+        assert integrity(root) == "ok"
+        assert not all_stamped(root), f"the kill while {moment.__name__} came too late to interrupt anything"
+    rerun(root)
+    assert gradebook_state(root) == reference
+    assert all_stamped(root) and integrity(root) == "ok"
+    assert digest_tree(root / "submitted") == before
+
+
+def test_a_gradebook_locked_while_grading_stops_with_one_line_and_a_rerun_completes(template, tmp_path):
+    template_root, reference = template
+    root = _copy(template_root, tmp_path)
+    process = subprocess.Popen(autograde_command(root), env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True)
+    deadline = time.monotonic() + 120
+    while not executing(root) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    formgrader = sqlite3.connect(root / "gradebook.db")
+    formgrader.execute("BEGIN IMMEDIATE")  # what a formgrader holds while it writes a grade
+    formgrader.execute("UPDATE student SET first_name = first_name")
+    try:
+        _, stderr = process.communicate(timeout=120)
+    finally:
+        formgrader.rollback()
+        formgrader.close()
+    assert process.returncode == 1
+    assert stderr.strip().splitlines()[-1] == f"autograde stopped: {course.LOCKED}"
+    assert integrity(root) == "ok"
+    rerun(root)
+    assert gradebook_state(root) == reference and all_stamped(root)
+
+
+def test_a_locked_gradebook_is_noticed_before_any_notebook_runs(template, tmp_path):
+    root = _copy(template[0], tmp_path)
+    with sqlite3.connect(root / "gradebook.db") as formgrader:
+        formgrader.execute("BEGIN IMMEDIATE")
+        with pytest.raises(course.GradingStopped, match="gradebook.db is locked by another program"):
+            course.check_gradebook_writable(root / "gradebook.db", timeout=0.1)
+        formgrader.rollback()
+    course.check_gradebook_writable(root / "gradebook.db", timeout=0.1)
+
+
+@pytest.mark.skipif(shutil.which("bwrap") is None, reason="needs bubblewrap for a size-limited tmpfs")
+def test_a_full_disk_stops_with_one_line_and_a_rerun_after_freeing_space_completes(template, tmp_path):
+    """The course on a 6 MB tmpfs (bubblewrap, no root needed) filled up but for the gradebook's snapshot."""
+    template_root, reference = template
+    used = sum(p.stat().st_size for p in template_root.rglob("*") if p.is_file())
+    size = used + 6 * 2**20
+    out = tmp_path / "out"
+    out.mkdir()
+    grade = " ".join(autograde_command(Path("/mnt/course")))
+    script = f"""
+        cp -a {template_root} /mnt/course
+        free=$(df -B1 --output=avail /mnt | tail -1)
+        head -c $((free - $(stat -c %s /mnt/course/gradebook.db) - 150000)) /dev/zero > /mnt/filler
+        {grade} 2> {out}/first.err; echo $? > {out}/first.rc
+        sqlite3_check() {{ {sys.executable} -c "import sqlite3; print(sqlite3.connect('/mnt/course/gradebook.db').execute('PRAGMA integrity_check').fetchone()[0])"; }}
+        sqlite3_check > {out}/integrity
+        rm /mnt/filler
+        {grade} 2> {out}/second.err; echo $? > {out}/second.rc
+        cp -a /mnt/course {out}/course
+    """
+    subprocess.run(["bwrap", "--dev-bind", "/", "/", "--size", str(size), "--tmpfs", "/mnt", "sh", "-c", script],
+                   env=ENV, check=True, timeout=600)
+    assert (out / "first.rc").read_text().strip() == "1"
+    assert (out / "first.err").read_text().strip().splitlines()[-1] == f"autograde stopped: {course.DISK_FULL}"
+    assert (out / "integrity").read_text().strip() == "ok"
+    assert (out / "second.rc").read_text().strip() == "0", (out / "second.err").read_text()[-2000:]
+    assert gradebook_state(out / "course") == reference
