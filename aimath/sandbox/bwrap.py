@@ -1,10 +1,10 @@
-"""The sandbox a student's kernel runs in: bubblewrap (namespaces) plus prlimit (resource limits).
+"""The sandbox the kernel factory runs in: bubblewrap (namespaces) plus prlimit (resource limits).
 
-The kernel sees a read-only system (/usr and the Python environment), a writable home on a size-limited tmpfs
-holding a copy of the submission's folder, and one run folder for its connection sockets. It has no network (a
-new network namespace), no view of other processes (a new PID namespace), no capabilities, and an unprivileged
+It sees a read-only system (/usr and the Python environment) on a read-only root, a writable home and /tmp on
+size-limited tmpfs, and one run folder shared with the grader (control and connection sockets). It has no network
+(a new network namespace), no view of other processes (a new PID namespace), no capabilities, and an unprivileged
 user. The course folder (source/, the gradebook, nbgrader_config.py, other submissions) and the reference package
-are not mounted at all.
+are not mounted at all. Each kernel forked inside walls itself off further (aimath/sandbox/inside/zygote.py).
 """
 from __future__ import annotations
 
@@ -19,7 +19,6 @@ import aimath
 from aimath.sandbox.limits import Limits
 
 HOME = "/home/student"
-SUBMISSION = "/submission"
 MPL_CACHE = "/opt/aimath-mplconfig"       # the grader's ready font cache, read-only...
 MPL_CONFIG = f"{HOME}/.config/matplotlib"  # ...copied where matplotlib insists on a writable folder
 INSTALL_HINT = "install bubblewrap (Debian/Ubuntu: sudo apt install bubblewrap; Fedora: sudo dnf install bubblewrap)"

@@ -41,7 +41,7 @@ FLAGS_FILE = "grading.json"
 _SERVE = "__import__('aimath.sandbox.inside.agent', fromlist=['serve']).serve(get_ipython().user_ns, {path!r})"
 _START = "import aimath.sandbox.inside.agent as _aimath_agent\n_aimath_agent.start({prefixes!r}, {path!r})"
 # Absolute paths a correct notebook opens inside the sandbox (anything else is recorded as an attempt to look around).
-_ALLOWED_PREFIXES = ("/usr", "/etc", "/proc/self", "/dev", "/tmp", bwrap.HOME, bwrap.SUBMISSION, "/sys", "/lib",
+_ALLOWED_PREFIXES = ("/usr", "/etc", "/proc/self", "/dev", "/tmp", bwrap.HOME, "/sys", "/lib",
                      "/lib64", "/bin")
 
 
