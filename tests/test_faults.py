@@ -1,12 +1,13 @@
 """Bad submissions and faults: each gets one clear line in the summary and a flag in the report, the rest of the batch
 is graded, and submitted/ is never modified.
 
-One tiny course (basic_math) graded once with a class of broken submissions beside a correct one. Grading runs with
+One tiny course (basic_math) graded once with a class of broken submissions beside a correct one, a late one (due
+date and timestamp.txt: nbgrader's late penalty) and a student on the roster who handed in nothing. Grading runs with
 AIMATH_SANDBOX=off: what is tested here happens before and after execution, not inside it.
 """
 import copy
 import hashlib
-import json
+from datetime import datetime, timedelta
 import re
 import shutil
 from pathlib import Path
@@ -26,6 +27,9 @@ ASSIGNMENT = "basic_math"
 NOTEBOOK = f"{ASSIGNMENT}.ipynb"
 FULL = 24
 ABSENT = "absent"
+LATE = "late"
+DUE = datetime(2026, 11, 1, 12, 0, 0)
+LATE_BY = timedelta(days=1, hours=3)  # two started days: nbgrader's late penalty (aimath/pipeline/late.py) takes 20%
 
 
 def digest_tree(folder: Path) -> dict[str, str]:
@@ -142,6 +146,8 @@ def broken_class(tmp_path_factory):
         api = course.open_api(root=root)
         with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
             gradebook.update_or_create_student(ABSENT)  # on the roster, nothing handed in
+            gradebook.update_or_create_assignment(ASSIGNMENT, duedate=DUE)
+        put(root, LATE, nb=solved).with_name("timestamp.txt").write_text(f"{DUE + LATE_BY} UTC")
         before = digest_tree(root / "submitted")
         jobs = []
         course.autograde(root=root, workers=2, on_job=jobs.append)
@@ -177,13 +183,24 @@ def test_the_batch_finishes_and_only_gradable_submissions_reach_the_workers(brok
     root, _, summary, jobs = broken_class
     assert course.scores(root=root)["ok"][ASSIGNMENT][0] == FULL
     assert not _lines_of(summary, "ok")
-    gradable = {s for s, (_, graded) in EXPECTED.items() if graded} | {"ok"}
+    gradable = {s for s, (_, graded) in EXPECTED.items() if graded} | {"ok", LATE}
     assert {s for s, _ in jobs} == gradable
 
 
 def test_a_student_on_the_roster_with_no_submission_gets_a_line(broken_class):
     root, _, summary, _ = broken_class
     assert _lines_of(summary, ABSENT) == [f"{ABSENT} / {ASSIGNMENT}: no submission"]
+
+
+def test_a_late_submission_gets_the_late_penalty_and_a_line(broken_class):
+    root, _, summary, _ = broken_class
+    penalty = FULL * 0.2
+    assert course.late_submissions(root=root) == {(LATE, ASSIGNMENT): (LATE_BY.total_seconds(), pytest.approx(penalty))}
+    api = course.open_api(root=root)
+    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:  # nbgrader keeps the raw score
+        assert gradebook.find_submission(ASSIGNMENT, LATE).score == FULL
+    assert course.scores(root=root)[LATE][ASSIGNMENT][0] == pytest.approx(FULL - penalty)  # as nbgrader's CSV export
+    assert _lines_of(summary, LATE) == [f"{LATE} / {ASSIGNMENT}: late, 1.1 days late, penalty {penalty:g} points"]
 
 
 def test_the_report_flags_each_with_the_same_words(broken_class):

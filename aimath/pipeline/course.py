@@ -314,9 +314,13 @@ def late_submissions(*, root: Path) -> dict[tuple[str, str], tuple[float, float]
 
 
 def attention_lines(*, root: Path, table: dict, assignments: list[str]) -> list[str]:
-    """One line per submission a TA should look at: what intake or grading found, late, or not handed in."""
+    """One line per submission a TA should look at: what intake or grading found, late, or not handed in (by a
+    student of the gradebook's roster, for an assignment someone handed in)."""
     problems = intake.load(root)
-    everyone = sorted(set(table) | {s for s, _ in problems})
+    api = open_api(root=root)
+    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
+        roster = {student.id for student in gradebook.students}
+    everyone = sorted(set(table) | roster | {s for s, _ in problems})
     assignments = sorted(set(assignments) | {a for _, a in problems})
     late = late_submissions(root=root)
     lines = []
