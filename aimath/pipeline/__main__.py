@@ -33,7 +33,7 @@ def main(argv=None) -> int:
         print(f"seeded submitted/ with the demo class ({written} notebooks)" if written
               else "submitted/ already has submissions: left as it is")
     elif args.step == "collect":
-        if args.zip is None:
+        if args.zip is None or str(args.zip) in ("", "."):  # `make collect` without ZIP=...
             parser.error("collect needs --zip PATH (make collect ZIP=path/to/download.zip)")
         try:
             log = course.collect(root=root, archive=args.zip, assignment=names[0] if names else None)
