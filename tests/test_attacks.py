@@ -9,6 +9,7 @@ import json
 
 import pytest
 
+from aimath.pipeline import intake
 from tests.attacks import harness
 from tests.attacks.catalogue import ASSIGNMENT, ATTACKS
 
@@ -43,10 +44,14 @@ def test_the_suite_is_large_and_varied():
 
 @pytest.mark.parametrize("name", [a.name for a in ATTACKS])
 def test_attack_gains_nothing(graded, name):
-    _, results = graded
+    root, results = graded
     result = results[name]
-    assert result.score is not None, "the batch must grade every submission"
-    assert not result.succeeded, result.describe()
+    if result.score is None:  # nbgrader refused it: the TA must be told why, and it scores nothing
+        lines = [p.message for p in intake.load(root).get((name, ASSIGNMENT), []) if not p.graded]
+        assert lines and "not graded" in lines[0], "a submission left ungraded needs a line for the TA"
+        assert result.harms == ["not graded"], result.describe()
+    else:
+        assert not result.succeeded, result.describe()
 
 
 def test_honest_controls_keep_their_marks(graded):

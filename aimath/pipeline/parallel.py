@@ -1,10 +1,10 @@
 """Autograde many submissions at once: workers execute, this process records.
 
 Each submission is a job. A worker (a local process, or a Dask worker when a scheduler address is given) runs
-nbgrader's own autograde on a private copy: the course config, a snapshot of the gradebook, the submission. It
-returns the executed notebook(s) and the sandbox's record. This process then runs nbgrader's autograde on the real
-course with `PrecomputedExecute` in place of execution, so nbgrader writes every grade (one gradebook writer) exactly
-as a sequential run would.
+nbgrader's own autograde, up to and including execution, on a private copy: the course config, a snapshot of the
+gradebook, the submission. It returns the executed notebook(s) and the sandbox's record. As each comes back, this
+process runs nbgrader's autograde on the real course with `PrecomputedExecute` in place of execution, so nbgrader
+writes every grade (one gradebook writer) exactly as a sequential run would, while the workers execute the rest.
 
 A rerun grades only what is new or changed: a submission is skipped when its folder's digest matches the one recorded
 in its grading.json and the gradebook has it (`force=True` regrades everything).
@@ -90,9 +90,12 @@ def _local_pool(workers: int):
 
 
 def _run_local(jobs: list[Job], workers: int) -> Iterable[dict]:
-    with _local_pool(workers) as pool:
+    pool = _local_pool(workers)
+    try:
         for future in concurrent.futures.as_completed([pool.submit(execute_job, job) for job in jobs]):
             yield future.result()
+    finally:  # a run stopped early (the gradebook locked, Ctrl-C) does not wait for the notebooks not yet started
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _run_dask(jobs: list[Job], scheduler: str) -> Iterable[dict]:
@@ -113,7 +116,7 @@ class Progress:
         self.done += 1
         elapsed = time.monotonic() - self.started
         end = "\n" if self.done == self.total else ""
-        print(f"\rexecuting {self.done}/{self.total} notebooks on {self.where}, {elapsed:.0f} s", end=end,
+        print(f"\rgraded {self.done}/{self.total} notebooks (executed on {self.where}), {elapsed:.0f} s", end=end,
               file=sys.stderr, flush=True)
 
 
@@ -166,7 +169,8 @@ def _unstamp(root: Path, student: str, assignment: str) -> None:
 def autograde(*, root: Path, assignments: list[str], graded: Callable[[str], set[str]], record: Callable,
               workers: int, scheduler: str | None, force: bool, on_job: Callable | None = None,
               screen: Callable[[str, list[str]], list[str]] | None = None) -> dict[str, list[str]]:
-    """Execute the pending submissions on the workers, then record them with nbgrader; returns what was graded.
+    """Execute the pending submissions on the workers and record each with nbgrader as soon as it comes back (this
+    process records while the workers execute the rest); returns what was graded.
 
     `screen(assignment, students)` returns the pending students fit to grade (intake); `record(assignment, students,
     executed)` returns the students nbgrader could not grade. A submission's digest is stamped only once it is
@@ -182,28 +186,26 @@ def autograde(*, root: Path, assignments: list[str], graded: Callable[[str], set
     if screen is not None:
         todo = {a: screen(a, students) if students else students for a, students in todo.items()}
     jobs = [Job(str(root), a, s, str(snapshot)) for a, students in todo.items() for s in students]
+    failed: set[tuple[str, str]] = set()
     if jobs:
         progress = Progress(len(jobs), f"Dask at {scheduler}" if scheduler else f"{workers} local workers")
         results = _run_dask(jobs, scheduler) if scheduler else _run_local(jobs, workers)
         for result in results:
-            folder = work / "executed" / result["student"] / result["assignment"]
+            student, assignment = result["student"], result["assignment"]
+            folder = work / "executed" / student / assignment
             folder.mkdir(parents=True, exist_ok=True)
             for name, text in result["files"].items():
                 (folder / name).write_text(text, encoding="utf-8")
-            progress.step()
             if not result["success"]:
-                print(f"\nworker could not grade {result['student']}/{result['assignment']} (it is graded here instead):"
+                print(f"\nworker could not grade {student}/{assignment} (it is graded here instead):"
                       f"\n{result['error']}", file=sys.stderr)
+            _unstamp(root, student, assignment)
+            if student in (record(assignment, [student], work / "executed") or set()):
+                failed.add((student, assignment))
+            else:
+                _stamp(root, student, assignment)
+            progress.step()
             if on_job is not None:
-                on_job((result["student"], result["assignment"]))
-    for assignment, students in todo.items():
-        if students:
-            for student in students:
-                _unstamp(root, student, assignment)
-            failed = record(assignment, students, work / "executed") or set()
-            for student in students:
-                if student not in failed:
-                    _stamp(root, student, assignment)
-            todo[assignment] = [s for s in students if s not in failed]
+                on_job((student, assignment))
     shutil.rmtree(work, ignore_errors=True)
-    return todo
+    return {a: [s for s in students if (s, a) not in failed] for a, students in todo.items()}
