@@ -234,3 +234,11 @@ def test_intake_checks_are_pure_and_name_what_they_see():
     assert intake.timestamp_finding("2026-11-23 10:00:00 UTC") is None
     assert intake.cell_findings("a.ipynb", ["x", "y"], ["x", "y"]) == []
     assert [f.kind for f in intake.cell_findings("a.ipynb", ["y", "x"], ["x", "y"])] == ["reordered-cells"]
+
+
+def test_the_summary_says_so_when_no_submission_could_be_graded(tmp_path):
+    shutil.copy(ROOT / course.CONFIG_FILE, tmp_path)
+    problem = intake.Problem("s1", "basic_math", "grading-failed", "nbgrader could not grade it (X); not graded", False)
+    intake.add(tmp_path, [problem])
+    text = course.summary(root=tmp_path)
+    assert "No submission could be graded." in text and problem.line in text

@@ -130,3 +130,26 @@ def _read(path: Path) -> bytes:
     except OSError:
         return b""
 
+
+
+def test_a_python_environment_under_tmp_stays_visible_to_the_kernel(monkeypatch):
+    """A clone (with its .venv) under /tmp: the kernel's fresh /tmp must not hide the packages mounted there."""
+    site = Path(tempfile.mkdtemp(prefix="aimath-site-"))
+    (site / "aimath_probe_module.py").write_text("VALUE = 42\n")
+    paths = zygote.bwrap.python_paths()
+    monkeypatch.setattr(zygote.bwrap, "python_paths", lambda: [*paths, str(site)])
+    made = zygote.Factory(Limits(), _mpl_config_dir())
+    try:
+        kernel, client = _kernel(made, {})
+        try:
+            value = _run(client, f"""
+import sys, json
+sys.path.insert(0, {str(site)!r})
+import aimath_probe_module
+print(json.dumps(aimath_probe_module.VALUE))
+""")
+        finally:
+            _stop(kernel, client)
+    finally:
+        made.close()
+    assert value == 42

@@ -281,9 +281,10 @@ def summary(*, root: Path) -> str:
     attention = attention_lines(root=root, table=table, assignments=assignments)
     if not table and not attention:
         return "No graded submissions yet: put them in submitted/<student>/<assignment>/ and run `make autograde`."
-    width = max(len("student"), *(len(s) for s in table))
+    width = max([len("student"), *(len(s) for s in table)])
     columns = [max(len(a), 9) for a in assignments]
-    lines = ["student".ljust(width) + "  " + "  ".join(a.rjust(w) + " " for a, w in zip(assignments, columns))]
+    lines = ["student".ljust(width) + "  " + "  ".join(a.rjust(w) + " " for a, w in zip(assignments, columns))] \
+        if table else ["No submission could be graded."]
     for student in sorted(table):
         cells = []
         for a, w in zip(assignments, columns):

@@ -119,7 +119,8 @@ class ForkedKernel:
         self.keeper = self.factory.request(
             op="spawn", job_dir=self.job_dir, run_root=self.factory.run_root, home=bwrap.HOME,
             mpl_cache=bwrap.MPL_CACHE, mpl_config=bwrap.MPL_CONFIG, connection_file=connection_file,
-            kernel_arguments=self.kernel_arguments, limits=bwrap.kernel_limits(self.factory.limits))["pid"]
+            kernel_arguments=self.kernel_arguments, limits=bwrap.kernel_limits(self.factory.limits),
+            keep=[*bwrap.python_paths(), *bwrap.package_inside_paths()])["pid"]
 
     def poll(self) -> int | None:
         if self.returncode is None and self.keeper is not None:

@@ -64,23 +64,42 @@ def _enter_namespaces() -> None:
     _write("/proc/self/gid_map", f"{gid} {gid} 1")
 
 
-def _wall_off(job_dir: str, run_root: str, home: str, scratch_bytes: int) -> None:
+def _outermost(paths: list[str]) -> list[str]:
+    """`paths` without those inside another of them (a recursive bind of the outer one carries them)."""
+    return [p for p in paths if not any(p != q and p.startswith(q.rstrip("/") + "/") for q in paths)]
+
+
+def _wall_off(job_dir: str, run_root: str, home: str, scratch_bytes: int, keep: list[str]) -> None:
     """Mounts of the kernel's own: a fresh home, /tmp and /dev/shm (the only writable places the sandbox has),
     /proc of its PID namespace, and of the run folder only its job folder (the factory's control socket and other
-    jobs stay under a tmpfs)."""
+    jobs stay under a tmpfs). What was mounted under /tmp and must stay (`keep`: the Python environment or the
+    course's `inside` package when they live there, and the job folder) is carried over onto the fresh /tmp."""
     _mount(None, "/", None, MS_REC | MS_PRIVATE)
     _mount("tmpfs", home, "tmpfs", MS_NOSUID | MS_NODEV, f"mode=0755,size={scratch_bytes}")
-    kept = os.path.join(home, ".job")
-    os.mkdir(kept)
-    _mount(job_dir, kept, None, MS_BIND | MS_REC)
+    staging = os.path.join(home, ".keep")
+    os.mkdir(staging)
+    kept = _outermost([p for p in keep if p.startswith("/tmp/") and os.path.exists(p)] + [job_dir])
+    for index, path in enumerate(kept):
+        staged = os.path.join(staging, str(index))
+        _mount_point(staged, os.path.isdir(path))
+        _mount(path, staged, None, MS_BIND | MS_REC)
     _mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, f"mode=1777,size={scratch_bytes}")
-    _mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777,size=16m")
     os.makedirs(run_root, exist_ok=True)
     _mount("tmpfs", run_root, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755,size=1m")
-    os.makedirs(job_dir)
-    _mount(kept, job_dir, None, MS_MOVE)
-    os.rmdir(kept)
+    for index, path in enumerate(kept):
+        staged = os.path.join(staging, str(index))
+        _mount_point(path, os.path.isdir(staged))
+        _mount(staged, path, None, MS_MOVE)
+        (os.rmdir if os.path.isdir(staged) else os.remove)(staged)
+    os.rmdir(staging)
+    _mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777,size=16m")
     _mount("proc", "/proc", "proc", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC)
+
+
+def _mount_point(path: str, is_dir: bool) -> None:
+    os.makedirs(path if is_dir else os.path.dirname(path), exist_ok=True)
+    if not is_dir and not os.path.exists(path):
+        open(path, "w").close()
 
 
 def _drop_privileges() -> None:
@@ -115,7 +134,8 @@ def _prepare_home(job_dir: str, home: str, mpl_cache: str, mpl_config: str) -> N
 
 def _run_kernel(request: dict) -> None:
     """In the forked PID 1: wall off, then serve as the notebook's ipykernel until it is killed or shut down."""
-    _wall_off(request["job_dir"], request["run_root"], request["home"], request["limits"]["scratch_bytes"])
+    _wall_off(request["job_dir"], request["run_root"], request["home"], request["limits"]["scratch_bytes"],
+              request["keep"])
     _prepare_home(request["job_dir"], request["home"], request["mpl_cache"], request["mpl_config"])
     _drop_privileges()
     _set_limits(request["limits"])
