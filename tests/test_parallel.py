@@ -116,3 +116,14 @@ def test_a_dask_cluster_grades_as_a_sequential_run(tmp_path, sequential, dask_cl
     course.autograde(root=root, scheduler=dask_cluster, on_job=ran_on.append)
     assert len(ran_on) == len(STUDENTS)
     assert _cells(root) == sequential
+
+
+def test_a_handful_of_notebooks_starts_fewer_workers_than_cores(monkeypatch):
+    from aimath.pipeline import parallel
+
+    monkeypatch.setattr(parallel.os, "cpu_count", lambda: 4)
+    per_start = parallel.NOTEBOOKS_PER_WORKER_START
+    assert parallel.default_workers(1) == 1
+    assert parallel.default_workers(per_start) == 1
+    assert parallel.default_workers(per_start + 1) == 2
+    assert parallel.default_workers(100 * per_start) == 4

@@ -126,7 +126,8 @@ def autograde(*, root: Path, assignments: list[str] | None = None, workers: int 
               scheduler: str | None = None, force: bool = False, on_job=None) -> list[str]:
     """`nbgrader autograde` of the new or changed submissions of each assignment (all of them with `force`).
 
-    Notebooks are executed in parallel, on `workers` local processes (default: one per core) or on the Dask cluster
+    Notebooks are executed in parallel, on `workers` local processes (default: one per core, fewer for a handful of
+    notebooks, see `parallel.default_workers`) or on the Dask cluster
     at `scheduler`; nbgrader records every grade in this process (aimath/pipeline/parallel.py). Returns the
     assignments looked at; `on_job((student, assignment))` hears of each submission a worker executed.
 
@@ -178,7 +179,7 @@ def autograde(*, root: Path, assignments: list[str] | None = None, workers: int 
                 os.environ[PRECOMPUTED_ENV] = previous
 
     parallel.autograde(root=root, assignments=names, graded=graded, record=record,
-                       workers=workers or os.cpu_count() or 1, scheduler=scheduler, force=force, on_job=on_job,
+                       workers=workers, scheduler=scheduler, force=force, on_job=on_job,
                        screen=lambda assignment, students: _pending_submissions(root, assignment, students))
     return names
 

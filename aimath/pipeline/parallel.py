@@ -14,7 +14,9 @@ from __future__ import annotations
 import concurrent.futures
 import hashlib
 import json
+import math
 import multiprocessing
+import os
 import shutil
 import sys
 import tempfile
@@ -25,6 +27,9 @@ from typing import Callable, Iterable
 
 from aimath.sandbox.execute import FLAGS_FILE
 
+# A local worker's start (imports, then the kernel factory loading the scientific stack) costs about as much as
+# grading this many notebooks: by default a run starts no more workers than it has such batches of notebooks.
+NOTEBOOKS_PER_WORKER_START = 5
 WORK_DIR = ".grading"  # in the course folder: the gradebook snapshot and the workers' executed notebooks
 DIGEST_KEY = "submission_sha256"
 
@@ -83,6 +88,11 @@ def _execute_only(config) -> None:
     if not issubclass(steps[0], Execute):
         raise RuntimeError(f"the first autograde step must execute the notebook, not {steps[0].__name__}")
     config.Autograde.autograde_preprocessors = steps[:1]
+
+
+def default_workers(notebooks: int) -> int:
+    """One local worker per core, but none that would grade fewer than NOTEBOOKS_PER_WORKER_START notebooks."""
+    return max(1, min(os.cpu_count() or 1, math.ceil(notebooks / NOTEBOOKS_PER_WORKER_START)))
 
 
 def _local_pool(workers: int):
@@ -167,7 +177,7 @@ def _unstamp(root: Path, student: str, assignment: str) -> None:
 
 
 def autograde(*, root: Path, assignments: list[str], graded: Callable[[str], set[str]], record: Callable,
-              workers: int, scheduler: str | None, force: bool, on_job: Callable | None = None,
+              workers: int | None, scheduler: str | None, force: bool, on_job: Callable | None = None,
               screen: Callable[[str, list[str]], list[str]] | None = None) -> dict[str, list[str]]:
     """Execute the pending submissions on the workers and record each with nbgrader as soon as it comes back (this
     process records while the workers execute the rest); returns what was graded.
@@ -188,6 +198,7 @@ def autograde(*, root: Path, assignments: list[str], graded: Callable[[str], set
     jobs = [Job(str(root), a, s, str(snapshot)) for a, students in todo.items() for s in students]
     failed: set[tuple[str, str]] = set()
     if jobs:
+        workers = workers or default_workers(len(jobs))
         progress = Progress(len(jobs), f"Dask at {scheduler}" if scheduler else f"{workers} local workers")
         results = _run_dask(jobs, scheduler) if scheduler else _run_local(jobs, workers)
         for result in results:
