@@ -9,7 +9,6 @@ from jupyter_client import BlockingKernelClient
 from jupyter_client.connect import write_connection_file
 
 from aimath.sandbox import zygote
-from aimath.sandbox.execute import _mpl_config_dir
 from aimath.sandbox.limits import Limits
 
 pytestmark = pytest.mark.xdist_group("kernel-factory")
@@ -20,7 +19,7 @@ PLACES = 'PLACES = ("left.txt", "/tmp/left.txt", "/dev/shm/left.txt", "/left.txt
 
 @pytest.fixture(scope="module")
 def factory():
-    made = zygote.Factory(Limits(), _mpl_config_dir())
+    made = zygote.Factory(Limits())
     yield made
     made.close()
 
@@ -30,9 +29,9 @@ def _kernel(factory, files: dict[str, str]):
     folder = Path(tempfile.mkdtemp())
     for name, text in files.items():
         (folder / name).write_text(text)
-    kernel, job_dir = factory.spawn(submission_dir=str(folder), kernel_arguments=["--IPKernelApp.log_level=ERROR"])
-    connection_file, _ = write_connection_file(fname=f"{job_dir}/connection.json", transport="ipc",
-                                               ip=f"{job_dir}/kernel")
+    kernel = factory.spawn(submission_dir=str(folder), kernel_arguments=["--IPKernelApp.log_level=ERROR"])
+    connection_file, _ = write_connection_file(fname=f"{kernel.job_dir}/connection.json", transport="ipc",
+                                               ip=f"{kernel.job_dir}/kernel")
     kernel.start(connection_file)
     client = BlockingKernelClient()
     client.load_connection_file(connection_file)
@@ -138,7 +137,7 @@ def test_a_python_environment_under_tmp_stays_visible_to_the_kernel(monkeypatch)
     (site / "aimath_probe_module.py").write_text("VALUE = 42\n")
     paths = zygote.bwrap.python_paths()
     monkeypatch.setattr(zygote.bwrap, "python_paths", lambda: [*paths, str(site)])
-    made = zygote.Factory(Limits(), _mpl_config_dir())
+    made = zygote.Factory(Limits())
     try:
         kernel, client = _kernel(made, {})
         try:

@@ -85,7 +85,17 @@ def package_inside_paths() -> list[str]:
     return [str(root / "__init__.py"), str(root / "sandbox" / "__init__.py"), str(root / "sandbox" / "inside")]
 
 
-def command(bwrap: str, run_dir: str, mpl_config: str, limits: Limits) -> list[str]:
+def mpl_config_dir() -> str:
+    """A matplotlib config folder with a ready font cache, mounted read-only at MPL_CACHE (building the cache costs seconds)."""
+    folder = Path(sys.prefix) / "var" / "aimath-mplconfig"
+    if not any(folder.glob("fontlist-*.json")):
+        folder.mkdir(parents=True, exist_ok=True)
+        subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"], check=True,
+                       env={**os.environ, "MPLCONFIGDIR": str(folder)}, capture_output=True)
+    return str(folder)
+
+
+def command(bwrap: str, run_dir: str, limits: Limits) -> list[str]:
     """The prefix that runs a command in the sandbox (append its argv); `run_dir` is the one folder shared with us.
 
     The kernel factory (inside/zygote.py) runs under it and gives each kernel a fresh home on top.
@@ -102,7 +112,7 @@ def command(bwrap: str, run_dir: str, mpl_config: str, limits: Limits) -> list[s
                  *package_inside_paths()]:
         if os.path.exists(path):
             args += ["--ro-bind", path, path]
-    args += ["--ro-bind", mpl_config, MPL_CACHE,
+    args += ["--ro-bind", mpl_config_dir(), MPL_CACHE,
              "--size", str(limits.scratch_bytes), "--tmpfs", HOME,
              "--bind", run_dir, run_dir,
              # what stays writable is the home, /tmp, /dev/shm and the run folder, each of which a kernel covers

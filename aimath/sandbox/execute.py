@@ -17,8 +17,6 @@ import json
 import os
 import shutil
 import socket
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -47,16 +45,6 @@ _ALLOWED_PREFIXES = ("/usr", "/etc", "/proc/self", "/dev", "/tmp", bwrap.HOME, "
 
 def is_test_cell(cell) -> bool:
     return cell.cell_type == "code" and is_grade(cell) and not is_solution(cell)
-
-
-def _mpl_config_dir() -> str:
-    """A matplotlib config folder with a ready font cache, mounted read-only (building the cache costs seconds)."""
-    folder = Path(sys.prefix) / "var" / "aimath-mplconfig"
-    if not any(folder.glob("fontlist-*.json")):
-        folder.mkdir(parents=True, exist_ok=True)
-        subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"], check=True,
-                       env={**os.environ, "MPLCONFIGDIR": str(folder)}, capture_output=True)
-    return str(folder)
 
 
 def locked_sources(db_url: str, assignment: str, notebook: str, nb) -> list[str]:
@@ -95,8 +83,9 @@ class SandboxedExecute(Execute):
         instructor = locked_sources(info["db_url"], info["assignment"], info["notebook"], nb)
         self._namespace, self._trusted_names = grader_side.trusted_namespace(instructor)
         self._test_names: set[str] = set()
-        self._kernel, self._run_dir = zygote.factory(self.limits, _mpl_config_dir()).spawn(
-            submission_dir=resources["metadata"]["path"], kernel_arguments=list(self.extra_arguments))
+        self._kernel = zygote.factory(self.limits).spawn(submission_dir=resources["metadata"]["path"],
+                                                          kernel_arguments=list(self.extra_arguments))
+        self._run_dir = self._kernel.job_dir
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         listener.bind(os.path.join(self._run_dir, AGENT_SOCKET))
         os.chmod(os.path.join(self._run_dir, AGENT_SOCKET), 0o777)
@@ -116,8 +105,7 @@ class SandboxedExecute(Execute):
 
     def create_kernel_manager(self):
         name = self.kernel_name or self.nb.metadata.get("kernelspec", {}).get("name") or "python3"
-        self.km = SandboxKernelManager(kernel_name=name, config=self.config, kernel=self._kernel,
-                                       run_dir=self._run_dir)
+        self.km = SandboxKernelManager(kernel_name=name, config=self.config, kernel=self._kernel)
         return self.km
 
     # ------------------------------------------------------------------ cells

@@ -13,7 +13,7 @@ import zmq
 from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_core.utils import ensure_async, run_sync
 from jupyter_client.manager import AsyncKernelManager
-from traitlets import Any, DottedObjectName, Type, Unicode
+from traitlets import Any, Type, Unicode
 
 STARTUP_POLL_S = 0.01  # how long an idle channel is waited on while the kernel starts (jupyter_client: 0.2 s, 1 s)
 
@@ -56,15 +56,14 @@ class SandboxKernelClient(AsyncKernelClient):
 
 
 class SandboxKernelManager(AsyncKernelManager):
-    """`kernel` (a `ForkedKernel`) is started in place of a subprocess; connection files live in `run_dir`."""
+    """`kernel` (a `ForkedKernel`) is started in place of a subprocess; connection files live in its job folder."""
 
     kernel = Any()
-    client_class = DottedObjectName("aimath.sandbox.kernel.SandboxKernelClient")
     client_factory = Type(SandboxKernelClient)
     run_dir = Unicode()
 
     def __init__(self, **kwargs):
-        run_dir = kwargs["run_dir"]
+        run_dir = kwargs.setdefault("run_dir", kwargs["kernel"].job_dir)
         kwargs.setdefault("transport", "ipc")
         kwargs.setdefault("ip", f"{run_dir}/kernel")
         kwargs.setdefault("connection_file", f"{run_dir}/connection.json")

@@ -35,13 +35,14 @@ class FactoryError(RuntimeError):
 class Factory:
     """One sandbox holding the preloaded factory; every kernel it forks gets its own walls (inside/zygote.py)."""
 
-    def __init__(self, limits: Limits, mpl_config: str):
-        self.limits, self.mpl_config = limits, mpl_config
+    def __init__(self, limits: Limits):
+        self.limits = limits
         self.run_root = tempfile.mkdtemp(prefix="aimath-kernels-")
         os.chmod(self.run_root, 0o777)  # the sandbox's unprivileged user makes sockets here
         self._lock = threading.Lock()
         self._log = tempfile.TemporaryFile()
-        prefix = bwrap.command(bwrap.find_bwrap(), self.run_root, mpl_config, limits)
+        self._connection: socket.socket | None = None
+        prefix = bwrap.command(bwrap.find_bwrap(), self.run_root, limits)
         control = os.path.join(self.run_root, CONTROL_SOCKET)
         self.process = subprocess.Popen([*prefix, sys.executable, "-c", _MAIN, control], stdin=subprocess.DEVNULL,
                                         stdout=self._log, stderr=self._log)
@@ -82,26 +83,22 @@ class Factory:
     def alive(self) -> bool:
         return self.process.poll() is None
 
-    def spawn(self, *, submission_dir: str, kernel_arguments: list[str]) -> tuple[ForkedKernel, str]:
-        """A kernel for one notebook, with a copy of `submission_dir` as its home; returns it and its job folder
-        (where the kernel's connection sockets go; remove it when the kernel is gone)."""
+    def spawn(self, *, submission_dir: str, kernel_arguments: list[str]) -> ForkedKernel:
+        """A kernel for one notebook, with a copy of `submission_dir` as its home. Its `job_dir` is where its
+        connection sockets go; remove it when the kernel is gone."""
         job_dir = tempfile.mkdtemp(prefix="job-", dir=self.run_root)
         os.chmod(job_dir, 0o777)
         shutil.copytree(submission_dir, os.path.join(job_dir, "submission"), symlinks=True)
-        return ForkedKernel(self, job_dir, kernel_arguments), job_dir
+        return ForkedKernel(self, job_dir, kernel_arguments)
 
     def close(self) -> None:
         if self.process.poll() is None:
             self.process.kill()
             self.process.wait()
-        self._connection_close()
+        if self._connection is not None:
+            self._connection.close()
         self._log.close()
         shutil.rmtree(self.run_root, ignore_errors=True)
-
-    def _connection_close(self) -> None:
-        connection = getattr(self, "_connection", None)
-        if connection is not None:
-            connection.close()
 
 
 class ForkedKernel:
@@ -149,14 +146,14 @@ _factories: dict[Limits, Factory] = {}
 _factories_lock = threading.Lock()
 
 
-def factory(limits: Limits, mpl_config: str) -> Factory:
+def factory(limits: Limits) -> Factory:
     """This process's factory for `limits`, started (again, if it died) on first use."""
     with _factories_lock:
         current = _factories.get(limits)
         if current is None or not current.alive:
             if current is not None:
                 current.close()
-            current = _factories[limits] = Factory(limits, mpl_config)
+            current = _factories[limits] = Factory(limits)
         return current
 
 

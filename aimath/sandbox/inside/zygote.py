@@ -215,7 +215,7 @@ def _answer(request: dict, keepers: dict[int, int | None]) -> dict:
 
 
 def serve(control_path: str) -> None:
-    """Answer the grader's requests on `control_path`, one connection at a time, until it closes the last one."""
+    """Answer the grader's requests on `control_path` (one connection: the grading process's) until it closes."""
     for module in PRELOADED:
         __import__(module)
     if threading.active_count() != 1:  # fork copies only the calling thread: a lock held by another would hang
