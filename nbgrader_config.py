@@ -2,9 +2,10 @@
 import os
 
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
-from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearHiddenTests, GetGrades, IgnorePattern,
-                                    LimitOutput, SaveAutoGrades)
+from nbgrader.preprocessors import (AssignLatePenalties, ClearHiddenTests, ClearOutput, DeduplicateIds, GetGrades,
+                                    IgnorePattern, LimitOutput, OverwriteCells, OverwriteKernelspec, SaveAutoGrades)
 
+from aimath.pipeline.check_metadata import CompiledCheckCellMetadata
 from aimath.pipeline.shorten_tracebacks import ShortenTracebacks
 
 c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
@@ -25,21 +26,17 @@ c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, ShortenTracebac
 c.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:", "--IPKernelApp.log_level=ERROR"]
 
 # Autograding runs each submission in the sandbox (docs/THREAT_MODEL.md): nbgrader's own steps, with its Execute
-# replaced by one that runs student cells in a locked-down kernel and test cells in the grader's process.
+# replaced by one that runs student cells in a locked-down kernel and test cells in the grader's process, and its
+# metadata check by one with the schema compiled once (aimath/pipeline/check_metadata.py: same decisions, about 30 ms
+# a notebook less). `make autograde` runs this autograde in parallel workers (aimath/pipeline/parallel.py).
 # AIMATH_SANDBOX=off grades with stock nbgrader instead (student code then runs with the TA's permissions).
-# `make autograde` executes notebooks in parallel workers and then records them here, one by one, taking each
-# cell's outputs from the worker's copy (AIMATH_PRECOMPUTED names the folder; aimath/pipeline/parallel.py).
-if os.environ.get("AIMATH_PRECOMPUTED"):
-    from aimath.pipeline.precomputed import PrecomputedExecute
-
-    c.PrecomputedExecute.folder = os.environ["AIMATH_PRECOMPUTED"]
-    c.Autograde.autograde_preprocessors = [PrecomputedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
-                                           SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
-elif os.environ.get("AIMATH_SANDBOX", "on") != "off":
+if os.environ.get("AIMATH_SANDBOX", "on") != "off":
     from aimath.sandbox.execute import SandboxedExecute
 
+    c.Autograde.sanitize_preprocessors = [ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells,
+                                          CompiledCheckCellMetadata]
     c.Autograde.autograde_preprocessors = [SandboxedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
-                                           SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
+                                           SaveAutoGrades, AssignLatePenalties, CompiledCheckCellMetadata]
 
 # Late submissions: nbgrader compares timestamp.txt (written by `nbgrader collect`, or by zip_collect when the LMS
 # file name carries a time) with the assignment's due date (formgrader's "Manage assignments", or

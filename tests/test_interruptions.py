@@ -95,8 +95,9 @@ def _copy(template_root: Path, tmp_path: Path) -> Path:
 
 def _kill_when(root: Path, ready, timeout: float = 120) -> subprocess.Popen:
     """Start autograde, SIGKILL its whole process group as soon as `ready(root)` holds; returns the dead process."""
-    process = subprocess.Popen(autograde_command(root), env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               start_new_session=True)
+    workers_tmp(root).mkdir(exist_ok=True)
+    process = subprocess.Popen(autograde_command(root), env={**ENV, "TMPDIR": str(workers_tmp(root))},
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.monotonic() + timeout
     while not ready(root) and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.01)
@@ -106,13 +107,18 @@ def _kill_when(root: Path, ready, timeout: float = 120) -> subprocess.Popen:
     return process
 
 
+def workers_tmp(root: Path) -> Path:
+    """The temporary folder of the killed runs, where each worker grades in a private course."""
+    return root.parent / "tmp"
+
+
 def executing(root: Path) -> bool:
-    """A worker has returned its first executed notebook; nothing is recorded yet."""
-    return any((root / ".grading" / "executed").glob(f"*/{ASSIGNMENT}/*.ipynb"))
+    """A worker has executed its first notebook in its private course; nothing is written to the course yet."""
+    return any(workers_tmp(root).glob(f"aimath-job-*/autograded/*/{ASSIGNMENT}/*.ipynb"))
 
 
 def recording(root: Path) -> bool:
-    """nbgrader has started writing the first submission to autograded/ (recording is under way)."""
+    """The first submission is being written to autograded/ (recording is under way)."""
     return any((root / "autograded").glob(f"*/{ASSIGNMENT}"))
 
 
@@ -156,7 +162,7 @@ def test_a_gradebook_locked_at_the_start_stops_the_command_at_once_with_one_line
 
 @pytest.mark.skipif(shutil.which("bwrap") is None, reason="needs bubblewrap for a size-limited tmpfs")
 def test_a_full_disk_stops_with_one_line_and_a_rerun_after_freeing_space_completes(template, tmp_path):
-    """The course on a 6 MB tmpfs (bubblewrap, no root needed) filled up but for the gradebook's snapshot."""
+    """The course on a 6 MB tmpfs (bubblewrap, no root needed) filled up but for 20 kB (less than a graded notebook)."""
     template_root, reference = template
     used = sum(p.stat().st_size for p in template_root.rglob("*") if p.is_file())
     size = used + 6 * 2**20
@@ -166,7 +172,7 @@ def test_a_full_disk_stops_with_one_line_and_a_rerun_after_freeing_space_complet
     script = f"""
         cp -a {template_root} /mnt/course
         free=$(df -B1 --output=avail /mnt | tail -1)
-        head -c $((free - $(stat -c %s /mnt/course/gradebook.db) - 150000)) /dev/zero > /mnt/filler
+        head -c $((free - 20000)) /dev/zero > /mnt/filler
         {grade} 2> {out}/first.err; echo $? > {out}/first.rc
         sqlite3_check() {{ {sys.executable} -c "import sqlite3; print(sqlite3.connect('/mnt/course/gradebook.db').execute('PRAGMA integrity_check').fetchone()[0])"; }}
         sqlite3_check > {out}/integrity

@@ -72,6 +72,55 @@ def test_local_workers_grade_as_a_sequential_run_and_resume(tmp_path, sequential
     assert _cells(root) == sequential
 
 
+def _gradebook_rows(root: Path) -> dict:
+    """Everything autograde writes or reads for each submission: scores, manual scores, needs-manual-grade,
+    comments, late penalties, timestamps and extensions."""
+    api = course.open_api(root=root)
+    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
+        return {s.student.id: (s.timestamp, s.extension, [(n.name, n.late_submission_penalty, [
+            (g.name, g.auto_score, g.manual_score, g.needs_manual_grade) for g in n.grades], [
+            (c.name, c.auto_comment) for c in n.comments]) for n in s.notebooks])
+            for s in gradebook.find_assignment(ASSIGNMENT).submissions}
+
+
+def _late_and_hand_graded(root: Path, grade) -> None:
+    """A due date and two late submissions; graded once; then a TA's manual score for demo01 and an extension for
+    demo04 (both read by autograde when it regrades)."""
+    import datetime
+
+    api = course.open_api(root=root)
+    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
+        gradebook.update_or_create_assignment(ASSIGNMENT, duedate="2026-12-01 23:59:00 UTC")
+    for student in ("demo01", "demo04"):
+        (root / "submitted" / student / ASSIGNMENT / "timestamp.txt").write_text("2026-12-03 10:00:00 UTC")
+    grade(root)
+    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
+        first = gradebook.find_submission(ASSIGNMENT, "demo01").notebooks[0].grades[0]
+        first.manual_score = 0.5
+        gradebook.find_submission(ASSIGNMENT, "demo04").extension = datetime.timedelta(days=2)
+        gradebook.db.commit()
+
+
+def test_a_regrade_after_hand_grading_writes_what_a_sequential_regrade_writes(tmp_path):
+    """Workers grade against the gradebook's skeleton: the TA's manual scores and extensions travel with the job."""
+    def sequential(root):
+        assert course.open_api(root=root).autograde(ASSIGNMENT, "*", force=True, create=True)["success"]
+
+    def ours(root):
+        course.autograde(root=root, workers=2, force=True)
+
+    rows = []
+    for name, grade in (("sequential", sequential), ("ours", ours)):
+        root = _course(tmp_path / name)
+        _late_and_hand_graded(root, grade)
+        grade(root)
+        rows.append(_gradebook_rows(root))
+    assert rows[0] == rows[1]
+    late = {s: [n[1] for n in r[2]] for s, r in rows[1].items()}
+    assert late["demo01"][0] and not late["demo04"][0]  # late, and late but within the extension
+    assert any(needs for _, _, manual, needs in rows[1]["demo01"][2][0][2] if manual is not None)
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -23,8 +23,6 @@ from aimath.report.analysis import describe_lateness
 from aimath.report.sandbox_log import SandboxRecord, read_sandbox_record
 
 CONFIG_FILE = "nbgrader_config.py"
-# Set while recording what parallel workers executed: nbgrader_config.py then takes their outputs.
-PRECOMPUTED_ENV = "AIMATH_PRECOMPUTED"
 GRADES_CSV = "grades.csv"
 
 
@@ -126,10 +124,10 @@ def autograde(*, root: Path, assignments: list[str] | None = None, workers: int 
               scheduler: str | None = None, force: bool = False, on_job=None) -> list[str]:
     """`nbgrader autograde` of the new or changed submissions of each assignment (all of them with `force`).
 
-    Notebooks are executed in parallel, on `workers` local processes (default: one per core, fewer for a handful of
-    notebooks, see `parallel.default_workers`) or on the Dask cluster
-    at `scheduler`; nbgrader records every grade in this process (aimath/pipeline/parallel.py). Returns the
-    assignments looked at; `on_job((student, assignment))` hears of each submission a worker executed.
+    Submissions are graded by nbgrader in parallel, on `workers` local processes (default: one per core, fewer for a
+    handful of notebooks, see `parallel.default_workers`) or on the Dask cluster at `scheduler`; this process writes
+    what they found into the gradebook (aimath/pipeline/parallel.py). Returns the assignments looked at;
+    `on_job((student, assignment))` hears of each submission graded.
 
     Before grading, intake (aimath/pipeline/intake.py) looks at each pending submission: one that cannot be graded is
     left out and, like one nbgrader fails on, listed in `autograded/intake.json` for the summary and the report; the
@@ -146,36 +144,35 @@ def autograde(*, root: Path, assignments: list[str] | None = None, workers: int 
             except MissingEntry:
                 return set()
 
-    def record(assignment: str, students: list[str], executed: Path) -> set[str]:
-        """Record the executed submissions with nbgrader; returns the students it could not grade."""
-        previous = os.environ.get(PRECOMPUTED_ENV)
-        os.environ[PRECOMPUTED_ENV] = str(executed)
-        try:
-            api = open_api(root=root)
-            # one at a time (as each comes back from the workers; nbgrader's "*" costs the same per notebook), so
-            # that one broken submission neither stops the others nor hides which one it was
-            failed = []
-            for student in students:
-                result = api.autograde(assignment, student, force=True, create=True)
-                if not result.get("success"):
-                    _stop_if_fatal(result)
-                    failed.append(intake.Problem(
-                        student, assignment, "grading-failed",
-                        f"nbgrader could not grade it ({_last_error_line(result)}); not graded: look at the "
-                        f"notebook (or `nbgrader autograde {assignment} --student {student}` for the whole log)",
-                        False))
-            _forget_half_graded(api, failed)
-            intake.add(root, failed)
-            return {p.student for p in failed}
-        finally:
-            if previous is None:
-                os.environ.pop(PRECOMPUTED_ENV, None)
-            else:
-                os.environ[PRECOMPUTED_ENV] = previous
+    def record(assignment: str, students: list[str]) -> set[str]:
+        """nbgrader's autograde, here, of what a worker could not grade; returns the students it could not either."""
+        api = open_api(root=root)
+        failed = []
+        for student in students:
+            result = api.autograde(assignment, student, force=True, create=True)
+            if not result.get("success"):
+                _stop_if_fatal(result)
+                failed.append(intake.Problem(
+                    student, assignment, "grading-failed",
+                    f"nbgrader could not grade it ({_last_error_line(result)}); not graded: look at the "
+                    f"notebook (or `nbgrader autograde {assignment} --student {student}` for the whole log)",
+                    False))
+        _forget_half_graded(api, failed)
+        intake.add(root, failed)
+        return {p.student for p in failed}
 
-    parallel.autograde(root=root, assignments=names, graded=graded, record=record,
-                       workers=workers, scheduler=scheduler, force=force, on_job=on_job,
-                       screen=lambda assignment, students: _pending_submissions(root, assignment, students))
+    try:
+        with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
+            parallel.autograde(root=root, assignments=names, gradebook=gradebook, graded=graded, record=record,
+                               workers=workers, scheduler=scheduler, force=force, on_job=on_job,
+                               screen=lambda assignment, students: _pending_submissions(root, assignment, students))
+    except GradingStopped:
+        raise
+    except Exception as e:  # nbgrader wraps database errors in its own InvalidEntry; the text tells what happened
+        message = fatal_message(str(e))
+        if message:
+            raise GradingStopped(message) from None
+        raise
     return names
 
 

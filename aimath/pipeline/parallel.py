@@ -1,10 +1,10 @@
-"""Autograde many submissions at once: workers execute, this process records.
+"""Autograde many submissions at once: workers grade, this process writes the gradebook.
 
 Each submission is a job. A worker (a local process, or a Dask worker when a scheduler address is given) runs
-nbgrader's own autograde, up to and including execution, on a private copy: the course config, a snapshot of the
-gradebook, the submission. It returns the executed notebook(s) and the sandbox's record. As each comes back, this
-process runs nbgrader's autograde on the real course with `PrecomputedExecute` in place of execution, so nbgrader
-writes every grade (one gradebook writer) exactly as a sequential run would, while the workers execute the rest.
+nbgrader's whole autograde on a private course: the course config, the gradebook's skeleton (no students) with the
+TA's prior entries for this submission, the submission. It returns the gradebook rows nbgrader wrote there and its
+autograded folder. As each comes back, this process puts them into the course (aimath/pipeline/gradebook_rows.py):
+one session on the course's gradebook for the whole run, one writer, values decided by nbgrader alone.
 
 A rerun grades only what is new or changed: a submission is skipped when its folder's digest matches the one recorded
 in its grading.json and the gradebook has it (`force=True` regrades everything).
@@ -25,13 +25,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
+from aimath.pipeline import gradebook_rows
 from aimath.sandbox.execute import FLAGS_FILE
 
 # A local worker's start (imports, then the kernel factory loading the scientific stack) costs about as much as
 # grading this many notebooks: by default a run starts no more workers than it has such batches of notebooks.
 NOTEBOOKS_PER_WORKER_START = 5
-WORK_DIR = ".grading"  # in the course folder: the gradebook snapshot and the workers' executed notebooks
 DIGEST_KEY = "submission_sha256"
+SCRATCH = ".grading"  # in the course folder: where a graded folder is written before it is swapped into autograded/
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,8 @@ class Job:
     root: str
     assignment: str
     student: str
-    gradebook: str
+    skeleton: bytes  # gradebook_rows.skeleton of the course's gradebook
+    prior: dict  # gradebook_rows.prior: the TA's entries for this submission that autograde reads
 
 
 def submission_digest(folder: Path) -> str:
@@ -50,10 +52,13 @@ def submission_digest(folder: Path) -> str:
     return h.hexdigest()
 
 
-def execute_job(job: Job) -> dict:
-    """Run in a worker: nbgrader autograde of one submission in a private temporary course, up to and including
-    execution; the executed notebook(s) and the sandbox's record as text."""
+def grade_job(job: Job) -> dict:
+    """Run in a worker: nbgrader's whole autograde of one submission in a private course (the course's config, the
+    gradebook's skeleton with the TA's prior entries, the submission). Returns what it wrote: the gradebook rows
+    (gradebook_rows.read) and the files of its autograded folder ({relative path: (bytes, mode)})."""
     import warnings
+
+    from nbgrader.api import Gradebook
 
     from aimath.pipeline import course
 
@@ -63,31 +68,25 @@ def execute_job(job: Job) -> dict:
     with tempfile.TemporaryDirectory(prefix="aimath-job-") as tmp:
         private = Path(tmp)
         shutil.copy(root / course.CONFIG_FILE, private / course.CONFIG_FILE)
-        shutil.copy(job.gradebook, private / "gradebook.db")
+        (private / "gradebook.db").write_bytes(job.skeleton)
         shutil.copytree(root / "submitted" / job.student / job.assignment,
                         private / "submitted" / job.student / job.assignment)
         started = time.monotonic()
         api = course.open_api(root=private)
-        _execute_only(api.config)
+        if job.prior:
+            with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
+                gradebook_rows.apply_prior(gradebook, job.assignment, job.student, job.prior)
         result = api.autograde(job.assignment, job.student, force=True, create=True)
-        out = private / "autograded" / job.student / job.assignment
-        files = {p.name: p.read_text(encoding="utf-8") for p in out.glob("*") if p.suffix in (".ipynb", ".json")} \
-            if out.is_dir() else {}
-        return {"student": job.student, "assignment": job.assignment, "files": files,
-                "success": bool(result.get("success")), "error": (result.get("error") or "")[-2000:],
+        rows, files = None, {}
+        if result.get("success"):
+            with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
+                rows = gradebook_rows.read(gradebook, job.assignment, job.student)
+            out = private / "autograded" / job.student / job.assignment
+            files = {str(p.relative_to(out)): (p.read_bytes(), p.stat().st_mode & 0o777)
+                     for p in sorted(out.rglob("*")) if p.is_file()}
+        return {"student": job.student, "assignment": job.assignment, "rows": rows, "files": files,
+                "success": rows is not None, "error": (result.get("error") or result.get("log") or "")[-2000:],
                 "seconds": time.monotonic() - started}
-
-
-def _execute_only(config) -> None:
-    """Autograde steps for a worker: only the execution (the first step). Scoring, limits and checks are nbgrader's
-    steps after it, which the recording run does with these outputs; doing them here too cost ~0.7 s a notebook."""
-    from nbgrader.converters import Autograde
-    from nbgrader.preprocessors import Execute
-
-    steps = config.Autograde.get("autograde_preprocessors") or Autograde.class_traits()["autograde_preprocessors"].default()
-    if not issubclass(steps[0], Execute):
-        raise RuntimeError(f"the first autograde step must execute the notebook, not {steps[0].__name__}")
-    config.Autograde.autograde_preprocessors = steps[:1]
 
 
 def default_workers(notebooks: int) -> int:
@@ -102,7 +101,7 @@ def _local_pool(workers: int):
 def _run_local(jobs: list[Job], workers: int) -> Iterable[dict]:
     pool = _local_pool(workers)
     try:
-        for future in concurrent.futures.as_completed([pool.submit(execute_job, job) for job in jobs]):
+        for future in concurrent.futures.as_completed([pool.submit(grade_job, job) for job in jobs]):
             yield future.result()
     finally:  # a run stopped early (the gradebook locked, Ctrl-C) does not wait for the notebooks not yet started
         pool.shutdown(wait=True, cancel_futures=True)
@@ -112,7 +111,7 @@ def _run_dask(jobs: list[Job], scheduler: str) -> Iterable[dict]:
     from distributed import Client, as_completed
 
     with Client(scheduler, timeout=30) as client:
-        for future in as_completed(client.map(execute_job, jobs, pure=False)):
+        for future in as_completed(client.map(grade_job, jobs, pure=False)):
             yield future.result()
 
 
@@ -176,47 +175,50 @@ def _unstamp(root: Path, student: str, assignment: str) -> None:
         tmp.replace(path)
 
 
-def autograde(*, root: Path, assignments: list[str], graded: Callable[[str], set[str]], record: Callable,
-              workers: int | None, scheduler: str | None, force: bool, on_job: Callable | None = None,
+def autograde(*, root: Path, assignments: list[str], gradebook, graded: Callable[[str], set[str]],
+              record: Callable, workers: int | None, scheduler: str | None, force: bool,
+              on_job: Callable | None = None,
               screen: Callable[[str, list[str]], list[str]] | None = None) -> dict[str, list[str]]:
-    """Execute the pending submissions on the workers and record each with nbgrader as soon as it comes back (this
-    process records while the workers execute the rest); returns what was graded.
+    """Grade the pending submissions on the workers and write each into `gradebook` (an open nbgrader Gradebook of
+    the course: this process is its one writer) as soon as it comes back, while the workers grade the rest; returns
+    what was graded.
 
-    `screen(assignment, students)` returns the pending students fit to grade (intake); `record(assignment, students,
-    executed)` returns the students nbgrader could not grade. A submission's digest is stamped only once it is
-    recorded, and removed before it is recorded again, so a run killed at any moment regrades exactly what it had not
-    finished recording.
+    `screen(assignment, students)` returns the pending students fit to grade (intake). A submission a worker could
+    not grade goes to `record(assignment, students)` (nbgrader's autograde in this process, which returns the
+    students it could not grade either). A submission's digest is stamped only once it is written, and removed
+    before it is written again, so a run killed at any moment regrades exactly what it had not finished writing.
     """
-    work = root / WORK_DIR
-    shutil.rmtree(work, ignore_errors=True)
-    (work / "executed").mkdir(parents=True)
-    snapshot = work / "gradebook.db"
-    shutil.copy(root / "gradebook.db", snapshot)
     todo = {a: pending(root, a, graded(a), force) for a in assignments}
     if screen is not None:
         todo = {a: screen(a, students) if students else students for a, students in todo.items()}
-    jobs = [Job(str(root), a, s, str(snapshot)) for a, students in todo.items() for s in students]
+    skeleton = gradebook_rows.skeleton(root / "gradebook.db")
+    jobs = [Job(str(root), a, s, skeleton, gradebook_rows.prior(gradebook, a, s))
+            for a, students in todo.items() for s in students]
     failed: set[tuple[str, str]] = set()
+    scratch = root / SCRATCH
+    shutil.rmtree(scratch, ignore_errors=True)
     if jobs:
         workers = workers or default_workers(len(jobs))
         progress = Progress(len(jobs), f"Dask at {scheduler}" if scheduler else f"{workers} local workers")
         results = _run_dask(jobs, scheduler) if scheduler else _run_local(jobs, workers)
         for result in results:
             student, assignment = result["student"], result["assignment"]
-            folder = work / "executed" / student / assignment
-            folder.mkdir(parents=True, exist_ok=True)
-            for name, text in result["files"].items():
-                (folder / name).write_text(text, encoding="utf-8")
-            if not result["success"]:
+            _unstamp(root, student, assignment)
+            if result["success"]:
+                gradebook_rows.replace_folder(root / "autograded" / student / assignment, result["files"],
+                                              scratch=scratch)
+                gradebook_rows.write(gradebook, assignment, student, result["rows"])
+                gradebook.db.commit()
+                _stamp(root, student, assignment)
+            else:
                 print(f"\nworker could not grade {student}/{assignment} (it is graded here instead):"
                       f"\n{result['error']}", file=sys.stderr)
-            _unstamp(root, student, assignment)
-            if student in (record(assignment, [student], work / "executed") or set()):
-                failed.add((student, assignment))
-            else:
-                _stamp(root, student, assignment)
+                if student in (record(assignment, [student]) or set()):
+                    failed.add((student, assignment))
+                else:
+                    _stamp(root, student, assignment)
             progress.step()
             if on_job is not None:
                 on_job((student, assignment))
-    shutil.rmtree(work, ignore_errors=True)
+    shutil.rmtree(scratch, ignore_errors=True)
     return {a: [s for s in students if (s, a) not in failed] for a, students in todo.items()}
