@@ -49,6 +49,15 @@ def cell_scores(root: Path) -> dict:
                 for n in s.notebooks for g in n.grades}
 
 
+def mean_cell_seconds(root: Path) -> float:
+    """The cells' own time per notebook (student cells in the kernel plus test cells), from each grading.json."""
+    import json
+
+    seconds = [n["cell_seconds"] for p in root.glob("autograded/*/*/grading.json")
+               for n in json.loads(p.read_text()).get("notebooks", {}).values() if "cell_seconds" in n]
+    return sum(seconds) / max(1, len(seconds))
+
+
 def stock(root: Path, assignments: list[str]) -> float:
     os.environ["AIMATH_SANDBOX"] = "off"
     try:
@@ -113,6 +122,9 @@ def main(argv=None) -> int:
     print(f"{'stock nbgrader autograde':34} {t_stock:8.1f} {n / t_stock:12.2f} {1.0:9.2f}")
     print(f"{f'ours, sandbox on, {cores} local workers':34} {t_ours:8.1f} {n / t_ours:12.2f} {t_stock / t_ours:9.2f}")
     print(f"scores identical to stock: {same}")
+    cells, busy = mean_cell_seconds(work / "ours"), t_ours * cores / n
+    print(f"ours, per notebook: {busy:.3f} core-s in all, of which the cells' own {cells:.3f} s (grading.json); "
+          f"the rest (kernel, nbgrader's steps, gradebook) {busy - cells:.3f} core-s")
     if not args.skip_dask:
         print(f"\n{'Dask workers':>12} {'seconds':>8} {'notebooks/s':>12} {'efficiency':>10}")
         base = None

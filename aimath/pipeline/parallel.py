@@ -65,7 +65,7 @@ def grade_job(job: Job) -> dict:
     # the same harmless nbgrader/SQLAlchemy autoflush notice the CLI silences (a worker is a fresh process)
     warnings.filterwarnings("ignore", message="Object of type <Submitted")
     root = Path(job.root)
-    with tempfile.TemporaryDirectory(prefix="aimath-job-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="aimath-job-", dir=_private_course_parent()) as tmp:
         private = Path(tmp)
         shutil.copy(root / course.CONFIG_FILE, private / course.CONFIG_FILE)
         (private / "gradebook.db").write_bytes(job.skeleton)
@@ -87,6 +87,14 @@ def grade_job(job: Job) -> dict:
         return {"student": job.student, "assignment": job.assignment, "rows": rows, "files": files,
                 "success": rows is not None, "error": (result.get("error") or result.get("log") or "")[-2000:],
                 "seconds": time.monotonic() - started}
+
+
+def _private_course_parent() -> str | None:
+    """Where a worker makes its private course: $TMPDIR when set, else /dev/shm (memory: nbgrader commits to the
+    private gradebook once per graded cell, and on a disk each commit waits for the disk), else the system default."""
+    if os.environ.get("TMPDIR"):
+        return None
+    return "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
 
 
 def default_workers(notebooks: int) -> int:
