@@ -28,7 +28,8 @@ from aimath.sandbox.inside import frames
 PRELOADED = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.debugger", "IPython", "IPython.core.completerlib",
              "IPython.core.oinspect", "IPython.extensions.storemagic", "IPython.utils.wildcard", "faulthandler",
              "matplotlib_inline.backend_inline", "numpy", "matplotlib.pyplot", "scipy.optimize", "scipy.stats", "sympy",
-             "sympy.abc", "cloudpickle", "aimath.sandbox.inside.agent")
+             "sympy.abc", "cloudpickle", "aimath.sandbox.inside.agent", "IPython.core.debugger", "sqlite3",
+             "tornado.platform.asyncio")
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"  # what ipykernel selects for matplotlib
 
 CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
