@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
-import tempfile
 from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
@@ -21,22 +20,20 @@ from nbgrader.api import Gradebook, MissingEntry
 SUBMISSION_TABLES = ("comment", "grade", "submitted_notebook", "submitted_assignment", "student")
 
 
-def skeleton(db: Path) -> bytes:
-    """The bytes of a copy of gradebook `db` without students or submissions (about the size of a fresh gradebook,
+def skeleton(db: Path, to: Path) -> None:
+    """Write to `to` a copy of gradebook `db` without students or submissions (about the size of a fresh gradebook,
     whatever the size of the class)."""
-    with tempfile.TemporaryDirectory(prefix="aimath-skeleton-") as tmp:
-        copy = Path(tmp) / "gradebook.db"
-        source, target = sqlite3.connect(db), sqlite3.connect(copy)
-        try:
-            source.backup(target)
-            for table in SUBMISSION_TABLES:
-                target.execute(f"DELETE FROM {table}")  # noqa: S608 (fixed table names)
-            target.commit()
-            target.execute("VACUUM")
-        finally:
-            source.close()
-            target.close()
-        return copy.read_bytes()
+    to.unlink(missing_ok=True)
+    source, target = sqlite3.connect(db), sqlite3.connect(to)
+    try:
+        source.backup(target)
+        for table in SUBMISSION_TABLES:
+            target.execute(f"DELETE FROM {table}")  # noqa: S608 (fixed table names)
+        target.commit()
+        target.execute("VACUUM")
+    finally:
+        source.close()
+        target.close()
 
 
 def prior(gradebook: Gradebook, assignment: str, student: str) -> dict:

@@ -32,7 +32,7 @@ from aimath.sandbox.execute import FLAGS_FILE
 # grading this many notebooks: by default a run starts no more workers than it has such batches of notebooks.
 NOTEBOOKS_PER_WORKER_START = 5
 DIGEST_KEY = "submission_sha256"
-SCRATCH = ".grading"  # in the course folder: where a graded folder is written before it is swapped into autograded/
+SCRATCH = ".grading"  # in the course folder: the gradebook's skeleton, and graded folders before they are swapped in
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ class Job:
     root: str
     assignment: str
     student: str
-    skeleton: bytes  # gradebook_rows.skeleton of the course's gradebook
+    skeleton: str  # path of the gradebook's skeleton (gradebook_rows.skeleton), in the course's scratch folder
     prior: dict  # gradebook_rows.prior: the TA's entries for this submission that autograde reads
 
 
@@ -68,9 +68,12 @@ def grade_job(job: Job) -> dict:
     with tempfile.TemporaryDirectory(prefix="aimath-job-", dir=_private_course_parent()) as tmp:
         private = Path(tmp)
         shutil.copy(root / course.CONFIG_FILE, private / course.CONFIG_FILE)
-        (private / "gradebook.db").write_bytes(job.skeleton)
+        shutil.copy(job.skeleton, private / "gradebook.db")
         shutil.copytree(root / "submitted" / job.student / job.assignment,
                         private / "submitted" / job.student / job.assignment)
+        if (root / "source" / job.assignment).is_dir():  # nbgrader copies the instructor's other files from there
+            shutil.copytree(root / "source" / job.assignment, private / "source" / job.assignment,
+                            ignore=shutil.ignore_patterns("*.ipynb"))
         started = time.monotonic()
         api = course.open_api(root=private)
         if job.prior:
@@ -199,12 +202,14 @@ def autograde(*, root: Path, assignments: list[str], gradebook, graded: Callable
     todo = {a: pending(root, a, graded(a), force) for a in assignments}
     if screen is not None:
         todo = {a: screen(a, students) if students else students for a, students in todo.items()}
-    skeleton = gradebook_rows.skeleton(root / "gradebook.db")
-    jobs = [Job(str(root), a, s, skeleton, gradebook_rows.prior(gradebook, a, s))
-            for a, students in todo.items() for s in students]
-    failed: set[tuple[str, str]] = set()
     scratch = root / SCRATCH
     shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir()
+    skeleton = scratch / "skeleton.db"
+    gradebook_rows.skeleton(root / "gradebook.db", skeleton)
+    jobs = [Job(str(root), a, s, str(skeleton), gradebook_rows.prior(gradebook, a, s))
+            for a, students in todo.items() for s in students]
+    failed: set[tuple[str, str]] = set()
     if jobs:
         workers = workers or default_workers(len(jobs))
         progress = Progress(len(jobs), f"Dask at {scheduler}" if scheduler else f"{workers} local workers")
@@ -214,7 +219,7 @@ def autograde(*, root: Path, assignments: list[str], gradebook, graded: Callable
             _unstamp(root, student, assignment)
             if result["success"]:
                 gradebook_rows.replace_folder(root / "autograded" / student / assignment, result["files"],
-                                              scratch=scratch)
+                                              scratch=scratch / "swap")
                 gradebook_rows.write(gradebook, assignment, student, result["rows"])
                 gradebook.db.commit()
                 _stamp(root, student, assignment)
