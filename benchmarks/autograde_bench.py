@@ -89,7 +89,8 @@ def dask_cluster(n_workers: int, workdir: Path):
     processes = [subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
                                   **quiet)]
     address = f"tcp://127.0.0.1:{port}"
-    processes += [subprocess.Popen([dask, "worker", address, "--nthreads", "1", "--no-dashboard"], **quiet)
+    processes += [subprocess.Popen([dask, "worker", address, "--nthreads", "1", "--no-dashboard",
+                                    "--preload", "aimath.pipeline.warm"], **quiet)
                   for _ in range(n_workers)]
     from distributed import Client
     for _ in range(120):

@@ -139,7 +139,8 @@ def dask_cluster(tmp_path):
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
     for i in range(2):
         processes.append(subprocess.Popen([dask, "worker", address, "--nthreads", "1", "--no-dashboard",
-                                           "--name", f"worker{i}"], env=env, cwd=tmp_path,
+                                           "--name", f"worker{i}", "--preload", "aimath.pipeline.warm"],
+                                          env=env, cwd=tmp_path,
                                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
     from distributed import Client
     deadline = time.monotonic() + 60
@@ -159,7 +160,16 @@ def dask_cluster(tmp_path):
         p.wait(timeout=30)
 
 
+def _has_a_kernel_factory() -> bool:
+    from aimath.sandbox import zygote
+    return any(factory.alive for factory in zygote._factories.values())
+
+
 def test_a_dask_cluster_grades_as_a_sequential_run(tmp_path, sequential, dask_cluster):
+    from distributed import Client
+
+    with Client(dask_cluster, timeout=30) as client:  # the preload started each worker's factory before any job
+        assert list(client.run(_has_a_kernel_factory).values()) == [True, True]
     root = _course(tmp_path / "course")
     ran_on = []
     course.autograde(root=root, scheduler=dask_cluster, on_job=ran_on.append)
