@@ -72,6 +72,25 @@ def test_local_workers_grade_as_a_sequential_run_and_resume(tmp_path, sequential
     assert _cells(root) == sequential
 
 
+def _rows(db: Path, table: str) -> int:
+    import sqlite3
+    with sqlite3.connect(db) as connection:
+        return connection.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+
+
+def test_the_skeleton_a_worker_gets_has_the_course_but_no_student(tmp_path):
+    from aimath.pipeline import gradebook_rows
+
+    root = _course(tmp_path / "course")
+    course.autograde(root=root, workers=1)
+    skeleton = tmp_path / "skeleton.db"
+    gradebook_rows.skeleton(root / "gradebook.db", skeleton)
+    for table in gradebook_rows.SUBMISSION_TABLES:
+        assert _rows(root / "gradebook.db", table) > 0 and _rows(skeleton, table) == 0, table
+    for table in ("assignment", "notebook", "base_cell", "grade_cells", "source_cell", "solution_cells"):
+        assert _rows(skeleton, table) == _rows(root / "gradebook.db", table) > 0, table
+
+
 def _gradebook_rows(root: Path) -> dict:
     """Everything autograde writes or reads for each submission: scores, manual scores, needs-manual-grade,
     comments, late penalties, timestamps and extensions."""

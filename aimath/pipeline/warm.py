@@ -15,6 +15,7 @@ def warm() -> None:
     import importlib
     import pkgutil
 
+    import matplotlib.figure  # noqa: F401  (the plot checks inspect figures here: 0.5 s the first time)
     import nbgrader.apps  # noqa: F401
     import nbgrader.converters  # noqa: F401
 
