@@ -205,3 +205,30 @@ def test_a_handful_of_notebooks_starts_fewer_workers_than_cores(monkeypatch):
     assert parallel.default_workers(per_start) == 1
     assert parallel.default_workers(per_start + 1) == 2
     assert parallel.default_workers(100 * per_start) == 4
+
+
+def test_an_assignment_goes_to_the_workers_before_the_next_is_screened(tmp_path, monkeypatch):
+    """Intake reads every notebook (a few ms each): the workers start on the first assignment meanwhile."""
+    from aimath.pipeline import parallel
+
+    root = tmp_path / "course"
+    for assignment in ("first", "second"):
+        for student in ("s1", "s2"):
+            (root / "submitted" / student / assignment).mkdir(parents=True)
+    events = []
+
+    def screen(assignment, students):
+        events.append(("screen", assignment))
+        return students
+
+    def handed_out(jobs, workers):
+        events.extend(("handed out", job.assignment) for job in jobs)
+        return iter(())
+
+    monkeypatch.setattr(parallel, "_run_local", handed_out)
+    monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")  # nbgrader's alembic
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}", "aimath") as gradebook:
+        parallel.autograde(root=root, assignments=["first", "second"], gradebook=gradebook, graded=lambda a: set(),
+                           record=None, workers=1, scheduler=None, force=True, screen=screen)
+    assert events == [("screen", "first"), ("handed out", "first"), ("handed out", "first"),
+                      ("screen", "second"), ("handed out", "second"), ("handed out", "second")]

@@ -129,9 +129,9 @@ def autograde(*, root: Path, assignments: list[str] | None = None, workers: int 
     what they found into the gradebook (aimath/pipeline/parallel.py). Returns the assignments looked at;
     `on_job((student, assignment))` hears of each submission graded.
 
-    Before grading, intake (aimath/pipeline/intake.py) looks at each pending submission: one that cannot be graded is
-    left out and, like one nbgrader fails on, listed in `autograded/intake.json` for the summary and the report; the
-    rest of the batch is graded. A locked gradebook or a full disk stops the run with GradingStopped (one line).
+    Before an assignment's submissions go to the workers, intake (aimath/pipeline/intake.py) looks at each: one that
+    cannot be graded is left out and, like one nbgrader fails on, listed in `autograded/intake.json` for the summary
+    and the report; the rest of the batch is graded. A locked gradebook or a full disk stops the run with GradingStopped (one line).
     """
     names = assignments or submitted_assignments(root=root)
     api = open_api(root=root)

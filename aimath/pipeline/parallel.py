@@ -109,7 +109,7 @@ def _local_pool(workers: int):
     return concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
 
 
-def _run_local(jobs: list[Job], workers: int) -> Iterable[dict]:
+def _run_local(jobs: Iterable[Job], workers: int) -> Iterable[dict]:
     pool = _local_pool(workers)
     try:
         for future in concurrent.futures.as_completed([pool.submit(grade_job, job) for job in jobs]):
@@ -118,25 +118,25 @@ def _run_local(jobs: list[Job], workers: int) -> Iterable[dict]:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _run_dask(jobs: list[Job], scheduler: str) -> Iterable[dict]:
+def _run_dask(jobs: Iterable[Job], scheduler: str) -> Iterable[dict]:
     from distributed import Client, as_completed
 
-    with Client(scheduler, timeout=30) as client:
-        for future in as_completed(client.map(grade_job, jobs, pure=False)):
+    with Client(scheduler, timeout=30) as client:  # each job is handed out as soon as it is made
+        for future in as_completed([client.submit(grade_job, job, pure=False) for job in jobs]):
             yield future.result()
 
 
 class Progress:
     """One line on stderr, rewritten as jobs finish."""
 
-    def __init__(self, total: int, where: str):
-        self.total, self.done, self.where, self.started = total, 0, where, time.monotonic()
+    def __init__(self, where: str):
+        self.done, self.where, self.started = 0, where, time.monotonic()
 
-    def step(self) -> None:
+    def step(self, *, of: int) -> None:
         self.done += 1
         elapsed = time.monotonic() - self.started
-        end = "\n" if self.done == self.total else ""
-        print(f"\rgraded {self.done}/{self.total} notebooks (executed on {self.where}), {elapsed:.0f} s", end=end,
+        end = "\n" if self.done == of else ""
+        print(f"\rgraded {self.done}/{of} notebooks (on {self.where}), {elapsed:.0f} s", end=end,
               file=sys.stderr, flush=True)
 
 
@@ -200,20 +200,29 @@ def autograde(*, root: Path, assignments: list[str], gradebook, graded: Callable
     before it is written again, so a run killed at any moment regrades exactly what it had not finished writing.
     """
     todo = {a: pending(root, a, graded(a), force) for a in assignments}
-    if screen is not None:
-        todo = {a: screen(a, students) if students else students for a, students in todo.items()}
     scratch = root / SCRATCH
     shutil.rmtree(scratch, ignore_errors=True)
     scratch.mkdir()
     skeleton = scratch / "skeleton.db"
     gradebook_rows.skeleton(root / "gradebook.db", skeleton)
-    jobs = [Job(str(root), a, s, str(skeleton), gradebook_rows.prior(gradebook, a, s))
-            for a, students in todo.items() for s in students]
+    submitted: list[Job] = []
+
+    def jobs() -> Iterable[Job]:
+        """Each assignment's jobs, screened just before they are handed out: the workers grade the first assignment
+        while this process screens the next (intake reads every notebook: a few ms each)."""
+        for assignment, students in todo.items():
+            if screen is not None and students:
+                students = todo[assignment] = screen(assignment, students)
+            for student in students:
+                submitted.append(Job(str(root), assignment, student, str(skeleton),
+                                     gradebook_rows.prior(gradebook, assignment, student)))
+                yield submitted[-1]
+
     failed: set[tuple[str, str]] = set()
-    if jobs:
-        workers = workers or default_workers(len(jobs))
-        progress = Progress(len(jobs), f"Dask at {scheduler}" if scheduler else f"{workers} local workers")
-        results = _run_dask(jobs, scheduler) if scheduler else _run_local(jobs, workers)
+    if any(todo.values()):
+        workers = workers or default_workers(sum(map(len, todo.values())))
+        progress = Progress(f"Dask at {scheduler}" if scheduler else f"{workers} local workers")
+        results = _run_dask(jobs(), scheduler) if scheduler else _run_local(jobs(), workers)
         for result in results:
             student, assignment = result["student"], result["assignment"]
             _unstamp(root, student, assignment)
@@ -230,7 +239,7 @@ def autograde(*, root: Path, assignments: list[str], gradebook, graded: Callable
                     failed.add((student, assignment))
                 else:
                     _stamp(root, student, assignment)
-            progress.step()
+            progress.step(of=len(submitted))  # all jobs are handed out before the first result is read
             if on_job is not None:
                 on_job((student, assignment))
     shutil.rmtree(scratch, ignore_errors=True)
