@@ -221,7 +221,8 @@ def autograde(*, root: Path, assignments: list[str], gradebook, graded: Callable
     failed: set[tuple[str, str]] = set()
     if any(todo.values()):
         workers = workers or default_workers(sum(map(len, todo.values())))
-        progress = Progress(f"Dask at {scheduler}" if scheduler else f"{workers} local workers")
+        where = f"Dask at {scheduler}" if scheduler else f"{workers} local worker{'' if workers == 1 else 's'}"
+        progress = Progress(where)
         results = _run_dask(jobs(), scheduler) if scheduler else _run_local(jobs(), workers)
         for result in results:
             student, assignment = result["student"], result["assignment"]
