@@ -131,7 +131,8 @@ def autograde(*, root: Path, assignments: list[str] | None = None, workers: int 
 
     Before an assignment's submissions go to the workers, intake (aimath/pipeline/intake.py) looks at each: one that
     cannot be graded is left out and, like one nbgrader fails on, listed in `autograded/intake.json` for the summary
-    and the report; the rest of the batch is graded. A locked gradebook or a full disk stops the run with GradingStopped (one line).
+    and the report; the rest of the batch is graded. A locked gradebook or a full disk stops the run with
+    GradingStopped (one line).
     """
     names = assignments or submitted_assignments(root=root)
     api = open_api(root=root)
