@@ -228,7 +228,7 @@ def test_an_assignment_goes_to_the_workers_before_the_next_is_screened(tmp_path,
     monkeypatch.setattr(parallel, "_run_local", handed_out)
     monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")  # nbgrader's alembic
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}", "aimath") as gradebook:
-        parallel.autograde(root=root, assignments=["first", "second"], gradebook=gradebook, graded=lambda a: set(),
-                           record=None, workers=1, scheduler=None, force=True, screen=screen)
+        parallel.autograde(root=root, assignments=["first", "second"], gradebook=gradebook, record=None, workers=1,
+                           scheduler=None, force=True, screen=screen)
     assert events == [("screen", "first"), ("handed out", "first"), ("handed out", "first"),
                       ("screen", "second"), ("handed out", "second"), ("handed out", "second")]

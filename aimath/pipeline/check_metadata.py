@@ -17,9 +17,9 @@ from nbgrader.preprocessors import CheckCellMetadata
 
 
 @functools.cache
-def _compiled(schema_version: int) -> jsonschema.protocols.Validator:
+def _compiled() -> jsonschema.protocols.Validator:
+    """nbgrader's metadata schema (the version MetadataValidator checks), checked once and compiled."""
     schema = MetadataValidator().schema
-    assert MetadataValidator.schema_version == schema_version
     validator_class = jsonschema.validators.validator_for(schema)
     validator_class.check_schema(schema)
     return validator_class(schema)
@@ -32,7 +32,7 @@ class _CompiledSchema(BaseMetadataValidator):
         meta = cell.metadata.get("nbgrader")
         if meta is None or meta.get("schema_version", 0) != self.schema_version:
             return super().validate_cell(cell)  # nbgrader's own messages for a missing or other version
-        error = jsonschema.exceptions.best_match(_compiled(self.schema_version).iter_errors(meta))
+        error = jsonschema.exceptions.best_match(_compiled().iter_errors(meta))
         if error is not None:
             raise error
 

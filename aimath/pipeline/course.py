@@ -138,13 +138,6 @@ def autograde(*, root: Path, assignments: list[str] | None = None, workers: int 
     api = open_api(root=root)
     check_gradebook_writable(Path(api.coursedir.root) / "gradebook.db")
 
-    def graded(assignment: str) -> set[str]:
-        with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
-            try:
-                return {s.student.id for s in gradebook.find_assignment(assignment).submissions}
-            except MissingEntry:
-                return set()
-
     def record(assignment: str, students: list[str]) -> set[str]:
         """nbgrader's autograde, here, of what a worker could not grade; returns the students it could not either."""
         api = open_api(root=root)
@@ -164,7 +157,7 @@ def autograde(*, root: Path, assignments: list[str] | None = None, workers: int 
 
     try:
         with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
-            parallel.autograde(root=root, assignments=names, gradebook=gradebook, graded=graded, record=record,
+            parallel.autograde(root=root, assignments=names, gradebook=gradebook, record=record,
                                workers=workers, scheduler=scheduler, force=force, on_job=on_job,
                                screen=lambda assignment, students: _pending_submissions(root, assignment, students))
     except GradingStopped:

@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
+from nbgrader.api import MissingEntry
+
 from aimath.pipeline import gradebook_rows
 from aimath.sandbox.execute import FLAGS_FILE
 
@@ -55,7 +57,8 @@ def submission_digest(folder: Path) -> str:
 def grade_job(job: Job) -> dict:
     """Run in a worker: nbgrader's whole autograde of one submission in a private course (the course's config, the
     gradebook's skeleton with the TA's prior entries, the submission). Returns what it wrote: the gradebook rows
-    (gradebook_rows.read) and the files of its autograded folder ({relative path: (bytes, mode)})."""
+    (gradebook_rows.read; None when nbgrader failed) and the files of its autograded folder ({relative path:
+    (bytes, mode)})."""
     import warnings
 
     from nbgrader.api import Gradebook
@@ -74,7 +77,6 @@ def grade_job(job: Job) -> dict:
         if (root / "source" / job.assignment).is_dir():  # nbgrader copies the instructor's other files from there
             shutil.copytree(root / "source" / job.assignment, private / "source" / job.assignment,
                             ignore=shutil.ignore_patterns("*.ipynb"))
-        started = time.monotonic()
         api = course.open_api(root=private)
         if job.prior:
             with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
@@ -88,8 +90,7 @@ def grade_job(job: Job) -> dict:
             files = {str(p.relative_to(out)): (p.read_bytes(), p.stat().st_mode & 0o777)
                      for p in sorted(out.rglob("*")) if p.is_file()}
         return {"student": job.student, "assignment": job.assignment, "rows": rows, "files": files,
-                "success": rows is not None, "error": (result.get("error") or result.get("log") or "")[-2000:],
-                "seconds": time.monotonic() - started}
+                "error": (result.get("error") or result.get("log") or "")[-2000:]}
 
 
 def _private_course_parent() -> str | None:
@@ -148,6 +149,14 @@ def _recorded_digest(root: Path, student: str, assignment: str) -> str | None:
         return None
 
 
+def _graded(gradebook, assignment: str) -> set[str]:
+    """The students the gradebook has a submission of `assignment` for."""
+    try:
+        return {s.student.id for s in gradebook.find_assignment(assignment).submissions}
+    except MissingEntry:
+        return set()
+
+
 def pending(root: Path, assignment: str, graded: set[str], force: bool) -> list[str]:
     """The students of `assignment` to grade: all with force, else the new or changed submissions."""
     students = sorted(p.parent.name for p in (root / "submitted").glob(f"*/{assignment}") if p.is_dir())
@@ -186,9 +195,8 @@ def _unstamp(root: Path, student: str, assignment: str) -> None:
         tmp.replace(path)
 
 
-def autograde(*, root: Path, assignments: list[str], gradebook, graded: Callable[[str], set[str]],
-              record: Callable, workers: int | None, scheduler: str | None, force: bool,
-              on_job: Callable | None = None,
+def autograde(*, root: Path, assignments: list[str], gradebook, record: Callable, workers: int | None,
+              scheduler: str | None, force: bool, on_job: Callable | None = None,
               screen: Callable[[str, list[str]], list[str]] | None = None) -> dict[str, list[str]]:
     """Grade the pending submissions on the workers and write each into `gradebook` (an open nbgrader Gradebook of
     the course: this process is its one writer) as soon as it comes back, while the workers grade the rest; returns
@@ -199,7 +207,7 @@ def autograde(*, root: Path, assignments: list[str], gradebook, graded: Callable
     students it could not grade either). A submission's digest is stamped only once it is written, and removed
     before it is written again, so a run killed at any moment regrades exactly what it had not finished writing.
     """
-    todo = {a: pending(root, a, graded(a), force) for a in assignments}
+    todo = {a: pending(root, a, _graded(gradebook, a), force) for a in assignments}
     scratch = root / SCRATCH
     shutil.rmtree(scratch, ignore_errors=True)
     scratch.mkdir()
@@ -227,7 +235,7 @@ def autograde(*, root: Path, assignments: list[str], gradebook, graded: Callable
         for result in results:
             student, assignment = result["student"], result["assignment"]
             _unstamp(root, student, assignment)
-            if result["success"]:
+            if result["rows"] is not None:
                 gradebook_rows.replace_folder(root / "autograded" / student / assignment, result["files"],
                                               scratch=scratch / "swap")
                 gradebook_rows.write(gradebook, assignment, student, result["rows"])
