@@ -81,7 +81,7 @@ def read(gradebook: Gradebook, assignment: str, student: str) -> dict:
 
 def write(gradebook: Gradebook, assignment: str, student: str, rows: dict) -> None:
     """Put `read`'s rows into the course's gradebook, as nbgrader's autograde of this submission would have; the
-    caller commits (one commit for a batch of submissions)."""
+    caller commits."""
     gradebook.update_or_create_student(student)
     if rows["timestamp"] is not None:
         submission = gradebook.update_or_create_submission(assignment, student, timestamp=rows["timestamp"])
