@@ -11,6 +11,7 @@ from aimath.pipeline.check_metadata import CompiledCheckCellMetadata
 from aimath.pipeline.pending_grades import GetGradesWithPending
 from aimath.pipeline.sanitize_html import SanitizeOutputs
 from aimath.pipeline.shorten_tracebacks import ShortenTracebacks
+from aimath.report.sandbox_log import GRADING_JSON
 
 c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
 
@@ -34,6 +35,10 @@ c.GenerateFeedback.exporter_class = feedback_page.FeedbackExporter
 c.FeedbackExporter.template_name = feedback_page.TEMPLATE_NAME
 c.FeedbackExporter.extra_template_basedirs = feedback_page.TEMPLATE_BASEDIRS
 c.FeedbackExporter.extra_template_paths = feedback_page.TEMPLATE_PATHS
+# nbgrader copies an autograded folder's other files into the feedback folder: not the sandbox's record (flags, cell
+# timings, the resumable run's digest), which is for the TA. Also keeps a grading.json a student hands in out of
+# autograded/.
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", GRADING_JSON]
 
 # Kernel start-up chatter (e.g. ipykernel's TCP notice) would drown the grading log; kernel errors still show.
 c.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:", "--IPKernelApp.log_level=ERROR"]
