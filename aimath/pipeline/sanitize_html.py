@@ -143,4 +143,6 @@ class SanitizeOutputs(NbGraderPreprocessor):
                 output["metadata"] = from_dict(safe_metadata(output.get("metadata")))
             if "execution_count" in output and not isinstance(output["execution_count"], int):
                 output["execution_count"] = None
+        if "outputs" in cell:  # an output left with nothing to show is dropped (nbconvert would warn about it)
+            cell["outputs"] = [o for o in cell["outputs"] if "data" not in o or o["data"]]
         return cell, resources
