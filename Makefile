@@ -12,7 +12,7 @@ BWRAP := $(shell command -v bwrap 2>/dev/null)
 CHROMIUM := /usr/bin/chromium
 
 .PHONY: bench all env sandbox release seed collect autograde feedback export summary report chromium test test-fast clean
-.PHONY: help
+.PHONY: help student validate
 
 all: env sandbox ## (what `make` runs) set up .venv, then release, seed, autograde, feedback, export, summary, report
 	$(PIPELINE) release
@@ -90,6 +90,26 @@ test-fast: env ## run the tests not marked pipeline (no real nbgrader runs)
 
 clean: ## remove .venv and all grading state (never committed files)
 	rm -rf $(VENV) submitted autograded feedback gradebook.db grades.csv report
+
+# A student's environment: the release notebooks' packages, JupyterLab and nbgrader at the course's versions, with
+# only nbgrader's Validate button (no Formgrader, Create Assignment, course or assignment list: the server and lab
+# extensions are disabled in .venv-student, as nbgrader's installation guide says).
+STUDENT_VENV := .venv-student
+STUDENT_HIDDEN_LAB := formgrader create-assignment course-list assignment-list menu
+STUDENT_HIDDEN_SERVER := formgrader course_list assignment_list
+
+student: $(STUDENT_VENV)/bin/.installed ## create .venv-student: what a student needs, with the Validate button
+
+$(STUDENT_VENV)/bin/.installed: requirements-student.txt
+	$(PYTHON) -m venv $(STUDENT_VENV)
+	$(STUDENT_VENV)/bin/pip install -q -r requirements-student.txt
+	$(STUDENT_VENV)/bin/jupyter labextension disable --level=sys_prefix $(STUDENT_HIDDEN_LAB:%=@jupyter/nbgrader:%)
+	$(STUDENT_VENV)/bin/jupyter server extension disable --sys-prefix \
+		$(STUDENT_HIDDEN_SERVER:%=nbgrader.server_extensions.%)
+	touch $@
+
+validate: student ## run a notebook's visible tests (exit 1 if one fails): make validate NOTEBOOK=path/to/name.ipynb
+	@$(STUDENT_VENV)/bin/python -m aimath.validate $(if $(NOTEBOOK),"$(NOTEBOOK)")
 
 help: ## list the targets
 	@echo "make [target] [VARIABLE=value ...], from the course folder:"

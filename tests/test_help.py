@@ -32,7 +32,7 @@ def _help_lines() -> dict[str, str]:
 def test_make_help_has_one_line_for_every_target():
     described = _help_lines()
     assert set(described) == _phony_targets()
-    assert {"all", "autograde", "test", "help"} <= set(described)
+    assert {"all", "autograde", "test", "student", "validate", "help"} <= set(described)
 
 
 def test_each_pipeline_step_is_described_as_its_make_target():
