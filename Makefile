@@ -108,7 +108,7 @@ $(STUDENT_VENV)/bin/.installed: requirements-student.txt
 		$(STUDENT_HIDDEN_SERVER:%=nbgrader.server_extensions.%)
 	touch $@
 
-validate: student ## run a notebook's visible tests (exit 1 if one fails): make validate NOTEBOOK=path/to/name.ipynb
+validate: student ## run a notebook's visible tests, failing if one fails: make validate NOTEBOOK=path/to/name.ipynb
 	@$(STUDENT_VENV)/bin/python -m aimath.validate $(if $(NOTEBOOK),"$(NOTEBOOK)")
 
 help: ## list the targets
