@@ -14,8 +14,8 @@ import warnings
 import numpy as np
 
 from aimath.gradcheck import GRAD_REL_TOL, gradients_agree, numerical_gradient, numerical_gradient_params, relative_error
-from aimath.judge import (MAX_FAILURES_SHOWN, Case, CheckFailed, Diagnosis, Verdict, call, describe_inputs, probe,
-                          same, seeded_rng, show, to_plain)
+from aimath.judge import (MAX_FAILURES_SHOWN, Case, CheckFailed, Diagnosis, Verdict, call, contradicts, describe_inputs,
+                          probe, same, seeded_rng, show, to_plain)
 from aimath.judge import judge as judge_case
 from aimath.reference import backprop as ref
 
@@ -125,11 +125,12 @@ def _judge(name, student, reference, cases, *, how=call, parameter_names=(), dia
     if not callable(student):
         raise CheckFailed(f"{name} should be a function (or class), but it is a {type(student).__name__}.")
     how = _quietly(how)
-    verdicts, failing = [], []
+    verdicts, failing, passing = [], [], []
     for case in cases:
         actual, expected = probe(student, case, how), probe(reference, case, how)
         verdict = _verdict(name, case, expected, actual, parameter_names, extra)
         if verdict is None:
+            passing.append((case, actual.result))
             continue
         if actual.not_implemented:
             raise CheckFailed(verdict.text + (f" It calls your {uses}: the NotImplementedError may come from one "
@@ -146,7 +147,8 @@ def _judge(name, student, reference, cases, *, how=call, parameter_names=(), dia
     wrong = [(case, actual.result) for (case, actual, _), v in zip(failing, verdicts) if v.wrong_value]
     found = None
     if len(wrong) == len(verdicts):
-        found = next((d for d in diagnoses if all(_explains(d, c, r) for c, r in wrong)), None)
+        found = next((d for d in diagnoses if all(_explains(d, c, r) for c, r in wrong)
+                      and not any(_quietly(contradicts)(d, c, r) for c, r in passing)), None)
     if found:
         text += f"\n\nLikely mistake [{found.name}]: {found.advice}"
         tags.add(found.name)

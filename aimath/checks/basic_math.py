@@ -100,7 +100,7 @@ def check_get_median(get_median):
                     Diagnosis("not-sorted", "sort the values first; the median is the middle of the SORTED list.",
                               lambda xs: xs[len(xs) // 2] if len(xs) % 2 else (xs[len(xs) // 2 - 1] + xs[len(xs) // 2]) / 2),
                     Diagnosis("integer-division", "average the two middle values with `/ 2`, not `// 2`.",
-                              lambda xs: (_lower_middle(xs) + _upper_middle(xs)) // 2),
+                              lambda xs: _upper_middle(xs) if len(xs) % 2 else (_lower_middle(xs) + _upper_middle(xs)) // 2),
                     Diagnosis("returned-mean", "this is the mean; the median is the middle of the sorted values.",
                               lambda xs: sum(xs) / len(xs)),
                 ])
@@ -167,6 +167,11 @@ def _vector_pair_cases():
     return [Case(c.args, label=c.label, abs_tol=ANGLE_ABS_TOL) for c in hand + random]
 
 
+def _unclipped_angle(x, y):
+    with np.errstate(invalid="ignore"):
+        return float(np.arccos(np.inner(x, y) / (np.linalg.norm(x) * np.linalg.norm(y))))
+
+
 def check_angle_between(angle_between):
     check_cases("angle_between", angle_between, ref.angle_between, _vector_pair_cases(), parameter_names=("x", "y"),
                 diagnoses=[
@@ -177,7 +182,7 @@ def check_angle_between(angle_between):
                     Diagnosis("not-clipped",
                               "for (anti-)parallel vectors rounding can push the cosine just outside [-1, 1], and "
                               "arccos then gives nan; clip it with np.clip(cos, -1, 1).",
-                              lambda x, y: float("nan")),
+                              _unclipped_angle),
                     Diagnosis("not-normalised", "divide the inner product by the product of the two L2 norms.",
                               lambda x, y: float(np.arccos(np.clip(np.inner(x, y), -1, 1)))),
                 ])

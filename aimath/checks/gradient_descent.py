@@ -239,7 +239,7 @@ def check_gradient_descent(gradient_descent):
                     Diagnosis("never-stops",
                               "the iteration never meets the stopping test: step AGAINST the gradient "
                               "(x = x - lr_rate * gradient), use the lr_rate you are given, and stop when "
-                              "abs(gradient) <= epsilon.", lambda *a, **k: NEVER_STOPS),
+                              "abs(gradient) <= epsilon.", lambda *a, **k: NEVER_STOPS, symptom=True),
                     Diagnosis("no-abs-in-stopping-test",
                               "left of the minimum the gradient is negative: loop while abs(gradient) > epsilon.",
                               _descent_summary(keep_going=lambda lr, eps: (lambda g: g > eps))),
@@ -494,7 +494,7 @@ def check_linear_regression_gd(linear_regression_gd):
                     Diagnosis("diverged",
                               "the parameters ran away. Step AGAINST the gradient (w = w - lr_rate * dL/dw) with "
                               "dL/dw = 2/n * sum((w x + b - y) x): check its sign and the division by n.",
-                              lambda *a, **k: DIVERGED),
+                              lambda *a, **k: DIVERGED, symptom=True),
                     *[Diagnosis("errors-after-update",
                                 "append the MSE of the CURRENT w, b before updating them: errors[0] is the loss at "
                                 "w = b = 0, mean(y**2).", _gd_variant(scale=s, errors_after=True)) for s in (2, 1)],
@@ -587,7 +587,7 @@ def check_linear_regression_gd_matrix(linear_regression_gd_matrix):
                     Diagnosis("diverged",
                               "beta ran away. The MSE gradient is 2/n * X^T (X beta - y) (X with the ones column): "
                               "step against it (beta = beta - lr_rate * grad) and divide by n.",
-                              lambda *a, **k: DIVERGED),
+                              lambda *a, **k: DIVERGED, symptom=True),
                     Diagnosis("ignores-n-iter", "run exactly n_iter updates (for _ in range(n_iter)).",
                               _matrix_variant(fixed_iter=5000)),
                     Diagnosis("ignores-beta-init", "start from beta_init (as a float copy), not from zeros.",
@@ -664,7 +664,8 @@ def check_sgd_linear_regression(sgd_linear_regression):
                     parameter_names=("train_x", "train_y"), diagnoses=[
                         Diagnosis("diverged",
                                   "(w, b) ran away. Step against the batch gradient (w = w - lr_rate * dw) and "
-                                  "average it over the batch (divide by batch_size).", lambda *a, **k: DIVERGED)])
+                                  "average it over the batch (divide by batch_size).", lambda *a, **k: DIVERGED,
+                                  symptom=True)])
         rng = seeded_rng("sgd_linear_regression determinism")
         x_, y_ = _line_data(rng, 50, 2.0, 1.0, 0.5, -1, 1)
         check_cases("sgd_linear_regression", sgd_linear_regression, ref.sgd_linear_regression,
