@@ -284,6 +284,18 @@ def check_cases(
     raise CheckFailed(text, sorted(mistakes))
 
 
+def name_raised(run: Callable[[], None], raised: str, tag: str, advice: str) -> None:
+    """Run a check (`run()`); when it failed naming no mistake and the student's code raised the exception named
+    `raised` (e.g. "RecursionError") on some case, raise the same failure naming mistake `tag` with `advice`."""
+    __tracebackhide__ = True
+    try:
+        run()
+    except CheckFailed as failure:
+        if failure.mistakes or f"it raised {raised}" not in str(failure):
+            raise
+        raise CheckFailed(f"{failure}\n\nLikely mistake [{tag}]: {advice}", [tag]) from None
+
+
 def seeded_rng(name: str, seed: int = 0) -> np.random.Generator:
     """A random generator seeded from a check's name, so every run (and every regrade) draws the same inputs."""
     return np.random.default_rng([seed, *name.encode()])

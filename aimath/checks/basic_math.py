@@ -9,7 +9,7 @@ import math
 
 import numpy as np
 
-from aimath.judge import Case, CheckFailed, Diagnosis, check_cases, seeded_rng
+from aimath.judge import Case, Diagnosis, check_cases, name_raised, seeded_rng
 from aimath.reference import basic_math as ref
 
 RANDOM_CASES = 6
@@ -366,7 +366,8 @@ def _regression_cases():
 
 
 def check_fit_linear_regression(fit_linear_regression):
-    _name_singular_matrix(lambda: check_cases("fit_linear_regression", fit_linear_regression, ref.fit_linear_regression, _regression_cases(),
+    name_raised(lambda: check_cases(
+                "fit_linear_regression", fit_linear_regression, ref.fit_linear_regression, _regression_cases(),
                 parameter_names=("X", "y"), diagnoses=[
                     Diagnosis("intercept-first", "the intercept goes LAST: append the column of ones on the right.",
                               lambda X, y: np.roll(ref.fit_linear_regression(X, y), 1)),
@@ -397,19 +398,7 @@ def check_fit_linear_regression(fit_linear_regression):
                                 f"regression, and for features near 1e-6 it swamps X^T X. Use "
                                 f"np.linalg.pinv(X_with_ones) @ y, which needs no constant.",
                                 lambda X, y, eps=eps: _ridge(X, y, eps)) for eps in EPSILONS],
-                ]))
-
-
-def _name_singular_matrix(run):
-    """Run a check; when the student's code raised LinAlgError (inverting a singular X^T X), name that mistake."""
-    __tracebackhide__ = True
-    try:
-        run()
-    except CheckFailed as failure:
-        if failure.mistakes or "raised LinAlgError" not in str(failure):
-            raise
-        raise CheckFailed(f"{failure}\n\nLikely mistake [normal-equations-inverse]: {SINGULAR_HINT}",
-                          ["normal-equations-inverse"]) from None
+                ]), "LinAlgError", "normal-equations-inverse", SINGULAR_HINT)
 
 
 SINGULAR_HINT = ("np.linalg.inv(X^T X) fails when the columns of X are dependent (here two are identical), so X^T X "
