@@ -183,10 +183,12 @@ def diagnose(failures: Sequence[tuple[Case, Any]], diagnoses: Sequence[Diagnosis
 
     A mistake that would have shown on a case the student got right is not theirs: a maximum taken by absolute
     value fails only where the smallest value is the largest in size, and is not told it returns the smallest.
+    Models of a mistake are tried before symptoms (which say what happened, not why).
     """
     if not failures:
         return None
-    return next((d for d in diagnoses if all(explains(d, c, a) for c, a in failures)
+    ordered = [d for d in diagnoses if not d.symptom] + [d for d in diagnoses if d.symptom]
+    return next((d for d in ordered if all(explains(d, c, a) for c, a in failures)
                  and not any(contradicts(d, c, a) for c, a in passes)), None)
 
 

@@ -5,8 +5,8 @@ Iterative methods are judged by where they must end up (the problem's minimiser)
 problem, so that legitimate variations (1/n or 2/n in the MSE gradient, sampling with or without replacement, any
 random generator) pass, and every case is small: the whole assignment is checked in a few tens of milliseconds.
 
-Inputs span scales: a descent started a million away and on curvatures of 2e-6 and 2e6, targets around 1e6 and
-1e-6 for the regressions (compared relatively), so a hard-coded step, tolerance, threshold or gradient clip does not
+Inputs span scales: a descent started a million away and on curvatures of 2e-6 and 2e6, targets from 1e-6 to 1e9
+for the regressions (compared relatively), so a hard-coded step, tolerance, threshold or gradient clip does not
 slip by.
 """
 import math
@@ -636,8 +636,8 @@ def _matrix_cases():
     cases.append(_matrix_case(X, X @ np.array([1.0, 2.0]) + 3.0, [0, 1, 5], "n_iter = 0: beta_init as floats",
                               n_iter=0))
     X = rng.normal(0, 1, (25, 2))
-    cases.append(_matrix_case(X, X @ np.array([4e5, -3e5]) + 1e6 + rng.normal(0, 1e3, 25), np.zeros(3),
-                              "targets around 1e6"))
+    cases.append(_matrix_case(X, X @ np.array([4e8, -3e8]) + 1e9 + rng.normal(0, 1e6, 25), np.zeros(3),
+                              "targets around 1e9"))
     cases.append(_matrix_case(X, X @ np.array([4e-6, -3e-6]) + 1e-6 + rng.normal(0, 1e-8, 25), np.zeros(3),
                               "targets around 1e-6"))
     return cases
