@@ -14,8 +14,8 @@ import warnings
 import numpy as np
 
 from aimath.gradcheck import GRAD_REL_TOL, gradients_agree, numerical_gradient, numerical_gradient_params, relative_error
-from aimath.judge import (MAX_FAILURES_SHOWN, Case, CheckFailed, Diagnosis, Verdict, call, describe_inputs, probe,
-                          same, seeded_rng, show, to_plain)
+from aimath.judge import (MAX_FAILURES_SHOWN, Case, CheckFailed, Diagnosis, Verdict, call, contradicts, describe_inputs,
+                          probe, same, seeded_rng, show, to_plain)
 from aimath.judge import judge as judge_case
 from aimath.reference import backprop as ref
 
@@ -125,11 +125,12 @@ def _judge(name, student, reference, cases, *, how=call, parameter_names=(), dia
     if not callable(student):
         raise CheckFailed(f"{name} should be a function (or class), but it is a {type(student).__name__}.")
     how = _quietly(how)
-    verdicts, failing = [], []
+    verdicts, failing, passing = [], [], []
     for case in cases:
         actual, expected = probe(student, case, how), probe(reference, case, how)
         verdict = _verdict(name, case, expected, actual, parameter_names, extra)
         if verdict is None:
+            passing.append((case, actual.result))
             continue
         if actual.not_implemented:
             raise CheckFailed(verdict.text + (f" It calls your {uses}: the NotImplementedError may come from one "
@@ -146,7 +147,8 @@ def _judge(name, student, reference, cases, *, how=call, parameter_names=(), dia
     wrong = [(case, actual.result) for (case, actual, _), v in zip(failing, verdicts) if v.wrong_value]
     found = None
     if len(wrong) == len(verdicts):
-        found = next((d for d in diagnoses if all(_explains(d, c, r) for c, r in wrong)), None)
+        found = next((d for d in diagnoses if all(_explains(d, c, r) for c, r in wrong)
+                      and not any(_quietly(contradicts)(d, c, r) for c, r in passing)), None)
     if found:
         text += f"\n\nLikely mistake [{found.name}]: {found.advice}"
         tags.add(found.name)
@@ -469,6 +471,9 @@ def check_Affine(Affine):
                   _affine_variant(backward=_set(dW=lambda s, d: d.T @ s.x))),
         Diagnosis("bias-not-summed", "b is shared by every sample, so db = np.sum(dout, axis=0) adds the gradients "
                   "of the whole batch; it has b's shape (M,).", _affine_variant(backward=_set(db=lambda s, d: d.copy()))),
+        Diagnosis("bias-not-summed", "db = dout[0] is the first sample's gradient only: b is shared by every sample, "
+                  "so db = np.sum(dout, axis=0) adds the gradients of the whole batch.",
+                  _affine_variant(backward=_set(db=lambda s, d: np.array(d[0], dtype=float)))),
         Diagnosis("bias-summed-wrong-axis", "sum dout over the BATCH, axis=0, to get db of shape (M,).",
                   _affine_variant(backward=_set(db=lambda s, d: np.sum(d, axis=1)))),
         Diagnosis("db-keepdims", "db must have b's shape (M,): np.sum(dout, axis=0) without keepdims=True.",
@@ -920,7 +925,8 @@ def check_TwoLayerNet(TwoLayerNet):
                   _net_variant(_net_forward_probe,
                                accuracy=lambda net, x, t: len(x) * ref.TwoLayerNet.accuracy(net, x, t))),
     ], label_hints=NET_LABEL_HINTS, error_hints=error_hints)
-    _judge("TwoLayerNet.gradient", TwoLayerNet, ref.TwoLayerNet, cases, how=_net_gradient_probe, uses=NET_USES,
+    _judge("TwoLayerNet.gradient", TwoLayerNet, ref.TwoLayerNet, cases + [_large_net_case()], how=_net_gradient_probe,
+           uses=NET_USES,
            parameter_names=("x", "t", "params"), gradients=NET_KEYS,
            extra=_fd_property(_own_fd(TwoLayerNet, _net_fd), NET_KEYS, rel_tol=LOSS_FD_REL_TOL, only=_net_fd_case), diagnoses=[
         Diagnosis("missing-batch-division", "the loss is a mean over the batch, so the gradient at the scores is "
@@ -930,13 +936,16 @@ def check_TwoLayerNet(TwoLayerNet):
                   _net_with_layers(_both_affines(lambda s, d: setattr(s, "dW", d.T @ s.x)))),
         Diagnosis("bias-not-summed", "db = np.sum(dout, axis=0): the bias is shared by the whole batch.",
                   _net_with_layers(_both_affines(lambda s, d: setattr(s, "db", np.array(d, dtype=float))))),
+        Diagnosis("bias-not-summed", "db = dout[0] is the first sample's gradient only: db = np.sum(dout, axis=0) "
+                  "adds the gradients of the whole batch, since the bias is shared by every sample.",
+                  _net_with_layers(_both_affines(lambda s, d: setattr(s, "db", np.array(d[0], dtype=float))))),
         Diagnosis("relu-gradient-not-masked", "the gradient must be 0 where the hidden pre-activation was <= 0: "
                   "the ReLU mask is missing (or was taken after the negatives were already set to 0).",
                   _net_with_layers(_replace_layer("Relu1", lambda net: _UnmaskedRelu()))),
         Diagnosis("divided-by-batch-twice", "divide by the batch size only once (in the loss layer), not again in "
                   "the Affine layers.", _net_with_layers(_both_affines(lambda s, d: (
                       setattr(s, "dW", s.dW / len(d)), setattr(s, "db", s.db / len(d)))))),
-    ], label_hints=NET_LABEL_HINTS[1:], error_hints=[
+    ], label_hints=NET_LABEL_HINTS, error_hints=[
         (("changed net.params",), "params-changed-by-gradient", "gradient(x, t) only computes the gradients; "
          "the training loop updates the parameters."),
         (("could not be broadcast", "not aligned", "mismatch in its core dimension"),) + SHAPE_HINT] + error_hints)
