@@ -8,7 +8,8 @@ back (aimath/sandbox/remote.py); the reference, the comparison and the diagnosis
 mistake when one of the check's `Diagnosis`es recognises the wrong output.
 
 Every failure raises `CheckFailed` (an `AssertionError`, so nbgrader scores the cell 0) whose message is written
-for the student: which input, what was expected, what came back, and the likely mistake.
+for the student: which input, what was expected, what came back, and the likely mistake; the mistakes it names also
+travel as data (`aimath.verdict`).
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ import numpy as np
 
 from aimath.sandbox.inside.probe import ABS_TOL, REL_TOL, Case, Outcome, call, to_plain
 from aimath.sandbox.inside.probe import probe as _probe_here
+from aimath.verdict import CellVerdict, Mistake, mistake_line
 
 # How many failing cases a message lists before it stops.
 MAX_FAILURES_SHOWN = 2
@@ -35,11 +37,21 @@ _short.maxdict = 8
 
 
 class CheckFailed(AssertionError):
-    """A hidden test's verdict, worded for the student."""
+    """A hidden test's verdict: the message, worded for the student, and the `Mistake`s it names, as data.
 
-    def __init__(self, message: str, mistakes: Sequence[str] = ()):
+    The message already holds each mistake's `mistake_line`. Raises TypeError when a mistake is not a `Mistake`.
+    """
+
+    def __init__(self, message: str, mistakes: Sequence[Mistake] = ()):
         super().__init__(message)
         self.mistakes = tuple(mistakes)
+        if not all(isinstance(m, Mistake) for m in self.mistakes):
+            raise TypeError(f"CheckFailed names its mistakes as aimath.verdict.Mistake values, not {self.mistakes!r}")
+
+    @property
+    def tags(self) -> tuple[str, ...]:
+        """The named mistakes' tags, in order, each once."""
+        return CellVerdict(self.mistakes).tags
 
 
 @dataclass(frozen=True)
@@ -53,6 +65,11 @@ class Diagnosis:
     name: str
     advice: str
     wrong: Callable[..., Any]
+
+    @property
+    def mistake(self) -> Mistake:
+        """The mistake this diagnosis names."""
+        return Mistake(self.name, self.advice)
 
 
 def probe(obj: Any, case: Case, how: Callable = call) -> Outcome:
@@ -165,12 +182,15 @@ def diagnose(failures: Sequence[tuple[Case, Any]], diagnoses: Sequence[Diagnosis
     return next((d for d in diagnoses if all(explains(d, c, a) for c, a in failures)), None)
 
 
+MUTATES_INPUT = Mistake("mutates-input", "work on a copy (for example sorted(x) rather than x.sort()).")
+
+
 @dataclass(frozen=True)
 class Verdict:
     """One failing case, ready to show. `wrong_value` marks a returned-but-wrong result (open to diagnosis)."""
 
     text: str
-    mistake: str | None = None
+    mistake: Mistake | None = None
     wrong_value: bool = False
 
 
@@ -199,8 +219,8 @@ def judge(
         names = [parameter_names[i] if i < len(parameter_names) else f"argument {i + 1}" for i in actual.mutated]
         return Verdict(
             f"{name} changed its input {', '.join(names)}; the caller's data must be left as it was.\n{where()}\n"
-            f"  Likely mistake [mutates-input]: work on a copy (for example sorted(x) rather than x.sort()).",
-            "mutates-input",
+            f"  {mistake_line(MUTATES_INPUT)}",
+            MUTATES_INPUT,
         )
     why = mismatch(expected.result, actual.result, case.rel_tol, case.abs_tol)
     if why is None and extra is not None:
@@ -253,8 +273,8 @@ def check_cases(
     mistakes = {v.mistake for v in verdicts if v.mistake}
     found = diagnose(wrong_results, diagnoses) if len(wrong_results) == len(verdicts) else None
     if found:
-        text += f"\n\nLikely mistake [{found.name}]: {found.advice}"
-        mistakes.add(found.name)
+        text += "\n\n" + mistake_line(found.mistake)
+        mistakes.add(found.mistake)
     raise CheckFailed(text, sorted(mistakes))
 
 

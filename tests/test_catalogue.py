@@ -45,7 +45,7 @@ def test_mistake_fails_its_check_with_words(entry, where):
     assert entry.graded in message and len(message) > 40, message
     if entry.diagnosis:
         assert f"[{entry.diagnosis}]" in message, message
-        assert entry.diagnosis in failure.value.mistakes
+        assert entry.diagnosis in failure.value.tags
 
 
 @where
@@ -101,6 +101,6 @@ def test_entry_pasted_into_its_notebook_gets_the_same_verdict(entry):
         if entry.is_mistake:
             with pytest.raises(CheckFailed) as failure:
                 check(namespace[entry.graded])
-            assert entry.diagnosis is None or entry.diagnosis in failure.value.mistakes
+            assert entry.diagnosis is None or entry.diagnosis in failure.value.tags
         else:
             check(namespace[entry.graded])

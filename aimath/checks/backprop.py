@@ -17,6 +17,7 @@ from aimath.gradcheck import GRAD_REL_TOL, gradients_agree, numerical_gradient, 
 from aimath.judge import (MAX_FAILURES_SHOWN, Case, CheckFailed, Diagnosis, Verdict, call, describe_inputs, probe,
                           same, seeded_rng, show, to_plain)
 from aimath.judge import judge as judge_case
+from aimath.verdict import Mistake, mistake_line
 from aimath.reference import backprop as ref
 
 # Students may add a small delta inside the log (the textbook uses log(y + 1e-7)) to avoid log(0). With the
@@ -148,20 +149,20 @@ def _judge(name, student, reference, cases, *, how=call, parameter_names=(), dia
     if len(wrong) == len(verdicts):
         found = next((d for d in diagnoses if all(_explains(d, c, r) for c, r in wrong)), None)
     if found:
-        text += f"\n\nLikely mistake [{found.name}]: {found.advice}"
-        tags.add(found.name)
+        text += "\n\n" + mistake_line(found.mistake)
+        tags.add(found.mistake)
     if not tags:
         for word, tag, advice in label_hints:
             if all(word in case.label for case, _, _ in failing):
-                text += f"\n\nLikely mistake [{tag}]: {advice}"
-                tags.add(tag)
+                text += "\n\n" + mistake_line(Mistake(tag, advice))
+                tags.add(Mistake(tag, advice))
                 break
     if not tags:
         errors = " ".join(actual.error for _, actual, _ in failing if actual.error)
         for needles, tag, advice in error_hints:
             if any(needle in errors for needle in needles):
-                text += f"\n\nLikely mistake [{tag}]: {advice}"
-                tags.add(tag)
+                text += "\n\n" + mistake_line(Mistake(tag, advice))
+                tags.add(Mistake(tag, advice))
                 break
     if not tags and uses:
         text += (f"\n\nIt calls your {uses}: if one of their tests failed, fix that first; the mistake may be "
@@ -818,12 +819,13 @@ def _check_net_uses_params(TwoLayerNet):
     x, _, params = _net_problem(seeded_rng("TwoLayerNet params"), 3, 4, 2, 3)
     outcome = probe(TwoLayerNet, Case((x, params)), _quietly(_responds_to_params))
     if outcome.result is False:
-        raise CheckFailed(
-            "TwoLayerNet ignores changes to net.params: after net.params['W1'][...] = new values (and the same for "
-            "b1, W2, b2), predict(x) gave the same scores as before.\n\nLikely mistake [layers-copy-params]: the "
+        copied = Mistake("layers-copy-params", "the "
             "layers must use the SAME arrays as net.params (Affine(self.params['W1'], self.params['b1']), no "
             ".copy() or np.array(...)), or read net.params on every call; otherwise the training loop's "
-            "net.params[key] -= lr * grad[key] never reaches the layers.", ["layers-copy-params"])
+            "net.params[key] -= lr * grad[key] never reaches the layers.")
+        raise CheckFailed(
+            "TwoLayerNet ignores changes to net.params: after net.params['W1'][...] = new values (and the same for "
+            "b1, W2, b2), predict(x) gave the same scores as before.\n\n" + mistake_line(copied), [copied])
 
 
 NET_LABEL_HINTS = [LARGE_HINT, LABELS_HINT, ONE_HOT_HINT]

@@ -21,6 +21,7 @@ from scipy import integrate, optimize
 
 from aimath.gradcheck import GRAD_ABS_TOL, GRAD_REL_TOL, gradients_agree, numerical_gradient
 from aimath.judge import ABS_TOL, Case, CheckFailed, Diagnosis, check_cases, describe_inputs, diagnose, probe, seeded_rng, show
+from aimath.verdict import Mistake, mistake_line
 from aimath.reference import mle as ref
 
 RANDOM_CASES = 4
@@ -197,8 +198,8 @@ def _require_maximum(name, student, cases, probe_how, failure_of, diagnoses, par
                     f"  Problem:  {why}.")
             found = diagnose([(case, outcome.result)], diagnoses)
             if found:
-                text += f"\n\nLikely mistake [{found.name}]: {found.advice}"
-            raise CheckFailed(text, [found.name] if found else [])
+                text += "\n\n" + mistake_line(found.mistake)
+            raise CheckFailed(text, [found.mistake] if found else [])
 
 
 def _normal_cases():
@@ -753,7 +754,8 @@ def check_monte_carlo_integral(monte_carlo_integral):
     failure = _mc_protocol_failure(runs.result)
     if failure:
         text, tag, advice = failure
-        raise CheckFailed(f"monte_carlo_integral samples incorrectly: {text}\n\nLikely mistake [{tag}]: {advice}", [tag])
+        raise CheckFailed(f"monte_carlo_integral samples incorrectly: {text}\n\n{mistake_line(Mistake(tag, advice))}",
+                          [Mistake(tag, advice)])
 
 
 CHECKS = {

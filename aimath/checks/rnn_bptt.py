@@ -9,6 +9,7 @@ import numpy as np
 
 from aimath.gradcheck import gradients_agree, numerical_gradient
 from aimath.judge import Case, CheckFailed, Diagnosis, check_cases, seeded_rng
+from aimath.verdict import Mistake, mistake_line
 from aimath.reference import rnn_bptt as ref
 
 # Sizes (n_samples, seq_len) of the random cases: one sample, one step, and longer sequences.
@@ -33,8 +34,8 @@ def _hint_index_errors(run):
         message = str(failure)
         if failure.mistakes or "IndexError" not in message:
             raise
-        raise CheckFailed(f"{message}\n\nLikely mistake [index-out-of-range]: {INDEX_HINT}",
-                          ["index-out-of-range"]) from None
+        raise CheckFailed(f"{message}\n\n{mistake_line(Mistake('index-out-of-range', INDEX_HINT))}",
+                          [Mistake("index-out-of-range", INDEX_HINT)]) from None
 
 
 def _sequences(name):

@@ -12,6 +12,7 @@ import string
 from dataclasses import dataclass
 
 from aimath.judge import Case, CheckFailed, Diagnosis, check_cases, probe, same, seeded_rng
+from aimath.verdict import Mistake, mistake_line
 from aimath.reference import text_processing_2 as ref
 
 RANDOM_CASES = 8
@@ -45,7 +46,8 @@ def _check(name, student, reference, cases, param, diagnoses, symptoms=()):
         found = next((s for s in symptoms if s.seen_in(student, reference)), None)
         if found is None:
             raise
-        raise CheckFailed(f"{failure}\n\nLikely mistake [{found.name}]: {found.advice}", [found.name]) from None
+        raise CheckFailed(f"{failure}\n\n{mistake_line(Mistake(found.name, found.advice))}",
+                          [Mistake(found.name, found.advice)]) from None
 
 
 # ---------------------------------------------------------------- digits_to_words
