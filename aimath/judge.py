@@ -10,6 +10,9 @@ mistake when one of the check's `Diagnosis`es recognises the wrong output.
 Every failure raises `CheckFailed` (an `AssertionError`, so nbgrader scores the cell 0) whose message is written
 for the student: which input, what was expected, what came back, and the likely mistake; the mistakes it names also
 travel as data (`aimath.verdict`).
+
+Random inputs come from `seeded_rng`: the same draws at every run, except while grading a submission, when they
+also depend on that submission (aimath/sandbox/inputs_salt.py).
 """
 from __future__ import annotations
 
@@ -23,7 +26,8 @@ import numpy as np
 
 from aimath.sandbox.inside.probe import ABS_TOL, REL_TOL, Case, Outcome, call, to_plain
 from aimath.sandbox.inside.probe import probe as _probe_here
-from aimath.verdict import CellVerdict, Mistake, mistake_line
+from aimath.sandbox.inputs_salt import current_salt
+from aimath.verdict import CheckFailed, Mistake, mistake_line
 
 # How many failing cases a message lists before it stops.
 MAX_FAILURES_SHOWN = 2
@@ -34,24 +38,6 @@ _short.maxother = 120
 _short.maxlist = 12
 _short.maxtuple = 12
 _short.maxdict = 8
-
-
-class CheckFailed(AssertionError):
-    """A hidden test's verdict: the message, worded for the student, and the `Mistake`s it names, as data.
-
-    The message already holds each mistake's `mistake_line`. Raises TypeError when a mistake is not a `Mistake`.
-    """
-
-    def __init__(self, message: str, mistakes: Sequence[Mistake] = ()):
-        super().__init__(message)
-        self.mistakes = tuple(mistakes)
-        if not all(isinstance(m, Mistake) for m in self.mistakes):
-            raise TypeError(f"CheckFailed names its mistakes as aimath.verdict.Mistake values, not {self.mistakes!r}")
-
-    @property
-    def tags(self) -> tuple[str, ...]:
-        """The named mistakes' tags, in order, each once."""
-        return CellVerdict(self.mistakes).tags
 
 
 @dataclass(frozen=True)
@@ -279,5 +265,12 @@ def check_cases(
 
 
 def seeded_rng(name: str, seed: int = 0) -> np.random.Generator:
-    """A random generator seeded from a check's name, so every run (and every regrade) draws the same inputs."""
-    return np.random.default_rng([seed, *name.encode()])
+    """A random generator seeded from a check's name and the inputs salt (aimath/sandbox/inputs_salt.py: grading
+    sets the submission's; none outside grading).
+
+    The same name, seed and salt always give the same draws; without a salt they are those of
+    `np.random.default_rng([seed, *name.encode()])`.
+    """
+    entropy = [seed, *name.encode()]
+    salt = current_salt()
+    return np.random.default_rng(np.random.SeedSequence(entropy, spawn_key=tuple(salt)) if salt else entropy)

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, Sequence
+
+from nbformat.v4 import new_output
 
 MIME_TYPE = "application/vnd.aimath.verdict+json"
 VERSION = 1
@@ -43,6 +45,25 @@ class Mistake:
             raise ValueError("a mistake's advice is a string")
 
 
+class CheckFailed(AssertionError):
+    """A hidden test's verdict: the message, worded for the student, and the `Mistake`s it names, as data.
+
+    The message already holds each mistake's `mistake_line`. Raises TypeError when a mistake is not a `Mistake`.
+    (An AssertionError, so nbgrader scores the test cell 0; checks import it from aimath.judge.)
+    """
+
+    def __init__(self, message: str, mistakes: Sequence[Mistake] = ()):
+        super().__init__(message)
+        self.mistakes = tuple(mistakes)
+        if not all(isinstance(m, Mistake) for m in self.mistakes):
+            raise TypeError(f"CheckFailed names its mistakes as aimath.verdict.Mistake values, not {self.mistakes!r}")
+
+    @property
+    def tags(self) -> tuple[str, ...]:
+        """The named mistakes' tags, in order, each once."""
+        return CellVerdict(self.mistakes).tags
+
+
 def mistake_line(mistake: Mistake) -> str:
     """The student-facing line naming a mistake: `Likely mistake [tag]: advice`."""
     return f"Likely mistake [{mistake.tag}]: {mistake.advice}"
@@ -66,7 +87,8 @@ class CellVerdict:
     @classmethod
     def from_data(cls, data: Any) -> CellVerdict:
         """Read `to_data`'s form back; raises ValueError for anything else (another version, shape or type)."""
-        if not isinstance(data, Mapping) or data.get("version") != VERSION or not isinstance(data.get("mistakes"), list):
+        if (not isinstance(data, Mapping) or type(data.get("version")) is not int or data["version"] != VERSION
+                or not isinstance(data.get("mistakes"), list)):
             raise ValueError("not an aimath verdict of version 1")
         entries = data["mistakes"]
         if len(entries) > MAX_MISTAKES or not all(isinstance(e, Mapping) for e in entries):
@@ -76,15 +98,14 @@ class CellVerdict:
         return cls(tuple(Mistake(e.get("tag"), e["advice"]) for e in entries))
 
 
-def to_output(verdict: CellVerdict) -> dict[str, Any]:
-    """The verdict as an nbformat v4 `display_data` output (a plain dict, valid against nbformat's schema).
+def to_output(verdict: CellVerdict):
+    """The verdict as an nbformat v4 `display_data` output (a NotebookNode, valid against nbformat's schema).
 
     Its `text/plain` form is for notebook viewers that do not know the MIME type (formgrader, JupyterLab); the
     feedback step drops the output (aimath/pipeline/drop_verdict_data.py): the error message already says it.
     """
     plain = "Diagnosed by the grader: " + ", ".join(verdict.tags)
-    return {"output_type": "display_data", "metadata": {},
-            "data": {MIME_TYPE: verdict.to_data(), "text/plain": plain}}
+    return new_output("display_data", data={MIME_TYPE: verdict.to_data(), "text/plain": plain}, metadata={})
 
 
 def is_verdict_output(output: Any) -> bool:

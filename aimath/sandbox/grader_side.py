@@ -4,7 +4,8 @@ The test cell's code (restored from the gradebook by nbgrader's OverwriteCells) 
 from the instructor's locked cells (imports, helper functions, constants: taken from the gradebook, never from the
 submission). Every other name it reads is looked up in the student's kernel and arrives as plain data or a
 `Remote`. Its outputs are built here, so nothing the student's process prints or hooks can change them, and
-warnings raised while judging never reach stderr.
+warnings raised while judging never reach stderr. The hidden inputs are drawn with the submission's salt
+(aimath/sandbox/inputs_salt.py).
 """
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ from typing import Any, Callable, Iterable
 import numpy as np
 from IPython.core.inputtransformer2 import TransformerManager
 from nbformat.v4 import new_output
+
+from aimath.sandbox.inputs_salt import salted_inputs
 
 _transformer = TransformerManager()
 
@@ -98,11 +101,12 @@ def error_output(kind: str, message: str) -> Any:
     return new_output("error", ename=kind, evalue=message, traceback=[f"{kind}: {message}"])
 
 
-def run_test_cell(code: str, namespace: dict[str, Any]) -> list:
-    """Execute a test cell's code in `namespace` and return its outputs (stdout, and the error if it raised)."""
+def run_test_cell(code: str, namespace: dict[str, Any], inputs_salt: bytes = b"") -> list:
+    """Execute a test cell's code in `namespace` and return its outputs (stdout, and the error if it raised).
+    Random inputs are drawn with `inputs_salt` (aimath/sandbox/inputs_salt.py)."""
     stdout = io.StringIO()
     failure = None
-    with _quiet(), contextlib.redirect_stdout(stdout):
+    with _quiet(), contextlib.redirect_stdout(stdout), salted_inputs(inputs_salt):
         try:
             exec(compile(code, "<test cell>", "exec"), namespace)
         except BaseException as exc:  # the verdict (AssertionError/CheckFailed) or any error: the cell fails
