@@ -6,6 +6,7 @@ from nbgrader.preprocessors import (AssignLatePenalties, ClearHiddenTests, Clear
                                     IgnorePattern, LimitOutput, OverwriteCells, OverwriteKernelspec, SaveAutoGrades)
 
 from aimath.pipeline.check_metadata import CompiledCheckCellMetadata
+from aimath.pipeline.drop_verdict_data import DropVerdictData
 from aimath.pipeline.shorten_tracebacks import ShortenTracebacks
 
 c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
@@ -19,8 +20,10 @@ c.ClearSolutions.code_stub = {
 }
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 
-# Feedback is built from autograded notebooks, which hold the hidden tests: strip them and keep only the verdicts.
-c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, ShortenTracebacks, CSSHTMLHeaderPreprocessor]
+# Feedback is built from autograded notebooks, which hold the hidden tests: strip them and keep only the verdicts
+# (in words: the verdicts' data, written for the report, is dropped).
+c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, ShortenTracebacks, DropVerdictData,
+                                    CSSHTMLHeaderPreprocessor]
 
 # Kernel start-up chatter (e.g. ipykernel's TCP notice) would drown the grading log; kernel errors still show.
 c.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:", "--IPKernelApp.log_level=ERROR"]
