@@ -40,6 +40,9 @@ KINK_MARGIN = 0.1
 INIT_TOL = 0.1
 INIT_SEED = 20240521
 
+# The large-input network case has a score at least this large: np.exp overflows float64 above about 709.8.
+LARGE_SCORE = 1000.0
+
 SHAPE_HINT = ("shape-mismatch", "check every shape: for x (N, D) and W (D, M), dx = dout @ W.T is (N, D), "
               "dW = x.T @ dout is (D, M) and db = dout summed over the batch (axis=0) is (M,).")
 
@@ -751,9 +754,12 @@ def _net_cases():
 
 def _large_net_case():
     rng = seeded_rng("TwoLayerNet large")
-    x, _, params = _net_problem(rng, 3, 4, 3, 4)
-    x = 1000.0 * x
-    scores = np.maximum(x @ params["W1"] + params["b1"], 0) @ params["W2"] + params["b2"]
+    while True:  # until some score is in the thousands (ReLU can leave every row's scores small)
+        x, _, params = _net_problem(rng, 3, 4, 3, 4)
+        x = 1000.0 * x
+        scores = np.maximum(x @ params["W1"] + params["b1"], 0) @ params["W2"] + params["b2"]
+        if np.max(scores) >= LARGE_SCORE:
+            break
     return Case((x, np.argmax(scores, axis=1), params),
                 label="large inputs (scores in the thousands: exp overflows unless the row maximum is subtracted), "
                       "integer labels t")
