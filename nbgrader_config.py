@@ -8,6 +8,7 @@ from nbgrader.preprocessors import (AssignLatePenalties, ClearHiddenTests, Clear
 from aimath.pipeline import feedback_page
 from aimath.pipeline.cell_names import NameGradedCells
 from aimath.pipeline.check_metadata import CompiledCheckCellMetadata
+from aimath.pipeline.drop_verdict_data import DropVerdictData
 from aimath.pipeline.pending_grades import GetGradesWithPending
 from aimath.pipeline.sanitize_html import SanitizeOutputs
 from aimath.pipeline.shorten_tracebacks import ShortenTracebacks
@@ -24,13 +25,13 @@ c.ClearSolutions.code_stub = {
 }
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 
-# Feedback is built from autograded notebooks, which hold the hidden tests: strip them and keep only the verdicts,
-# name each test cell, mark answers still to be graded by hand, and keep only what a page may safely show of the
-# student's outputs (aimath/pipeline/sanitize_html.py). The page: nbgrader's feedback template with those names,
+# Feedback is built from autograded notebooks, which hold the hidden tests: strip them and keep only the verdicts
+# in words (their data, written for the report, is dropped), name each test cell, mark answers still to be graded
+# by hand, and keep only what a page may safely show of the student's outputs (aimath/pipeline/sanitize_html.py). The page: nbgrader's feedback template with those names,
 # maths as MathML, markdown cleaned, and a Content-Security-Policy that runs no script
 # (aimath/pipeline/feedback_page.py).
 c.GenerateFeedback.preprocessors = [GetGradesWithPending, ClearHiddenTests, ShortenTracebacks, NameGradedCells,
-                                    SanitizeOutputs, CSSHTMLHeaderPreprocessor]
+                                    DropVerdictData, SanitizeOutputs, CSSHTMLHeaderPreprocessor]
 c.GenerateFeedback.exporter_class = feedback_page.FeedbackExporter
 c.FeedbackExporter.template_name = feedback_page.TEMPLATE_NAME
 c.FeedbackExporter.extra_template_basedirs = feedback_page.TEMPLATE_BASEDIRS

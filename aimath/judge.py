@@ -8,7 +8,11 @@ back (aimath/sandbox/remote.py); the reference, the comparison and the diagnosis
 mistake when one of the check's `Diagnosis`es recognises the wrong output.
 
 Every failure raises `CheckFailed` (an `AssertionError`, so nbgrader scores the cell 0) whose message is written
-for the student: which input, what was expected, what came back, and the likely mistake.
+for the student: which input, what was expected, what came back, and the likely mistake; the mistakes it names also
+travel as data (`aimath.verdict`).
+
+Random inputs come from `seeded_rng`: the same draws at every run, except while grading a submission, when they
+also depend on that submission (aimath/sandbox/inputs_salt.py).
 """
 from __future__ import annotations
 
@@ -22,6 +26,8 @@ import numpy as np
 
 from aimath.sandbox.inside.probe import ABS_TOL, REL_TOL, Case, Outcome, call, to_plain
 from aimath.sandbox.inside.probe import probe as _probe_here
+from aimath.sandbox.inputs_salt import current_salt
+from aimath.verdict import CheckFailed, Mistake, mistake_line, naming
 
 # How many failing cases a message lists before it stops.
 MAX_FAILURES_SHOWN = 2
@@ -32,14 +38,6 @@ _short.maxother = 120
 _short.maxlist = 12
 _short.maxtuple = 12
 _short.maxdict = 8
-
-
-class CheckFailed(AssertionError):
-    """A hidden test's verdict, worded for the student."""
-
-    def __init__(self, message: str, mistakes: Sequence[str] = ()):
-        super().__init__(message)
-        self.mistakes = tuple(mistakes)
 
 
 @dataclass(frozen=True)
@@ -56,6 +54,11 @@ class Diagnosis:
     advice: str
     wrong: Callable[..., Any]
     symptom: bool = False
+
+    @property
+    def mistake(self) -> Mistake:
+        """The mistake this diagnosis names."""
+        return Mistake(self.name, self.advice)
 
 
 def probe(obj: Any, case: Case, how: Callable = call) -> Outcome:
@@ -192,12 +195,15 @@ def diagnose(failures: Sequence[tuple[Case, Any]], diagnoses: Sequence[Diagnosis
                  and not any(contradicts(d, c, a) for c, a in passes)), None)
 
 
+MUTATES_INPUT = Mistake("mutates-input", "work on a copy (for example sorted(x) rather than x.sort()).")
+
+
 @dataclass(frozen=True)
 class Verdict:
     """One failing case, ready to show. `wrong_value` marks a returned-but-wrong result (open to diagnosis)."""
 
     text: str
-    mistake: str | None = None
+    mistake: Mistake | None = None
     wrong_value: bool = False
 
 
@@ -226,8 +232,8 @@ def judge(
         names = [parameter_names[i] if i < len(parameter_names) else f"argument {i + 1}" for i in actual.mutated]
         return Verdict(
             f"{name} changed its input {', '.join(names)}; the caller's data must be left as it was.\n{where()}\n"
-            f"  Likely mistake [mutates-input]: work on a copy (for example sorted(x) rather than x.sort()).",
-            "mutates-input",
+            f"  {mistake_line(MUTATES_INPUT)}",
+            MUTATES_INPUT,
         )
     why = mismatch(expected.result, actual.result, case.rel_tol, case.abs_tol)
     if why is None and extra is not None:
@@ -281,8 +287,8 @@ def check_cases(
     mistakes = {v.mistake for v in verdicts if v.mistake}
     found = diagnose(wrong_results, diagnoses, right_results) if len(wrong_results) == len(verdicts) else None
     if found:
-        text += f"\n\nLikely mistake [{found.name}]: {found.advice}"
-        mistakes.add(found.name)
+        text += "\n\n" + mistake_line(found.mistake)
+        mistakes.add(found.mistake)
     raise CheckFailed(text, sorted(mistakes))
 
 
@@ -295,9 +301,16 @@ def name_raised(run: Callable[[], None], raised: str, tag: str, advice: str) -> 
     except CheckFailed as failure:
         if failure.mistakes or f"it raised {raised}" not in str(failure):
             raise
-        raise CheckFailed(f"{failure}\n\nLikely mistake [{tag}]: {advice}", [tag]) from None
+        raise naming(failure, Mistake(tag, advice)) from None
 
 
 def seeded_rng(name: str, seed: int = 0) -> np.random.Generator:
-    """A random generator seeded from a check's name, so every run (and every regrade) draws the same inputs."""
-    return np.random.default_rng([seed, *name.encode()])
+    """A random generator seeded from a check's name and the inputs salt (aimath/sandbox/inputs_salt.py: grading
+    sets the submission's; none outside grading).
+
+    The same name, seed and salt always give the same draws; without a salt they are those of
+    `np.random.default_rng([seed, *name.encode()])`.
+    """
+    entropy = [seed, *name.encode()]
+    salt = current_salt()
+    return np.random.default_rng(np.random.SeedSequence(entropy, spawn_key=tuple(salt)) if salt else entropy)

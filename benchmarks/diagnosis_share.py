@@ -36,7 +36,7 @@ def outcome(entry, wrap=lambda obj: obj) -> tuple[str, tuple[str, ...]]:
             warnings.simplefilter("ignore")
             check(wrap(entry.obj))
     except CheckFailed as failure:
-        named = tuple(failure.mistakes)
+        named = failure.tags
     else:
         return "passed", ()
     if not named or entry.diagnosis is None:

@@ -46,7 +46,7 @@ def test_mistake_fails_its_check_with_words(entry, where):
     # the feedback names the mistake, and only that one: no catch-all, no second guess (issue 22)
     assert entry.diagnosis, f"{entry.id} must say which mistake its feedback names (diagnosis=...)"
     assert f"[{entry.diagnosis}]" in message, message
-    assert set(failure.value.mistakes) == {entry.diagnosis}, message
+    assert set(failure.value.tags) == {entry.diagnosis}, message
 
 
 @where
@@ -102,6 +102,6 @@ def test_entry_pasted_into_its_notebook_gets_the_same_verdict(entry):
         if entry.is_mistake:
             with pytest.raises(CheckFailed) as failure:
                 check(namespace[entry.graded])
-            assert set(failure.value.mistakes) == {entry.diagnosis}, str(failure.value)
+            assert set(failure.value.tags) == {entry.diagnosis}, str(failure.value)
         else:
             check(namespace[entry.graded])

@@ -29,7 +29,7 @@ def fails(check, student, tag=None):
         try:
             check(student)
         except CheckFailed as failure:
-            return tag is None or tag in failure.mistakes
+            return tag is None or tag in failure.tags
     return False
 
 

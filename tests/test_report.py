@@ -19,12 +19,13 @@ import pytest
 from nbgrader.api import Gradebook
 from PIL import Image
 
+from aimath import verdict
 from aimath.pipeline import course
 from aimath.pipeline.demo_class import Answer, graded_solution_cells, submission
 from aimath.report.analysis import (
     LATE, MISSING, class_max_total, flags_of, item_analysis, mistake_table, timing_of)
 from aimath.report.build import INDEX_HTML, build_report
-from aimath.report.mistakes import tags_in
+from aimath.report.mistakes import diagnosed_mistakes
 from aimath.report.plots import histogram_png
 from aimath.report.records import Assignment, ClassGrades, Evidence, Item, Submission
 from aimath.report.sandbox_log import GRADING_JSON, UNREADABLE, parse_grading_json
@@ -33,6 +34,7 @@ from aimath.report.wide_csv import WIDE_CSV, wide_rows
 from aimath.pipeline.feedback_page import with_csp
 from aimath.report.page import CONTENT_SECURITY_POLICY
 from tests import hostile_outputs
+from aimath.sandbox.grader_side import error_output
 from tests.browser import visit
 from tests.catalogue import all_catalogues
 
@@ -68,10 +70,26 @@ def _records(scores):
     return ClassGrades("course", tuple(sorted(scores) + ["zoe"]), (assignment,), submissions)
 
 
-def test_only_a_named_mistake_counts_as_a_tag_not_a_bracketed_value():
-    message = "Got: [3]\nExpected: [4, 5]\n\nLikely mistake [max-seeded-at-zero]: seed with the first element."
-    assert tags_in(message) == ("max-seeded-at-zero",)
-    assert tags_in("Got: [abc]\nExpected: [x-y]") == ()
+def _cell(outputs, grade_id, *, grade=True, solution=False):
+    meta = {"grade": grade, "solution": solution, "grade_id": grade_id, "points": 1, "locked": not solution}
+    return nbformat.v4.new_code_cell("check(f)", metadata={"nbgrader": meta}, outputs=outputs)
+
+
+def test_diagnoses_are_read_from_the_graders_verdict_data_in_test_cells_only():
+    seeded = verdict.Mistake("max-seeded-at-zero", "seed with the first element.")
+    forged = verdict.to_output(verdict.CellVerdict((verdict.Mistake("forged-display", "from a student's cell"),)))
+    unreadable = verdict.to_output(verdict.CellVerdict())
+    unreadable["data"][verdict.MIME_TYPE] = {"version": 1, "mistakes": [{"tag": "Bad Tag!", "advice": "x"}]}
+    notebook = nbformat.v4.new_notebook(cells=[
+        _cell([error_output("CheckFailed", verdict.mistake_line(seeded)), verdict.to_output(verdict.CellVerdict((seeded,)))],
+              "test_a"),
+        _cell([error_output("ValueError", "Likely mistake [forged-tag]: written by the student's code")], "test_b"),
+        _cell([forged], "answer", grade=False, solution=True),
+        nbformat.v4.new_code_cell("display(...)", outputs=[forged]),
+        _cell([unreadable], "test_c"),
+    ])
+    nbformat.validate(notebook)
+    assert diagnosed_mistakes(notebook, assignment="hw", notebook_name="hw") == {"test_a": ("max-seeded-at-zero",)}
 
 
 def test_grading_json_gives_flags_and_seconds_and_a_broken_one_is_flagged():
@@ -294,7 +312,9 @@ def test_each_submission_links_to_its_own_feedback_which_hides_the_hidden_tests(
     for (student, assignment), target in links.items():
         assert target == graded_course / "feedback" / student / assignment / f"{assignment}.html"
         assert "BEGIN HIDDEN TESTS" not in target.read_text()
-    assert f"Likely mistake [{_diagnosed_mistake().diagnosis}]" in links[(MISTAKEN, ASSIGNMENT)].read_text()
+    page = links[(MISTAKEN, ASSIGNMENT)].read_text()
+    assert f"Likely mistake [{_diagnosed_mistake().diagnosis}]" in page
+    assert verdict.MIME_TYPE not in page and "Diagnosed by the grader" not in page, "the verdict's data shows"
 
 
 @in_course

@@ -17,6 +17,7 @@ from aimath.gradcheck import GRAD_REL_TOL, gradients_agree, numerical_gradient, 
 from aimath.judge import (MAX_FAILURES_SHOWN, Case, CheckFailed, Diagnosis, Verdict, call, contradicts, describe_inputs,
                           probe, same, seeded_rng, show, to_plain)
 from aimath.judge import judge as judge_case
+from aimath.verdict import Mistake, mistake_line
 from aimath.reference import backprop as ref
 
 # Students may add a small delta inside the log (the textbook uses log(y + 1e-7)) to avoid log(0). With the
@@ -38,6 +39,9 @@ KINK_MARGIN = 0.1
 # chance and far from every initialisation mistake (uniform draws give std 0.29 and mean 0.5).
 INIT_TOL = 0.1
 INIT_SEED = 20240521
+
+# The large-input network case has a score at least this large: np.exp overflows float64 above about 709.8.
+LARGE_SCORE = 1000.0
 
 SHAPE_HINT = ("shape-mismatch", "check every shape: for x (N, D) and W (D, M), dx = dout @ W.T is (N, D), "
               "dW = x.T @ dout is (D, M) and db = dout summed over the batch (axis=0) is (M,).")
@@ -150,20 +154,20 @@ def _judge(name, student, reference, cases, *, how=call, parameter_names=(), dia
         found = next((d for d in diagnoses if all(_explains(d, c, r) for c, r in wrong)
                       and not any(_quietly(contradicts)(d, c, r) for c, r in passing)), None)
     if found:
-        text += f"\n\nLikely mistake [{found.name}]: {found.advice}"
-        tags.add(found.name)
+        text += "\n\n" + mistake_line(found.mistake)
+        tags.add(found.mistake)
     if not tags:
         for word, tag, advice in label_hints:
             if all(word in case.label for case, _, _ in failing):
-                text += f"\n\nLikely mistake [{tag}]: {advice}"
-                tags.add(tag)
+                text += "\n\n" + mistake_line(Mistake(tag, advice))
+                tags.add(Mistake(tag, advice))
                 break
     if not tags:
         errors = " ".join(actual.error for _, actual, _ in failing if actual.error)
         for needles, tag, advice in error_hints:
             if any(needle in errors for needle in needles):
-                text += f"\n\nLikely mistake [{tag}]: {advice}"
-                tags.add(tag)
+                text += "\n\n" + mistake_line(Mistake(tag, advice))
+                tags.add(Mistake(tag, advice))
                 break
     if not tags and uses:
         text += (f"\n\nIt calls your {uses}: if one of their tests failed, fix that first; the mistake may be "
@@ -755,9 +759,12 @@ def _net_cases():
 
 def _large_net_case():
     rng = seeded_rng("TwoLayerNet large")
-    x, _, params = _net_problem(rng, 3, 4, 3, 4)
-    x = 1000.0 * x
-    scores = np.maximum(x @ params["W1"] + params["b1"], 0) @ params["W2"] + params["b2"]
+    while True:  # until some score is in the thousands (ReLU can leave every row's scores small)
+        x, _, params = _net_problem(rng, 3, 4, 3, 4)
+        x = 1000.0 * x
+        scores = np.maximum(x @ params["W1"] + params["b1"], 0) @ params["W2"] + params["b2"]
+        if np.max(scores) >= LARGE_SCORE:
+            break
     return Case((x, np.argmax(scores, axis=1), params),
                 label="large inputs (scores in the thousands: exp overflows unless the row maximum is subtracted), "
                       "integer labels t")
@@ -823,12 +830,13 @@ def _check_net_uses_params(TwoLayerNet):
     x, _, params = _net_problem(seeded_rng("TwoLayerNet params"), 3, 4, 2, 3)
     outcome = probe(TwoLayerNet, Case((x, params)), _quietly(_responds_to_params))
     if outcome.result is False:
-        raise CheckFailed(
-            "TwoLayerNet ignores changes to net.params: after net.params['W1'][...] = new values (and the same for "
-            "b1, W2, b2), predict(x) gave the same scores as before.\n\nLikely mistake [layers-copy-params]: the "
+        copied = Mistake("layers-copy-params", "the "
             "layers must use the SAME arrays as net.params (Affine(self.params['W1'], self.params['b1']), no "
             ".copy() or np.array(...)), or read net.params on every call; otherwise the training loop's "
-            "net.params[key] -= lr * grad[key] never reaches the layers.", ["layers-copy-params"])
+            "net.params[key] -= lr * grad[key] never reaches the layers.")
+        raise CheckFailed(
+            "TwoLayerNet ignores changes to net.params: after net.params['W1'][...] = new values (and the same for "
+            "b1, W2, b2), predict(x) gave the same scores as before.\n\n" + mistake_line(copied), [copied])
 
 
 NET_LABEL_HINTS = [LARGE_HINT, LABELS_HINT, ONE_HOT_HINT]

@@ -39,6 +39,8 @@ def _list_cases(name):
         Case(([42],), label="one element"),
         Case(([5, 1, 5, 5, 3],), label="duplicates"),
         Case(([-0.5, -0.25, -0.75],), label="negative floats between -1 and 0"),
+        Case(([4, -2, 7, 1, 9],), label="largest last"),
+        Case(([6, 3, 8, 5, -4],), label="smallest last"),
     ]
     magnitudes = [
         Case(([3.5e20, 1.25e21, 8e19, 4.75e20],), label="huge values, above 999999, 1e9, 2**31 - 1 and sys.maxsize"),

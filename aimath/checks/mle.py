@@ -26,6 +26,7 @@ from aimath.gradcheck import GRAD_ABS_TOL, GRAD_REL_TOL, gradients_agree, numeri
 from aimath.judge import (ABS_TOL, Case, CheckFailed, Diagnosis, check_cases, describe_inputs, diagnose, name_raised,
                           probe, probes, same, seeded_rng, show)
 from aimath.reference import mle as ref
+from aimath.verdict import Mistake, mistake_line, naming
 
 RANDOM_CASES = 4
 
@@ -215,8 +216,8 @@ def _require_maximum(name, student, cases, probe_how, failure_of, diagnoses, par
                     f"  Problem:  {why}.")
             found = diagnose([(case, outcome.result)], diagnoses, passes)
             if found:
-                text += f"\n\nLikely mistake [{found.name}]: {found.advice}"
-            raise CheckFailed(text, [found.name] if found else [])
+                text += "\n\n" + mistake_line(found.mistake)
+            raise CheckFailed(text, [found.mistake] if found else [])
 
 
 def _normal_cases():
@@ -266,8 +267,7 @@ def check_mle_normal(mle_normal):
         if failure.mistakes or not callable(mle_normal) or "not implemented" in str(failure) or \
                 not _cancels_at_large_mean(mle_normal):
             raise
-        raise CheckFailed(f"{failure}\n\nLikely mistake [variance-by-moments]: {MOMENTS_ADVICE}",
-                          ["variance-by-moments"]) from None
+        raise naming(failure, Mistake("variance-by-moments", MOMENTS_ADVICE)) from None
 
 
 # ---------------------------------------------------------------- derivatives of the log-likelihood
@@ -543,8 +543,7 @@ def check_plot_normal_densities(plot_normal_densities):
         if failure.mistakes or not callable(plot_normal_densities) or "not implemented" in str(failure) or \
                 not _ignores_its_inputs(plot_normal_densities):
             raise
-        raise CheckFailed(f"{failure}\n\nLikely mistake [hard-coded-example]: {HARD_CODED_ADVICE}",
-                          ["hard-coded-example"]) from None
+        raise naming(failure, Mistake("hard-coded-example", HARD_CODED_ADVICE)) from None
 
 
 def _check_plot_values(plot_normal_densities):
@@ -855,7 +854,8 @@ def check_monte_carlo_integral(monte_carlo_integral):
     failure = _mc_protocol_failure(runs.result)
     if failure:
         text, tag, advice = failure
-        raise CheckFailed(f"monte_carlo_integral samples incorrectly: {text}\n\nLikely mistake [{tag}]: {advice}", [tag])
+        raise CheckFailed(f"monte_carlo_integral samples incorrectly: {text}\n\n{mistake_line(Mistake(tag, advice))}",
+                          [Mistake(tag, advice)])
 
 
 CHECKS = {

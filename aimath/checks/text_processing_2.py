@@ -16,6 +16,7 @@ import string
 from dataclasses import dataclass
 
 from aimath.judge import Case, CheckFailed, Diagnosis, check_cases, name_raised, probes, same, seeded_rng
+from aimath.verdict import Mistake, mistake_line
 from aimath.reference import text_processing_2 as ref
 
 RANDOM_CASES = 8
@@ -50,7 +51,8 @@ def _check(name, student, reference, cases, param, diagnoses, symptoms=()):
         found = next((s for s in symptoms if s.seen_in(student, reference)), None)
         if found is None:
             raise
-        raise CheckFailed(f"{failure}\n\nLikely mistake [{found.name}]: {found.advice}", [found.name]) from None
+        raise CheckFailed(f"{failure}\n\n{mistake_line(Mistake(found.name, found.advice))}",
+                          [Mistake(found.name, found.advice)]) from None
 
 
 RECURSION_HINT = ("a recursive function calls itself once per character, and Python stops at about 1000 nested "

@@ -148,7 +148,7 @@ def mle_normal_uncentred(x):
 
 
 @mistake("mle_normal", diagnosis="variance-by-moments")
-def mle_normal_moments(x):
+def mle_normal_shortcut_variance(x):
     """The "shortcut" variance E[x^2] - E[x]^2: cancels catastrophically when the mean is large."""
     n = len(x)
     mu = sum(x) / n
@@ -443,7 +443,7 @@ def plot_scatter_markers(mus, x0):
     from scipy.stats import norm
 
     fig, ax = plt.subplots(figsize=(6, 4))
-    xs = np.linspace(-6, 6, 500)
+    xs = np.linspace(min(mus) - 3, max(mus) + 3, 500)
     for mu in mus:
         ax.plot(xs, norm.pdf(xs, loc=mu, scale=1), label=f"N({mu}, 1)")
     ax.scatter([x0] * len(mus), norm.pdf(x0, loc=np.array(mus), scale=1), color="k", zorder=3)
