@@ -71,6 +71,11 @@ def test_feedback_drops_the_verdict_data_and_keeps_everything_else():
     data = verdict.to_output(verdict.CellVerdict((verdict.Mistake("sign", "flip it."),)))
     student_display = nbformat.v4.new_output("display_data", data={"text/plain": "a plot"})
     error = nbformat.v4.new_output("error", ename="CheckFailed", evalue="wrong", traceback=[])
-    cell = nbformat.v4.new_code_cell("check(f)", outputs=[error, data, student_display])
+    test_cell = {"grade": True, "solution": False, "grade_id": "test_f", "points": 1}
+    cell = nbformat.v4.new_code_cell("check(f)", outputs=[error, data, student_display],
+                                     metadata={"nbgrader": test_cell})
     cell, _ = DropVerdictData().preprocess_cell(cell, {}, 0)
     assert cell.outputs == [error, student_display]
+    # a student's own cell displaying the same MIME type is the student's output: kept (SanitizeOutputs shows its text)
+    own = nbformat.v4.new_code_cell("display(...)", outputs=[data])
+    assert DropVerdictData().preprocess_cell(own, {}, 0)[0].outputs == [data]
