@@ -173,9 +173,14 @@ def handle_request(namespace: dict, request: bytes) -> bytes:
     except BaseException as exc:  # the student's code raised (or exited, or was interrupted for taking too long)
         return codec.encode(codec.Raised(type(exc).__name__, str(exc)))
     try:
-        return codec.encode(value)
-    except BaseException as exc:
-        return codec.encode(codec.Raised("aimath.AgentError", f"cannot encode the answer: {exc!r}"))
+        data = codec.encode(value)
+    except BaseException as exc:  # an integer of more than 4300 digits, a list nested 1000 deep
+        return codec.encode(codec.Raised("aimath.AnswerRefused", f"your code's answer cannot be sent to the grader "
+                                                                 f"({type(exc).__name__}: {str(exc)[:200]})"))
+    if len(data) > codec.MAX_MESSAGE_BYTES:  # refused here, so that the grader's connection stays usable
+        return codec.encode(codec.Raised("aimath.AnswerRefused", f"your code's answer takes {len(data)} bytes; the "
+                                                                 f"grader takes at most {codec.MAX_MESSAGE_BYTES}"))
+    return data
 
 
 def serve(namespace: dict, path: str) -> None:
