@@ -184,7 +184,7 @@ def _check_shape(data: bytes) -> None:
     for skeleton in _structure(data):
         opening = skeleton.count(b"[") + skeleton.count(b"{")
         items += opening + skeleton.count(b",") + skeleton.count(b":")
-        if items >= MAX_ITEMS:
+        if items > MAX_ITEMS:
             raise AnswerRefused(f"an answer of more than {MAX_ITEMS} values")
         brackets = skeleton.translate(None, _NOT_BRACKETS)
         if depth + opening > MAX_DEPTH:
