@@ -3,6 +3,7 @@ sympy is rebuilt from an allow-list, requests never carry reference code, and ha
 import json
 import socket
 import struct
+import sys
 
 import numpy as np
 import pytest
@@ -89,18 +90,21 @@ def test_handles_call_read_and_write_the_objects_in_the_sandbox():
 # ---------------------------------------------------------------- what the grader rebuilds costs it bounded time
 
 x, y, z = sympy.symbols("x y z")
+EXPONENT = f"exponent is over {sympy_tree.MAX_EXPONENT}"
+DIGITS = f"more than {sympy_tree.MAX_DIGITS} digits"
 COSTLY_SYMPY = {
-    "7**(10**9)": (sympy.Pow(7, 10**9, evaluate=False), "exponent"),
-    "x**(10**9)": (sympy.Pow(x, 10**9, evaluate=False), "exponent"),
-    "(7**100)**100": (sympy.Pow(sympy.Pow(7, 100, evaluate=False), 100, evaluate=False), "digits"),
-    "7**(10**9) as a nested power": (sympy.Pow(7, sympy.Pow(10, 9, evaluate=False), evaluate=False), "exponent"),
-    "exp(10**6)": (sympy.exp(sympy.Integer(10**6), evaluate=False), "digits"),
-    "floor(exp(10**4))": (sympy.floor(sympy.exp(10**4, evaluate=False), evaluate=False), "digits"),
-    "(x + y + z)**100": (sympy.Pow(x + y + z, 100, evaluate=False), "terms"),
-    "((x + 1)**100)**3": (sympy.Mul(*[sympy.Pow(x + 1, 100, evaluate=False)] * 3, evaluate=False), "degree"),
-    "a 1001-digit integer": (sympy.Integer(10**1000), "digits"),
-    "sin nested 40 deep": (sympy.Symbol("x"), "deep"),
-    "600 symbols added": (sympy.Add(*sympy.symbols("s0:600")), "nodes"),
+    "7**(10**9)": (sympy.Pow(7, 10**9, evaluate=False), EXPONENT),
+    "x**(10**9)": (sympy.Pow(x, 10**9, evaluate=False), EXPONENT),
+    "(7**100)**100": (sympy.Pow(sympy.Pow(7, 100, evaluate=False), 100, evaluate=False), DIGITS),
+    "7**(10**9) as a nested power": (sympy.Pow(7, sympy.Pow(10, 9, evaluate=False), evaluate=False), EXPONENT),
+    "exp(10**6)": (sympy.exp(sympy.Integer(10**6), evaluate=False), DIGITS),
+    "floor(exp(10**4))": (sympy.floor(sympy.exp(10**4, evaluate=False), evaluate=False), DIGITS),
+    "(x + y + z)**100": (sympy.Pow(x + y + z, 100, evaluate=False), f"more than {sympy_tree.MAX_TERMS} terms"),
+    "((x + 1)**100)**3": (sympy.Mul(*[sympy.Pow(x + 1, 100, evaluate=False)] * 3, evaluate=False),
+                          f"degree would be more than {sympy_tree.MAX_EXPONENT}"),
+    "a 1001-digit integer": (sympy.Integer(10**1000), DIGITS),
+    "sin nested 40 deep": (sympy.Symbol("x"), f"nested more than {sympy_tree.MAX_DEPTH} deep"),
+    "600 symbols added": (sympy.Add(*sympy.symbols("s0:600")), f"more than {sympy_tree.MAX_NODES} nodes"),
 }
 
 
@@ -134,7 +138,7 @@ def test_a_student_function_returning_a_huge_power_fails_its_test_in_one_line():
     channel = Channel(local_transport({"l2_norm": l2_norm}))
     with pytest.raises(codec.AnswerRefused) as refused:
         channel.lookup("l2_norm")([3.0, 4.0])
-    assert "\n" not in str(refused.value) and "exponent" in str(refused.value)
+    assert "\n" not in str(refused.value) and EXPONENT in str(refused.value)
 
 
 def test_sympy_answers_within_the_limits_are_rebuilt_as_sent():
@@ -316,3 +320,42 @@ def test_an_oversized_frame_stops_the_channel_without_reading_it(tmp_path):
                 transport(b"another")
         finally:
             transport.close()
+
+
+# ---------------------------------------------------------------- the audit record names only the student's code
+
+def _called_from(filename: str, function):
+    """function() called from code compiled under `filename` (as a notebook cell's code is)."""
+    namespace = {"function": function}
+    exec(compile("result = function()", filename, "exec"), namespace)
+    return namespace["result"]
+
+
+def test_events_count_only_with_the_student_s_cell_code_on_the_stack(monkeypatch):
+    from aimath.sandbox.inside import agent
+    monkeypatch.setattr(agent, "_cell_prefixes", ("/tmp/ipykernel_1/", "<ipython-input-"))
+    monkeypatch.setattr(agent, "_own_cells", {"/tmp/ipykernel_1/111.py"})
+    here = lambda: agent._by_student(sys._getframe())  # noqa: E731
+    assert _called_from("/tmp/ipykernel_1/222.py", here), "a cell of the student's"
+    assert _called_from("<ipython-input-3-abc>", here), "IPython's own cell names"
+    assert not _called_from("/tmp/ipykernel_1/111.py", here), "the agent's own cell (serve, start)"
+    assert not _called_from(ipykernel_file(), here), "the kernel's machinery (its interrupt handler)"
+    assert _called_from("/tmp/ipykernel_1/111.py", lambda: _called_from("/tmp/ipykernel_1/222.py", here)), \
+        "the student's code called by the agent"
+
+
+def ipykernel_file() -> str:
+    import ipykernel.kernelbase
+    return ipykernel.kernelbase.__file__
+
+
+def test_audit_entries_are_short_typed_and_printable():
+    """The record is written in the student's process: anything there is advisory text, never markup or escapes."""
+    forged = [["os.system", "('ls',)\x1b[2K\x1b[1A\r"], ["Likely mistake [forged-tag]", "x"], ["open", 5], "junk",
+              ["open", "/etc/x", "extra"], ["open", "/" + "a" * 10_000]] + [["os.kill", "(1, 2)"]] * 50
+    lines = remote.attempts(forged)
+    assert lines[0] == "os.system ('ls',)\\x1b[2K\\x1b[1A\\r"
+    assert lines[1].startswith("open /aaa") and len(lines[1]) == remote.MAX_ATTEMPT_CHARS
+    assert len(lines) <= remote.MAX_ATTEMPTS and all(line.isprintable() for line in lines)
+    assert not any("forged" in line for line in lines)
+    assert remote.attempts({"not": "a list"}) == [] and remote.attempts(None) == []

@@ -189,6 +189,25 @@ class SocketTransport:
                 s.close()
 
 
+MAX_ATTEMPTS = 20  # lines of the audit hook's record kept for the TA
+MAX_ATTEMPT_CHARS = 200  # characters of each
+
+
+def attempts(events: Any) -> list[str]:
+    """The audit hook's record (agent's "events": [[event name, detail], ...]) as at most MAX_ATTEMPTS short lines
+    the TA can read: only events the hook watches, control characters shown as escapes. The record is written in the
+    student's own process, so it is advisory text: never parsed, never trusted for anything else."""
+    if not isinstance(events, list):
+        return []
+    lines = []
+    for event in events[:MAX_ATTEMPTS]:
+        if isinstance(event, list) and len(event) == 2 and event[0] in agent.WATCHED_EVENTS \
+                and isinstance(event[1], str):
+            detail = "".join(c if c.isprintable() else repr(c)[1:-1] for c in event[1][:MAX_ATTEMPT_CHARS])
+            lines.append(f"{event[0]} {detail}"[:MAX_ATTEMPT_CHARS])
+    return lines
+
+
 def local_transport(namespace: dict) -> Callable[[bytes], bytes]:
     """An in-process stand-in for the sandbox (same pickling, agent and codec): tests run every check through it."""
     return lambda request: agent.handle_request(namespace, request)
