@@ -113,6 +113,38 @@ def checks():
         print(f"  {assignment:20s} {min(timings) * 1e3:8.1f} ms")
 
 
+def decoding():
+    """The hot path's own share: decoding every answer the checks above receive, best of 20."""
+    answers = []
+    real = remote.local_transport
+
+    def recording(namespace):
+        carry = real(namespace)
+        return lambda request: answers.append(carry(request)) or answers[-1]
+
+    remote.local_transport = recording
+    for assignment in source_assignments(root=ROOT):
+        module = importlib.import_module(f"aimath.checks.{assignment}")
+        reference = importlib.import_module(f"aimath.reference.{assignment}")
+        for name, check in module.CHECKS.items():
+            check(remote.local_remote(getattr(reference, name), name))
+    remote.local_transport = real
+    size = sum(len(a) for a in answers)
+    print(f"the {len(answers)} answers all checks receive ({size / 1024:.0f} KiB), best of 20:")
+    for what, work in [("codec.decode", codec.decode),
+                       ("a request (pickle, decode, remote objects)", lambda data: answered(data).lookup("x"))]:
+        timings = []
+        for _ in range(20):
+            start = time.perf_counter()
+            for data in answers:
+                try:
+                    work(data)
+                except Exception:  # answers that are raised errors (a probe of a mistake)
+                    pass
+            timings.append(time.perf_counter() - start)
+        print(f"  {what:44s} {min(timings) * 1e3:6.2f} ms, {min(timings) / len(answers) * 1e6:5.1f} us per answer")
+
+
 if __name__ == "__main__":
-    for part in sys.argv[1:] or ["hostile", "limits", "checks"]:
+    for part in sys.argv[1:] or ["hostile", "limits", "checks", "decoding"]:
         globals()[part]()
