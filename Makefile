@@ -12,8 +12,9 @@ BWRAP := $(shell command -v bwrap 2>/dev/null)
 CHROMIUM := /usr/bin/chromium
 
 .PHONY: bench all env sandbox release seed collect autograde feedback export summary report chromium test test-fast clean
+.PHONY: help student validate
 
-all: env sandbox
+all: env sandbox ## (what `make` runs) set up .venv, then release, seed, autograde, feedback, export, summary, report
 	$(PIPELINE) release
 	$(PIPELINE) seed
 	$(PIPELINE) autograde $(AUTOGRADE_OPTIONS)
@@ -24,7 +25,7 @@ all: env sandbox
 	@echo
 	@$(PIPELINE) report
 
-env: $(BIN)/.installed
+env: $(BIN)/.installed ## create .venv from requirements.txt (again when it changes)
 
 $(BIN)/.installed: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,37 +33,37 @@ $(BIN)/.installed: requirements.txt pyproject.toml
 	$(BIN)/pip install -q --no-deps --no-build-isolation -e .
 	touch $@
 
-release: env
+release: env ## regenerate release/ from source/ (nbgrader generate_assignment); commit it
 	$(PIPELINE) release
 
-seed: env
+seed: env ## write the demo class into submitted/ when it holds no notebook
 	$(PIPELINE) seed
 
 # An LMS download (zip of files named as nbgrader_config.py's FileNameCollectorPlugin.named_regexp says, e.g. Canvas)
 # into submitted/: make collect ZIP=path/to/download.zip [ASSIGNMENT=basic_math]
-collect: env
+collect: env ## copy an LMS download (a zip) into submitted/ (nbgrader zip_collect): ZIP=download.zip [ASSIGNMENT=name]
 	$(PIPELINE) collect --zip "$(ZIP)" $(ASSIGNMENT)
 
 # WORKERS=n (default: one per core), SCHEDULER=tcp://host:8786 (a Dask cluster), FORCE=1 (regrade everything).
 AUTOGRADE_OPTIONS = $(if $(WORKERS),--workers $(WORKERS)) $(if $(SCHEDULER),--scheduler $(SCHEDULER)) $(if $(FORCE),--force)
 
-autograde: env sandbox
+autograde: env sandbox ## grade what is new or changed in submitted/ (nbgrader autograde, in parallel) [FORCE=1]
 	$(PIPELINE) autograde $(AUTOGRADE_OPTIONS)
 
-feedback: env
+feedback: env ## write an HTML feedback page per graded submission into feedback/
 	$(PIPELINE) feedback
 
-export: env
+export: env ## write grades.csv (nbgrader's CSV export of the gradebook)
 	$(PIPELINE) export
 
-summary: env
+summary: env ## print the class table and the submissions to look at
 	@$(PIPELINE) summary
 
-report: env
+report: env ## write report/index.html (scores, pass rates, flagged submissions) and its CSVs
 	@$(PIPELINE) report
 
 # Installs bubblewrap when it is missing and we may (root); otherwise the grading step says in one line what to install.
-sandbox:
+sandbox: ## install bubblewrap (the grading sandbox) when it is missing and we are root
 	@if [ -n "$(BWRAP)" ] || [ "$(AIMATH_SANDBOX)" = off ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap >/dev/null) \
@@ -70,22 +71,50 @@ sandbox:
 	else echo "the grading sandbox needs bubblewrap: sudo apt install bubblewrap (or sudo dnf install bubblewrap)"; fi
 
 # Installs Debian's chromium for the browser test when it is missing and we may (root); otherwise says what to install.
-chromium:
+chromium: ## install Debian's chromium (the report's browser test) when it is missing and we are root
 	@if [ -x $(CHROMIUM) ]; then :; \
 	elif [ "$$(id -u)" = 0 ]; then \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 		|| echo "could not install chromium: the report's browser test will fail"; \
 	else echo "the report's browser test needs Debian's chromium: sudo apt-get install chromium"; fi
 
-test: env sandbox chromium
+test: env sandbox chromium ## run the whole test suite on two workers
 	$(BIN)/python -m pytest -q -n 2 --dist loadgroup
 
 # Autograding throughput, stock nbgrader vs ours and on 1/2/4 Dask workers (STUDENTS=100 by default). Not a test.
-bench: env sandbox
+bench: env sandbox ## measure autograding throughput, stock nbgrader against ours [STUDENTS=100]
 	$(BIN)/python benchmarks/autograde_bench.py --students $(or $(STUDENTS),100)
 
-test-fast: env
+test-fast: env ## run the tests not marked pipeline (no real nbgrader runs)
 	$(BIN)/python -m pytest -q -m "not pipeline"
 
-clean:
+clean: ## remove .venv and all grading state (never committed files)
 	rm -rf $(VENV) submitted autograded feedback gradebook.db grades.csv report
+
+# A student's environment: the release notebooks' packages, JupyterLab and nbgrader at the course's versions, with
+# only nbgrader's Validate button (no Formgrader, Create Assignment, course or assignment list: the server and lab
+# extensions are disabled in .venv-student, as nbgrader's installation guide says).
+STUDENT_VENV := .venv-student
+STUDENT_HIDDEN_LAB := formgrader create-assignment course-list assignment-list menu
+STUDENT_HIDDEN_SERVER := formgrader course_list assignment_list
+
+student: $(STUDENT_VENV)/bin/.installed ## create .venv-student: what a student needs, with the Validate button
+
+$(STUDENT_VENV)/bin/.installed: requirements-student.txt
+	$(PYTHON) -m venv $(STUDENT_VENV)
+	$(STUDENT_VENV)/bin/pip install -q -r requirements-student.txt
+	$(STUDENT_VENV)/bin/jupyter labextension disable --level=sys_prefix $(STUDENT_HIDDEN_LAB:%=@jupyter/nbgrader:%)
+	$(STUDENT_VENV)/bin/jupyter server extension disable --sys-prefix \
+		$(STUDENT_HIDDEN_SERVER:%=nbgrader.server_extensions.%)
+	touch $@
+
+validate: student ## run a notebook's visible tests, failing if one fails: make validate NOTEBOOK=path/to/name.ipynb
+	@$(STUDENT_VENV)/bin/python -m aimath.validate $(if $(NOTEBOOK),"$(NOTEBOOK)")
+
+help: ## list the targets
+	@echo "make [target] [VARIABLE=value ...], from the course folder:"
+	@awk 'BEGIN { FS = ":[^#]*## " } /^[a-z-]+:[^=]*## / { printf "  %-10s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+
+# A target with no rule (a typo): one line pointing to the list.
+.DEFAULT:
+	$(error no target '$@' here: `make help` lists them)

@@ -2,11 +2,17 @@
 import os
 
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
-from nbgrader.preprocessors import (AssignLatePenalties, ClearHiddenTests, ClearOutput, DeduplicateIds, GetGrades,
-                                    IgnorePattern, LimitOutput, OverwriteCells, OverwriteKernelspec, SaveAutoGrades)
+from nbgrader.preprocessors import (AssignLatePenalties, ClearHiddenTests, ClearOutput, DeduplicateIds, IgnorePattern,
+                                    LimitOutput, OverwriteCells, OverwriteKernelspec, SaveAutoGrades)
 
+from aimath.pipeline import feedback_page
+from aimath.pipeline.cell_names import NameGradedCells
 from aimath.pipeline.check_metadata import CompiledCheckCellMetadata
+from aimath.pipeline.drop_verdict_data import DropVerdictData
+from aimath.pipeline.pending_grades import GetGradesWithPending
+from aimath.pipeline.sanitize_html import SanitizeOutputs
 from aimath.pipeline.shorten_tracebacks import ShortenTracebacks
+from aimath.report.sandbox_log import GRADING_JSON
 
 c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
 
@@ -19,8 +25,21 @@ c.ClearSolutions.code_stub = {
 }
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 
-# Feedback is built from autograded notebooks, which hold the hidden tests: strip them and keep only the verdicts.
-c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, ShortenTracebacks, CSSHTMLHeaderPreprocessor]
+# Feedback is built from autograded notebooks, which hold the hidden tests: strip them and keep only the verdicts
+# in words (their data, written for the report, is dropped), name each test cell, mark answers still to be graded
+# by hand, and keep only what a page may safely show of the student's outputs (aimath/pipeline/sanitize_html.py). The page: nbgrader's feedback template with those names,
+# maths as MathML, markdown cleaned, and a Content-Security-Policy that runs no script
+# (aimath/pipeline/feedback_page.py).
+c.GenerateFeedback.preprocessors = [GetGradesWithPending, ClearHiddenTests, ShortenTracebacks, NameGradedCells,
+                                    DropVerdictData, SanitizeOutputs, CSSHTMLHeaderPreprocessor]
+c.GenerateFeedback.exporter_class = feedback_page.FeedbackExporter
+c.FeedbackExporter.template_name = feedback_page.TEMPLATE_NAME
+c.FeedbackExporter.extra_template_basedirs = feedback_page.TEMPLATE_BASEDIRS
+c.FeedbackExporter.extra_template_paths = feedback_page.TEMPLATE_PATHS
+# nbgrader copies an autograded folder's other files into the feedback folder: not the sandbox's record (flags, cell
+# timings, the resumable run's digest), which is for the TA. Also keeps a grading.json a student hands in out of
+# autograded/.
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", GRADING_JSON]
 
 # Kernel start-up chatter (e.g. ipykernel's TCP notice) would drown the grading log; kernel errors still show.
 c.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:", "--IPKernelApp.log_level=ERROR"]

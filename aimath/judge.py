@@ -8,7 +8,11 @@ back (aimath/sandbox/remote.py); the reference, the comparison and the diagnosis
 mistake when one of the check's `Diagnosis`es recognises the wrong output.
 
 Every failure raises `CheckFailed` (an `AssertionError`, so nbgrader scores the cell 0) whose message is written
-for the student: which input, what was expected, what came back, and the likely mistake.
+for the student: which input, what was expected, what came back, and the likely mistake; the mistakes it names also
+travel as data (`aimath.verdict`).
+
+Random inputs come from `seeded_rng`: the same draws at every run, except while grading a submission, when they
+also depend on that submission (aimath/sandbox/inputs_salt.py).
 """
 from __future__ import annotations
 
@@ -22,6 +26,8 @@ import numpy as np
 
 from aimath.sandbox.inside.probe import ABS_TOL, REL_TOL, Case, Outcome, call, to_plain
 from aimath.sandbox.inside.probe import probe as _probe_here
+from aimath.sandbox.inputs_salt import current_salt
+from aimath.verdict import CheckFailed, Mistake, mistake_line, naming
 
 # How many failing cases a message lists before it stops.
 MAX_FAILURES_SHOWN = 2
@@ -34,25 +40,25 @@ _short.maxtuple = 12
 _short.maxdict = 8
 
 
-class CheckFailed(AssertionError):
-    """A hidden test's verdict, worded for the student."""
-
-    def __init__(self, message: str, mistakes: Sequence[str] = ()):
-        super().__init__(message)
-        self.mistakes = tuple(mistakes)
-
-
 @dataclass(frozen=True)
 class Diagnosis:
     """A recognisable mistake: `wrong(*args, **kwargs)` is what that mistake returns for a case.
 
     `name` is a short stable tag (shown in brackets and counted in the report); `advice` says what went wrong
-    and how to fix it, in words a student understands.
+    and how to fix it, in words a student understands. `symptom` marks a `wrong` that describes what the failing
+    results look like (a run-away, a loop that never stops) rather than what the mistaken code returns on every
+    input: it is then not held against the cases the student got right (see `diagnose`).
     """
 
     name: str
     advice: str
     wrong: Callable[..., Any]
+    symptom: bool = False
+
+    @property
+    def mistake(self) -> Mistake:
+        """The mistake this diagnosis names."""
+        return Mistake(self.name, self.advice)
 
 
 def probe(obj: Any, case: Case, how: Callable = call) -> Outcome:
@@ -151,18 +157,45 @@ def describe_inputs(case: Case, parameter_names: Sequence[str] = ()) -> str:
     return ", ".join(parts) if parts else "(no inputs)"
 
 
-def diagnose(failures: Sequence[tuple[Case, Any]], diagnoses: Sequence[Diagnosis]) -> Diagnosis | None:
-    """The first diagnosis whose wrong output equals the student's result on every failing `(case, result)`."""
-    def explains(d: Diagnosis, case: Case, actual: Any) -> bool:
-        try:
-            wrong = to_plain(d.wrong(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs)))
-        except Exception:
-            return False
-        return same(wrong, actual, case.rel_tol, case.abs_tol)
+def explains(d: Diagnosis, case: Case, actual: Any) -> bool:
+    """True when the mistake `d` returns the student's result `actual` on `case` (False when `d.wrong` raises)."""
+    try:
+        wrong = to_plain(d.wrong(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs)))
+    except Exception:
+        return False
+    return same(wrong, actual, case.rel_tol, case.abs_tol)
 
+
+def contradicts(d: Diagnosis, case: Case, actual: Any) -> bool:
+    """True when the mistake `d` would have returned something else than the student's (right) result on `case`.
+
+    A symptom, or a `wrong` that raises (the mistake says nothing about that input), contradicts nothing."""
+    if d.symptom:
+        return False
+    try:
+        wrong = to_plain(d.wrong(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs)))
+    except Exception:
+        return False
+    return not same(wrong, actual, case.rel_tol, case.abs_tol)
+
+
+def diagnose(failures: Sequence[tuple[Case, Any]], diagnoses: Sequence[Diagnosis],
+             passes: Sequence[tuple[Case, Any]] = ()) -> Diagnosis | None:
+    """The first diagnosis that explains the student's result on every failing `(case, result)` and contradicts
+    none of the `passes` (the cases the student got right, with their results).
+
+    A mistake that would have shown on a case the student got right is not theirs: a maximum taken by absolute
+    value fails only where the smallest value is the largest in size, and is not told it returns the smallest.
+    Models of a mistake are tried before symptoms (which say what happened, not why).
+    """
     if not failures:
         return None
-    return next((d for d in diagnoses if all(explains(d, c, a) for c, a in failures)), None)
+    ordered = [d for d in diagnoses if not d.symptom] + [d for d in diagnoses if d.symptom]
+    return next((d for d in ordered if all(explains(d, c, a) for c, a in failures)
+                 and not any(contradicts(d, c, a) for c, a in passes)), None)
+
+
+MUTATES_INPUT = Mistake("mutates-input", "work on a copy (for example sorted(x) rather than x.sort()).")
 
 
 @dataclass(frozen=True)
@@ -170,7 +203,7 @@ class Verdict:
     """One failing case, ready to show. `wrong_value` marks a returned-but-wrong result (open to diagnosis)."""
 
     text: str
-    mistake: str | None = None
+    mistake: Mistake | None = None
     wrong_value: bool = False
 
 
@@ -199,8 +232,8 @@ def judge(
         names = [parameter_names[i] if i < len(parameter_names) else f"argument {i + 1}" for i in actual.mutated]
         return Verdict(
             f"{name} changed its input {', '.join(names)}; the caller's data must be left as it was.\n{where()}\n"
-            f"  Likely mistake [mutates-input]: work on a copy (for example sorted(x) rather than x.sort()).",
-            "mutates-input",
+            f"  {mistake_line(MUTATES_INPUT)}",
+            MUTATES_INPUT,
         )
     why = mismatch(expected.result, actual.result, case.rel_tol, case.abs_tol)
     if why is None and extra is not None:
@@ -228,15 +261,16 @@ def check_cases(
 
     `how(obj, *args, **kwargs)` is the probe (default: call the object); `extra(case, result)` may add a property
     check (a gradient check, a likelihood that must be maximal) returning a sentence when the property fails.
-    A diagnosis is named when it explains every wrong result.
+    A diagnosis is named when it explains every result, the wrong ones and the right ones.
     """
     __tracebackhide__ = True
     if not callable(student):
         raise CheckFailed(f"{name} should be a function (or class), but it is a {type(student).__name__}.")
-    verdicts, wrong_results = [], []
+    verdicts, wrong_results, right_results = [], [], []
     for case, actual in zip(cases, probes(student, cases, how)):
         verdict = judge(name, case, probe(reference, case, how), actual, parameter_names, extra)
         if verdict is None:
+            right_results.append((case, actual.result))
             continue
         verdicts.append(verdict)
         if verdict.wrong_value:
@@ -251,13 +285,32 @@ def check_cases(
     if more:
         text += f"\n\n... and {more} more failing case{'s' if more > 1 else ''}."
     mistakes = {v.mistake for v in verdicts if v.mistake}
-    found = diagnose(wrong_results, diagnoses) if len(wrong_results) == len(verdicts) else None
+    found = diagnose(wrong_results, diagnoses, right_results) if len(wrong_results) == len(verdicts) else None
     if found:
-        text += f"\n\nLikely mistake [{found.name}]: {found.advice}"
-        mistakes.add(found.name)
+        text += "\n\n" + mistake_line(found.mistake)
+        mistakes.add(found.mistake)
     raise CheckFailed(text, sorted(mistakes))
 
 
+def name_raised(run: Callable[[], None], raised: str, tag: str, advice: str) -> None:
+    """Run a check (`run()`); when it failed naming no mistake and the student's code raised the exception named
+    `raised` (e.g. "RecursionError") on some case, raise the same failure naming mistake `tag` with `advice`."""
+    __tracebackhide__ = True
+    try:
+        run()
+    except CheckFailed as failure:
+        if failure.mistakes or f"it raised {raised}" not in str(failure):
+            raise
+        raise naming(failure, Mistake(tag, advice)) from None
+
+
 def seeded_rng(name: str, seed: int = 0) -> np.random.Generator:
-    """A random generator seeded from a check's name, so every run (and every regrade) draws the same inputs."""
-    return np.random.default_rng([seed, *name.encode()])
+    """A random generator seeded from a check's name and the inputs salt (aimath/sandbox/inputs_salt.py: grading
+    sets the submission's; none outside grading).
+
+    The same name, seed and salt always give the same draws; without a salt they are those of
+    `np.random.default_rng([seed, *name.encode()])`.
+    """
+    entropy = [seed, *name.encode()]
+    salt = current_salt()
+    return np.random.default_rng(np.random.SeedSequence(entropy, spawn_key=tuple(salt)) if salt else entropy)

@@ -7,11 +7,13 @@ benchmarks/attacks_vs_stock.py runs the same suite against stock nbgrader and pr
 """
 import json
 
+import nbformat
 import pytest
 
 from aimath.pipeline import intake
+from aimath.report.evidence import read_evidence
 from tests.attacks import harness
-from tests.attacks.catalogue import ASSIGNMENT, ATTACKS
+from tests.attacks.catalogue import ASSIGNMENT, ATTACKS, FORGED_TAGS
 
 pytestmark = [pytest.mark.pipeline, pytest.mark.xdist_group("attacks")]
 
@@ -68,6 +70,16 @@ def test_the_ta_sees_a_flag(graded, name, flag):
     root, _ = graded
     record = json.loads((root / "autograded" / name / ASSIGNMENT / "grading.json").read_text())
     assert flag in record["flags"], record
+
+
+def test_the_report_counts_no_diagnosis_a_student_wrote(graded):
+    """The report's diagnoses come from the grader's verdict data, never from text or outputs a student produced."""
+    root, _ = graded
+    counted = {tag for folder in (root / "autograded").glob(f"*/{ASSIGNMENT}")
+               for tags in read_evidence(folder, assignment=ASSIGNMENT).mistakes.values() for tag in tags}
+    assert not counted & set(FORGED_TAGS), counted
+    autograded = nbformat.read(root / "autograded" / "forged-diagnoses" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", 4)
+    assert "Likely mistake [forged-tag]" in json.dumps(autograded), "the forged text never reached the notebook"
 
 
 def test_honest_submissions_are_not_flagged(graded):

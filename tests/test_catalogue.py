@@ -43,9 +43,10 @@ def test_mistake_fails_its_check_with_words(entry, where):
             check(WHERE[where](entry.obj))
     message = str(failure.value)
     assert entry.graded in message and len(message) > 40, message
-    if entry.diagnosis:
-        assert f"[{entry.diagnosis}]" in message, message
-        assert entry.diagnosis in failure.value.mistakes
+    # the feedback names the mistake, and only that one: no catch-all, no second guess (issue 22)
+    assert entry.diagnosis, f"{entry.id} must say which mistake its feedback names (diagnosis=...)"
+    assert f"[{entry.diagnosis}]" in message, message
+    assert set(failure.value.tags) == {entry.diagnosis}, message
 
 
 @where
@@ -101,6 +102,6 @@ def test_entry_pasted_into_its_notebook_gets_the_same_verdict(entry):
         if entry.is_mistake:
             with pytest.raises(CheckFailed) as failure:
                 check(namespace[entry.graded])
-            assert entry.diagnosis is None or entry.diagnosis in failure.value.mistakes
+            assert set(failure.value.tags) == {entry.diagnosis}, str(failure.value)
         else:
             check(namespace[entry.graded])

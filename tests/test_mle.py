@@ -120,7 +120,7 @@ def test_derivative_failure_reports_the_students_own_log_likelihood():
     with pytest.raises(CheckFailed) as failure:
         checks.check_dloglik_dmu(dmu_of_negative, negative_loglik)
     assert "consistent with your log-likelihood" in str(failure.value)
-    assert "sign-error" in failure.value.mistakes
+    assert "sign-error" in failure.value.tags
     checks.check_dloglik_dsigma(ref.dloglik_dsigma, negative_loglik)  # a wrong log-likelihood never fails the derivative
 
 

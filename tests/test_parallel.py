@@ -232,3 +232,66 @@ def test_an_assignment_goes_to_the_workers_before_the_next_is_screened(tmp_path,
                            scheduler=None, force=True, screen=screen)
     assert events == [("screen", "first"), ("handed out", "first"), ("handed out", "first"),
                       ("screen", "second"), ("handed out", "second"), ("handed out", "second")]
+
+
+WRITTEN = ("mle", "mle_normal_derivation")  # the assignment with a written answer graded by hand, and its grade id
+
+
+def _hand_grade(root: Path, student: str, score: float) -> None:
+    """What formgrader's Manual grading does when a TA scores a written answer (nbgrader's GradeHandler.put)."""
+    assignment, grade_id = WRITTEN
+    api = course.open_api(root=root)
+    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
+        grade = gradebook.find_grade(grade_id, assignment, assignment, student)
+        grade.manual_score, grade.extra_credit = score, None
+        grade.needs_manual_grade = grade.manual_score is None and grade.auto_score is None
+        gradebook.db.commit()
+
+
+def _written_grades(root: Path) -> dict[str, tuple[float | None, bool]]:
+    assignment, grade_id = WRITTEN
+    api = course.open_api(root=root)
+    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
+        return {s.student.id: (g.manual_score, g.needs_manual_grade) for s in gradebook.find_assignment(
+            assignment).submissions for g in s.notebooks[0].grades if g.name == grade_id}
+
+
+def _edit_cell(root: Path, student: str, grade_id: str, text: str) -> None:
+    assignment = WRITTEN[0]
+    path = root / "submitted" / student / assignment / f"{assignment}.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
+    cell.source += text
+    nbformat.write(nb, path)
+
+
+def test_a_regrade_keeps_a_hand_graded_answer_graded_unless_the_student_changed_it(tmp_path):
+    """FORCE after a TA graded the mle written answer: the manual score stays everywhere; formgrader asks for it
+    again only from the student who resubmitted a different answer (nbgrader's SaveAutoGrades alone asks for all)."""
+    assignment, grade_id = WRITTEN
+    root = tmp_path / "course"
+    root.mkdir()
+    shutil.copy(ROOT / course.CONFIG_FILE, root)
+    shutil.copytree(ROOT / "source" / assignment, root / "source" / assignment)
+    course.release(root=root)
+    write_demo_class(root=root)
+    for folder in (root / "submitted").iterdir():
+        if folder.name not in ("demo01", "demo02", "demo03"):
+            shutil.rmtree(folder)
+    course.autograde(root=root, workers=1)
+    assert _written_grades(root) == {s: (None, True) for s in ("demo01", "demo02", "demo03")}
+    for student in ("demo01", "demo02", "demo03"):
+        _hand_grade(root, student, 3.0)
+    _edit_cell(root, "demo02", grade_id, "\n\nOn second thought, the variance estimate divides by n - 1.")
+    _edit_cell(root, "demo03", "posterior", "\n# tidied after the deadline")  # another cell; the answer as it was
+    course.autograde(root=root, workers=1, force=True)
+    assert _written_grades(root) == {"demo01": (3.0, False), "demo02": (3.0, True), "demo03": (3.0, False)}
+    assert [s for s, row in course.scores(root=root).items() if row[assignment][2]] == ["demo02"]
+    # A run killed after swapping in demo01's new autograded folder but before writing its gradebook rows leaves
+    # the folder unstamped: what the TA graded is not known any more, so the rerun asks for the answer again.
+    from aimath.pipeline import parallel
+
+    _hand_grade(root, "demo02", 2.0)
+    parallel._unstamp(root, "demo01", assignment)
+    course.autograde(root=root, workers=1)
+    assert _written_grades(root) == {"demo01": (3.0, True), "demo02": (2.0, False), "demo03": (3.0, False)}

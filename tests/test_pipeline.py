@@ -4,6 +4,7 @@ For each assignment in source/: the source solution scores full marks, the relea
 holds no solution and no hidden test, release/ is what generate_assignment produces now, feedback shows verdicts
 but no hidden test source, and `nbgrader validate` passes the solution and names the stub's failing visible tests.
 """
+import re
 import shutil
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from nbgrader.api import Gradebook
 from nbgrader.validator import Validator
 
 from aimath.pipeline import course
+from aimath.pipeline.cell_names import graded_cell_name
 from aimath.pipeline.demo_class import Answer, graded_solution_cells, submission
 
 pytestmark = pytest.mark.pipeline
@@ -113,6 +115,45 @@ def test_feedback_shows_verdicts_but_no_hidden_test_source(graded_course, assign
         html = (graded_course / "feedback" / student / assignment / f"{assignment}.html").read_text()
         assert "BEGIN HIDDEN TESTS" not in html and "aimath.checks" not in html and "most recent call last" not in html
     assert "not implemented yet" in html
+
+
+def _feedback_header(html):
+    """{grade_id: the header line of that graded cell} and the header's score line of a feedback page."""
+    lines = dict(re.findall(r'<li data-grade-id="([^"]+)">(.*?)</li>', html, re.S))
+    total = re.search(r'<h4 id="total">(.*?)</h4>', html, re.S).group(1)
+    return {k: _text(v) for k, v in lines.items()}, _text(total)
+
+
+def _text(html):
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html)).strip()
+
+
+@pytest.mark.parametrize("assignment", PER_ASSIGNMENT)
+def test_feedback_names_each_test_cell_and_shows_hand_grading_as_pending(graded_course, assignment):
+    source = nbformat.read(_notebook(graded_course, "source", assignment), as_version=4)
+    tests = {c.metadata.nbgrader["grade_id"]: c for c in source.cells
+             if c.metadata.get("nbgrader", {}).get("grade") and not c.metadata.nbgrader.get("solution")}
+    written = {c.metadata.nbgrader["grade_id"]: c.metadata.nbgrader["points"] for c in source.cells
+               if c.cell_type == "markdown" and c.metadata.get("nbgrader", {}).get("grade")}
+    for student in (SOLVED, STUB):
+        lines, total = _feedback_header(
+            (graded_course / "feedback" / student / assignment / f"{assignment}.html").read_text())
+        assert set(lines) == set(tests) | set(written), student
+        for grade_id in tests:
+            assert lines[grade_id].startswith(graded_cell_name(grade_id, "") + " (Score: "), lines[grade_id]
+        for grade_id, points in written.items():
+            # the solution's answer awaits the TA; the stub's untouched answer scores 0 without one
+            pending = f"to be graded by hand / {points:.1f}" in lines[grade_id]
+            assert pending == (student == SOLVED), (student, lines[grade_id])
+        assert ("still to be graded by hand" in total) == (student == SOLVED and bool(written)), total
+
+
+@pytest.mark.parametrize("assignment", PER_ASSIGNMENT)
+def test_feedback_folders_hold_the_page_not_grading_json(graded_course, assignment):
+    for student in (SOLVED, STUB):
+        assert (graded_course / "autograded" / student / assignment / "grading.json").exists()
+        folder = graded_course / "feedback" / student / assignment
+        assert sorted(p.name for p in folder.iterdir()) == [f"{assignment}.html"]
 
 
 @pytest.fixture

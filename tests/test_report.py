@@ -1,9 +1,10 @@
 """The grade report: its pure parts on made-up records, then the real thing on a small graded course, opened in
 headless Chromium.
 
-The course holds basic_math and four students: `solved` (the instructor's solution), `mistaken` (one catalogued,
+The course holds basic_math and five students: `solved` (the instructor's solution), `mistaken` (one catalogued,
 diagnosed mistake, handed in after the due date), `stub` (the untouched release; the sandbox's grading.json says it hit
-the time limit and reached for a forbidden file) and `absent` (on the roster, no submission).
+the time limit and reached for a forbidden file), `hostile` (the solution plus cells that try to run script in the
+pages we write, tests/hostile_outputs.py, and a grading.json of its own) and `absent` (on the roster, no submission).
 """
 import csv
 import json
@@ -18,24 +19,29 @@ import pytest
 from nbgrader.api import Gradebook
 from PIL import Image
 
+from aimath import verdict
 from aimath.pipeline import course
 from aimath.pipeline.demo_class import Answer, graded_solution_cells, submission
 from aimath.report.analysis import (
     LATE, MISSING, class_max_total, flags_of, item_analysis, mistake_table, timing_of)
 from aimath.report.build import INDEX_HTML, build_report
-from aimath.report.mistakes import tags_in
+from aimath.report.mistakes import diagnosed_mistakes
 from aimath.report.plots import histogram_png
 from aimath.report.records import Assignment, ClassGrades, Evidence, Item, Submission
 from aimath.report.sandbox_log import GRADING_JSON, UNREADABLE, parse_grading_json
 from aimath.report.timing import execution_seconds
 from aimath.report.wide_csv import WIDE_CSV, wide_rows
+from aimath.pipeline.feedback_page import with_csp
+from aimath.report.page import CONTENT_SECURITY_POLICY
+from tests import hostile_outputs
+from aimath.sandbox.grader_side import error_output
 from tests.browser import visit
 from tests.catalogue import all_catalogues
 
 ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOT = ROOT / "build" / "test-artifacts" / "report.png"
 ASSIGNMENT = "basic_math"
-SOLVED, MISTAKEN, STUB, ABSENT = "solved", "mistaken", "stub", "absent"
+SOLVED, MISTAKEN, STUB, HOSTILE, ABSENT = "solved", "mistaken", "stub", "hostile", "absent"
 DUE = datetime(2026, 1, 15, 12, 0)
 LATE_BY = timedelta(hours=5)
 # What the grading sandbox (aimath/sandbox/execute.py) writes to grading.json for a notebook that misbehaved.
@@ -43,6 +49,8 @@ ATTEMPT = "open /course/gradebook.db"
 SANDBOX = {"flags": ["forbidden-access", "time-limit"], "seconds": 1.5,
            "notebooks": {ASSIGNMENT: {"flags": ["time-limit", "forbidden-access"], "attempts": [ATTEMPT], "seconds": 1.5}}}
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+# A flag in the grading.json the hostile student hands in: grading must not take it for the sandbox's.
+PLANTED_FLAG = "planted-by-the-student"
 
 
 
@@ -62,10 +70,26 @@ def _records(scores):
     return ClassGrades("course", tuple(sorted(scores) + ["zoe"]), (assignment,), submissions)
 
 
-def test_only_a_named_mistake_counts_as_a_tag_not_a_bracketed_value():
-    message = "Got: [3]\nExpected: [4, 5]\n\nLikely mistake [max-seeded-at-zero]: seed with the first element."
-    assert tags_in(message) == ("max-seeded-at-zero",)
-    assert tags_in("Got: [abc]\nExpected: [x-y]") == ()
+def _cell(outputs, grade_id, *, grade=True, solution=False):
+    meta = {"grade": grade, "solution": solution, "grade_id": grade_id, "points": 1, "locked": not solution}
+    return nbformat.v4.new_code_cell("check(f)", metadata={"nbgrader": meta}, outputs=outputs)
+
+
+def test_diagnoses_are_read_from_the_graders_verdict_data_in_test_cells_only():
+    seeded = verdict.Mistake("max-seeded-at-zero", "seed with the first element.")
+    forged = verdict.to_output(verdict.CellVerdict((verdict.Mistake("forged-display", "from a student's cell"),)))
+    unreadable = verdict.to_output(verdict.CellVerdict())
+    unreadable["data"][verdict.MIME_TYPE] = {"version": 1, "mistakes": [{"tag": "Bad Tag!", "advice": "x"}]}
+    notebook = nbformat.v4.new_notebook(cells=[
+        _cell([error_output("CheckFailed", verdict.mistake_line(seeded)), verdict.to_output(verdict.CellVerdict((seeded,)))],
+              "test_a"),
+        _cell([error_output("ValueError", "Likely mistake [forged-tag]: written by the student's code")], "test_b"),
+        _cell([forged], "answer", grade=False, solution=True),
+        nbformat.v4.new_code_cell("display(...)", outputs=[forged]),
+        _cell([unreadable], "test_c"),
+    ])
+    nbformat.validate(notebook)
+    assert diagnosed_mistakes(notebook, assignment="hw", notebook_name="hw") == {"test_a": ("max-seeded-at-zero",)}
 
 
 def test_grading_json_gives_flags_and_seconds_and_a_broken_one_is_flagged():
@@ -161,6 +185,11 @@ def graded_course(tmp_path_factory):
     folder = _submit(root, MISTAKEN, submission(release_nb, mistaken))
     (folder / "timestamp.txt").write_text(f"{DUE + LATE_BY:%Y-%m-%d %H:%M:%S.%f} UTC")
     _submit(root, STUB, release_nb)
+    hostile = submission(release_nb, solved)
+    hostile.cells += hostile_outputs.hostile_cells()
+    folder = _submit(root, HOSTILE, hostile)
+    (folder / GRADING_JSON).write_text(json.dumps({"flags": [PLANTED_FLAG], "notebooks": {
+        "planted": {"flags": [PLANTED_FLAG], "attempts": [], "seconds": 1.0}}}))
     course.autograde(root=root)
     (root / "autograded" / STUB / ASSIGNMENT / GRADING_JSON).write_text(json.dumps(SANDBOX))
     course.feedback(root=root)
@@ -181,6 +210,8 @@ READ_PAGE = """(() => {
     links: [...document.querySelectorAll('a[href]')].map(a => ({url: a.href, text: a.innerText.trim(),
       student: near(a, 'data-student'), assignment: near(a, 'data-assignment')})),
     images: [...document.images].map(i => ({alt: i.alt, width: i.naturalWidth, shown: i.getBoundingClientRect().width})),
+    title: document.title, pwned: window.pwned ?? null,
+    csp: [...document.querySelectorAll('meta[http-equiv="Content-Security-Policy"]')].map(m => m.content),
   };
 })()"""
 
@@ -264,7 +295,9 @@ def test_the_diagnosed_mistake_is_counted_once_in_the_tests_it_failed(page, grad
 @in_course
 def test_missing_late_and_sandbox_flags_are_shown_and_nothing_else(page):
     flags = sorted((student, kind) for assignment, student, kind in page.value["flags"] if assignment == ASSIGNMENT)
-    assert flags == sorted([(ABSENT, MISSING), (MISTAKEN, LATE)] + [(STUB, f) for f in SANDBOX["flags"]])
+    # the hostile student's grading.json is an extra file of their submission (intake's flag)
+    assert flags == sorted([(ABSENT, MISSING), (MISTAKEN, LATE), (HOSTILE, "extra-files")] +
+                           [(STUB, f) for f in SANDBOX["flags"]])
     assert _shown(page, "flagged") == [str(len({student for student, _ in flags}))]
     [tampering] = _shown(page, "detail", assignment=ASSIGNMENT, student=STUB, flag="forbidden-access")
     assert ATTEMPT in tampering
@@ -274,12 +307,14 @@ def test_missing_late_and_sandbox_flags_are_shown_and_nothing_else(page):
 def test_each_submission_links_to_its_own_feedback_which_hides_the_hidden_tests(page, graded_course):
     links = {(link["student"], link["assignment"]): Path(unquote(urlparse(link["url"]).path))
              for link in page.value["links"] if link["text"] == "feedback"}
-    submitted = {(s, ASSIGNMENT) for s in (SOLVED, MISTAKEN, STUB)}
+    submitted = {(s, ASSIGNMENT) for s in (SOLVED, MISTAKEN, STUB, HOSTILE)}
     assert set(links) == submitted
     for (student, assignment), target in links.items():
         assert target == graded_course / "feedback" / student / assignment / f"{assignment}.html"
         assert "BEGIN HIDDEN TESTS" not in target.read_text()
-    assert f"Likely mistake [{_diagnosed_mistake().diagnosis}]" in links[(MISTAKEN, ASSIGNMENT)].read_text()
+    page = links[(MISTAKEN, ASSIGNMENT)].read_text()
+    assert f"Likely mistake [{_diagnosed_mistake().diagnosis}]" in page
+    assert verdict.MIME_TYPE not in page and "Diagnosed by the grader" not in page, "the verdict's data shows"
 
 
 @in_course
@@ -310,3 +345,110 @@ def test_the_browser_check_catches_console_errors_uncaught_exceptions_and_missin
     assert any("boom" in c for c in seen.complaints)
     assert any("undefinedName" in c for c in seen.complaints)
     assert any("missing.png" in c for c in seen.complaints)
+
+
+# ---------------------------------------------------------------- no script from a submission runs in a page we write
+
+# nbgrader's feedback template inlines Bootstrap 3, whose CSS declares the Glyphicons web font that nbgrader does not
+# ship: Chromium asks for it (the page's CSP refuses it; without a CSP the file is missing). Nothing else may complain.
+BOOTSTRAP_FONT = "glyphicons-halflings-regular"
+CSP_META = f'<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">'
+
+# Everything the feedback tests read off a feedback page, as plain data.
+READ_FEEDBACK = """(() => {
+  const box = e => e.getBoundingClientRect();
+  const href = e => (e.getAttribute('href') || e.getAttribute('src') || '').trim().toLowerCase();
+  return {
+    title: document.title, pwned: window.pwned ?? null,
+    csp: [...document.querySelectorAll('meta[http-equiv="Content-Security-Policy"]')].map(m => m.content),
+    firstInHead: document.head.firstElementChild.outerHTML,
+    scripts: document.scripts.length,
+    handlers: [...document.querySelectorAll('*')].flatMap(e => [...e.attributes]
+      .filter(a => a.name.startsWith('on')).map(a => `${e.tagName} ${a.name}`)),
+    scriptUrls: [...document.querySelectorAll('[href], [src]')].filter(e => href(e).startsWith('javascript:')).length,
+    embedders: document.querySelectorAll('iframe, object, embed, frame, base, form, body meta').length,
+    studentStyles: document.querySelectorAll('#notebook-container style, #notebook-container [style], #overlay').length,
+    shown: [...document.querySelectorAll('.output_area, .text_cell_render')].map(e => e.innerText).join(' '),
+    code: [...document.querySelectorAll('.input_area')].map(e => e.innerText).join(' '),
+    pngs: [...document.images].filter(i => i.src.startsWith('data:image/png')).map(i => i.naturalWidth),
+    svgs: [...document.images].filter(i => i.src.startsWith('data:image/svg+xml')).map(i => i.naturalWidth),
+    htmlOutputs: [...document.querySelectorAll('.output_html b')].map(b => b.innerText),
+    fractions: [...document.querySelectorAll('mfrac')].map(f => [box(f.children[0]).bottom, box(f.children[1]).top,
+      box(f).width]),
+    toc: [...document.querySelectorAll('#toc li[data-grade-id]')].map(li => [li.dataset.gradeId,
+      li.querySelector('a').innerText.trim()]),
+  };
+})()"""
+
+
+@pytest.fixture(scope="module")
+def feedback_pages(graded_course, tmp_path_factory):
+    """{student: the Visit of their feedback page in headless Chromium}, for every student with a feedback page."""
+    pages = sorted((graded_course / "feedback").glob(f"*/{ASSIGNMENT}/{ASSIGNMENT}.html"))
+    return {path.parent.parent.name: visit(path.as_uri(), expression=READ_FEEDBACK,
+                                           profile=tmp_path_factory.mktemp("chromium-feedback"))
+            for path in pages}
+
+
+@in_course
+def test_no_script_from_a_submission_runs_in_any_feedback_page(feedback_pages):
+    assert set(feedback_pages) == {SOLVED, MISTAKEN, STUB, HOSTILE}
+    for student, seen in feedback_pages.items():
+        page = seen.value
+        assert (page["title"], page["pwned"]) == (ASSIGNMENT, None), student
+        assert page["csp"] == [CONTENT_SECURITY_POLICY] and page["firstInHead"] == CSP_META, student
+        assert (page["scripts"], page["handlers"], page["scriptUrls"], page["embedders"]) == (0, [], 0, 0), student
+        assert page["studentStyles"] == 0, student
+        assert hostile_outputs.RAW_JSON_SECRET not in page["shown"], student
+        assert [c for c in seen.complaints if BOOTSTRAP_FONT not in c] == [], student
+
+
+@in_course
+def test_the_hostile_students_page_still_shows_their_code_outputs_plot_and_maths(feedback_pages):
+    page = feedback_pages[HOSTILE].value
+    assert "def get_greatest" in page["code"] and "import matplotlib.pyplot as plt" in page["code"]
+    assert hostile_outputs.HTML_OUTPUT_TEXT in page["htmlOutputs"]
+    assert "a verdict, as text" in page["shown"] and "ValueError" in page["shown"]
+    assert any(width > 100 for width in page["pngs"]), "the student's matplotlib plot is not shown"
+    assert page["svgs"] and all(width > 0 for width in page["svgs"])
+    # basic_math's own \frac, the student's display equation and their text/latex output: drawn as fractions
+    # (numerator above denominator), not shown as TeX source.
+    assert len(page["fractions"]) >= 3 and "\\frac" not in page["shown"]
+    for numerator_bottom, denominator_top, width in page["fractions"]:
+        assert numerator_bottom <= denominator_top + 1 and width > 0
+
+
+@in_course
+def test_each_test_cell_is_named_by_what_it_tests_in_the_feedback_header(feedback_pages):
+    toc = dict(feedback_pages[SOLVED].value["toc"])
+    assert toc["test_get_greatest_hidden"] == "get_greatest (hidden tests)"
+    assert toc["test_get_greatest_visible"] == "get_greatest (visible tests)"
+    assert "Test cell" not in toc.values() and len(toc) == len(set(toc.values()))
+
+
+@in_course
+def test_the_report_runs_no_script_and_carries_the_csp(page):
+    assert (page.value["title"], page.value["pwned"]) == ("aimath: grade report", None)
+    assert page.value["csp"] == [CONTENT_SECURITY_POLICY]
+
+
+@in_course
+def test_the_csp_alone_stops_every_payload_that_runs_without_it(tmp_path):
+    """The sanitiser aside: the same payloads, unsanitised, run in a page without the CSP and not in one with it."""
+    payloads = hostile_outputs.HOSTILE_HTML.replace(hostile_outputs.HTML_PAYLOADS["meta-refresh"], "")
+    bare = f"<!DOCTYPE html><html><head><title>t</title></head><body>{payloads}</body></html>"
+    for name, html, runs in (("bare", bare, True), ("guarded", with_csp(bare), False)):
+        path = tmp_path / f"{name}.html"
+        path.write_text(html)
+        seen = visit(path.as_uri(), expression="window.pwned ?? null", profile=tmp_path / f"profile-{name}")
+        assert (seen.value is not None) == runs, (name, seen.value)
+    assert any("Content Security Policy" in c for c in seen.complaints)
+
+
+@in_course
+def test_feedback_folders_hold_the_page_and_not_the_graders_record(graded_course):
+    assert (graded_course / "autograded" / STUB / ASSIGNMENT / GRADING_JSON).exists()
+    for folder in (graded_course / "feedback").glob(f"*/{ASSIGNMENT}"):
+        assert {p.name for p in folder.iterdir()} <= {f"{ASSIGNMENT}.html", "timestamp.txt"}, folder
+    record = parse_grading_json((graded_course / "autograded" / HOSTILE / ASSIGNMENT / GRADING_JSON).read_text())
+    assert PLANTED_FLAG not in record.flags

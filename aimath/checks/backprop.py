@@ -14,9 +14,10 @@ import warnings
 import numpy as np
 
 from aimath.gradcheck import GRAD_REL_TOL, gradients_agree, numerical_gradient, numerical_gradient_params, relative_error
-from aimath.judge import (MAX_FAILURES_SHOWN, Case, CheckFailed, Diagnosis, Verdict, call, describe_inputs, probe,
-                          same, seeded_rng, show, to_plain)
+from aimath.judge import (MAX_FAILURES_SHOWN, Case, CheckFailed, Diagnosis, Verdict, call, contradicts, describe_inputs,
+                          probe, same, seeded_rng, show, to_plain)
 from aimath.judge import judge as judge_case
+from aimath.verdict import Mistake, mistake_line
 from aimath.reference import backprop as ref
 
 # Students may add a small delta inside the log (the textbook uses log(y + 1e-7)) to avoid log(0). With the
@@ -38,6 +39,9 @@ KINK_MARGIN = 0.1
 # chance and far from every initialisation mistake (uniform draws give std 0.29 and mean 0.5).
 INIT_TOL = 0.1
 INIT_SEED = 20240521
+
+# The large-input network case has a score at least this large: np.exp overflows float64 above about 709.8.
+LARGE_SCORE = 1000.0
 
 SHAPE_HINT = ("shape-mismatch", "check every shape: for x (N, D) and W (D, M), dx = dout @ W.T is (N, D), "
               "dW = x.T @ dout is (D, M) and db = dout summed over the batch (axis=0) is (M,).")
@@ -125,11 +129,12 @@ def _judge(name, student, reference, cases, *, how=call, parameter_names=(), dia
     if not callable(student):
         raise CheckFailed(f"{name} should be a function (or class), but it is a {type(student).__name__}.")
     how = _quietly(how)
-    verdicts, failing = [], []
+    verdicts, failing, passing = [], [], []
     for case in cases:
         actual, expected = probe(student, case, how), probe(reference, case, how)
         verdict = _verdict(name, case, expected, actual, parameter_names, extra)
         if verdict is None:
+            passing.append((case, actual.result))
             continue
         if actual.not_implemented:
             raise CheckFailed(verdict.text + (f" It calls your {uses}: the NotImplementedError may come from one "
@@ -146,22 +151,23 @@ def _judge(name, student, reference, cases, *, how=call, parameter_names=(), dia
     wrong = [(case, actual.result) for (case, actual, _), v in zip(failing, verdicts) if v.wrong_value]
     found = None
     if len(wrong) == len(verdicts):
-        found = next((d for d in diagnoses if all(_explains(d, c, r) for c, r in wrong)), None)
+        found = next((d for d in diagnoses if all(_explains(d, c, r) for c, r in wrong)
+                      and not any(_quietly(contradicts)(d, c, r) for c, r in passing)), None)
     if found:
-        text += f"\n\nLikely mistake [{found.name}]: {found.advice}"
-        tags.add(found.name)
+        text += "\n\n" + mistake_line(found.mistake)
+        tags.add(found.mistake)
     if not tags:
         for word, tag, advice in label_hints:
             if all(word in case.label for case, _, _ in failing):
-                text += f"\n\nLikely mistake [{tag}]: {advice}"
-                tags.add(tag)
+                text += "\n\n" + mistake_line(Mistake(tag, advice))
+                tags.add(Mistake(tag, advice))
                 break
     if not tags:
         errors = " ".join(actual.error for _, actual, _ in failing if actual.error)
         for needles, tag, advice in error_hints:
             if any(needle in errors for needle in needles):
-                text += f"\n\nLikely mistake [{tag}]: {advice}"
-                tags.add(tag)
+                text += "\n\n" + mistake_line(Mistake(tag, advice))
+                tags.add(Mistake(tag, advice))
                 break
     if not tags and uses:
         text += (f"\n\nIt calls your {uses}: if one of their tests failed, fix that first; the mistake may be "
@@ -469,6 +475,9 @@ def check_Affine(Affine):
                   _affine_variant(backward=_set(dW=lambda s, d: d.T @ s.x))),
         Diagnosis("bias-not-summed", "b is shared by every sample, so db = np.sum(dout, axis=0) adds the gradients "
                   "of the whole batch; it has b's shape (M,).", _affine_variant(backward=_set(db=lambda s, d: d.copy()))),
+        Diagnosis("bias-not-summed", "db = dout[0] is the first sample's gradient only: b is shared by every sample, "
+                  "so db = np.sum(dout, axis=0) adds the gradients of the whole batch.",
+                  _affine_variant(backward=_set(db=lambda s, d: np.array(d[0], dtype=float)))),
         Diagnosis("bias-summed-wrong-axis", "sum dout over the BATCH, axis=0, to get db of shape (M,).",
                   _affine_variant(backward=_set(db=lambda s, d: np.sum(d, axis=1)))),
         Diagnosis("db-keepdims", "db must have b's shape (M,): np.sum(dout, axis=0) without keepdims=True.",
@@ -750,9 +759,12 @@ def _net_cases():
 
 def _large_net_case():
     rng = seeded_rng("TwoLayerNet large")
-    x, _, params = _net_problem(rng, 3, 4, 3, 4)
-    x = 1000.0 * x
-    scores = np.maximum(x @ params["W1"] + params["b1"], 0) @ params["W2"] + params["b2"]
+    while True:  # until some score is in the thousands (ReLU can leave every row's scores small)
+        x, _, params = _net_problem(rng, 3, 4, 3, 4)
+        x = 1000.0 * x
+        scores = np.maximum(x @ params["W1"] + params["b1"], 0) @ params["W2"] + params["b2"]
+        if np.max(scores) >= LARGE_SCORE:
+            break
     return Case((x, np.argmax(scores, axis=1), params),
                 label="large inputs (scores in the thousands: exp overflows unless the row maximum is subtracted), "
                       "integer labels t")
@@ -818,12 +830,13 @@ def _check_net_uses_params(TwoLayerNet):
     x, _, params = _net_problem(seeded_rng("TwoLayerNet params"), 3, 4, 2, 3)
     outcome = probe(TwoLayerNet, Case((x, params)), _quietly(_responds_to_params))
     if outcome.result is False:
-        raise CheckFailed(
-            "TwoLayerNet ignores changes to net.params: after net.params['W1'][...] = new values (and the same for "
-            "b1, W2, b2), predict(x) gave the same scores as before.\n\nLikely mistake [layers-copy-params]: the "
+        copied = Mistake("layers-copy-params", "the "
             "layers must use the SAME arrays as net.params (Affine(self.params['W1'], self.params['b1']), no "
             ".copy() or np.array(...)), or read net.params on every call; otherwise the training loop's "
-            "net.params[key] -= lr * grad[key] never reaches the layers.", ["layers-copy-params"])
+            "net.params[key] -= lr * grad[key] never reaches the layers.")
+        raise CheckFailed(
+            "TwoLayerNet ignores changes to net.params: after net.params['W1'][...] = new values (and the same for "
+            "b1, W2, b2), predict(x) gave the same scores as before.\n\n" + mistake_line(copied), [copied])
 
 
 NET_LABEL_HINTS = [LARGE_HINT, LABELS_HINT, ONE_HOT_HINT]
@@ -920,7 +933,8 @@ def check_TwoLayerNet(TwoLayerNet):
                   _net_variant(_net_forward_probe,
                                accuracy=lambda net, x, t: len(x) * ref.TwoLayerNet.accuracy(net, x, t))),
     ], label_hints=NET_LABEL_HINTS, error_hints=error_hints)
-    _judge("TwoLayerNet.gradient", TwoLayerNet, ref.TwoLayerNet, cases, how=_net_gradient_probe, uses=NET_USES,
+    _judge("TwoLayerNet.gradient", TwoLayerNet, ref.TwoLayerNet, cases + [_large_net_case()], how=_net_gradient_probe,
+           uses=NET_USES,
            parameter_names=("x", "t", "params"), gradients=NET_KEYS,
            extra=_fd_property(_own_fd(TwoLayerNet, _net_fd), NET_KEYS, rel_tol=LOSS_FD_REL_TOL, only=_net_fd_case), diagnoses=[
         Diagnosis("missing-batch-division", "the loss is a mean over the batch, so the gradient at the scores is "
@@ -930,13 +944,16 @@ def check_TwoLayerNet(TwoLayerNet):
                   _net_with_layers(_both_affines(lambda s, d: setattr(s, "dW", d.T @ s.x)))),
         Diagnosis("bias-not-summed", "db = np.sum(dout, axis=0): the bias is shared by the whole batch.",
                   _net_with_layers(_both_affines(lambda s, d: setattr(s, "db", np.array(d, dtype=float))))),
+        Diagnosis("bias-not-summed", "db = dout[0] is the first sample's gradient only: db = np.sum(dout, axis=0) "
+                  "adds the gradients of the whole batch, since the bias is shared by every sample.",
+                  _net_with_layers(_both_affines(lambda s, d: setattr(s, "db", np.array(d[0], dtype=float))))),
         Diagnosis("relu-gradient-not-masked", "the gradient must be 0 where the hidden pre-activation was <= 0: "
                   "the ReLU mask is missing (or was taken after the negatives were already set to 0).",
                   _net_with_layers(_replace_layer("Relu1", lambda net: _UnmaskedRelu()))),
         Diagnosis("divided-by-batch-twice", "divide by the batch size only once (in the loss layer), not again in "
                   "the Affine layers.", _net_with_layers(_both_affines(lambda s, d: (
                       setattr(s, "dW", s.dW / len(d)), setattr(s, "db", s.db / len(d)))))),
-    ], label_hints=NET_LABEL_HINTS[1:], error_hints=[
+    ], label_hints=NET_LABEL_HINTS, error_hints=[
         (("changed net.params",), "params-changed-by-gradient", "gradient(x, t) only computes the gradients; "
          "the training loop updates the parameters."),
         (("could not be broadcast", "not aligned", "mismatch in its core dimension"),) + SHAPE_HINT] + error_hints)

@@ -1,10 +1,28 @@
-"""Hidden-test checks for basic_math. Each `check_*` takes the student's function and raises `CheckFailed`."""
+"""Hidden-test checks for basic_math. Each `check_*` takes the student's function and raises `CheckFailed`.
+
+Inputs span magnitudes: besides hand-picked and seeded lists and vectors of ordinary size, every function meets
+values beyond any sentinel a running minimum or maximum might start from (999999, 1e9, 2**31 - 1, sys.maxsize), far
+below ABS_TOL, and mixed; those cases compare relatively only (MAGNITUDE_ABS_TOL), so a tiny wrong answer is not
+"close enough to 0".
+"""
+import math
+
 import numpy as np
 
-from aimath.judge import Case, Diagnosis, check_cases, seeded_rng
+from aimath.judge import Case, Diagnosis, check_cases, name_raised, seeded_rng
 from aimath.reference import basic_math as ref
 
 RANDOM_CASES = 6
+# Cases whose values are far from 1 are compared by relative error only: an absolute tolerance of ABS_TOL would
+# call any answer below 1e-9 right for a list of numbers around 1e-12.
+MAGNITUDE_ABS_TOL = 0.0
+
+# Constants a running maximum or minimum is often seeded with instead of the first element (the minimum's seed;
+# the maximum's is its negative). A hidden case has values beyond every one of them, and a result equal to one of
+# them is recognised: 99..9 and 10**k, the 32- and 64-bit integer limits, and a few "random" large numbers.
+SENTINELS = tuple(sorted({*(10**k for k in range(2, 19)), *(10**k - 1 for k in range(2, 19)),
+                          2**15 - 1, 2**16, 2**31 - 1, 2**31, 2**32 - 1, 2**32, 2**63 - 1, 2**63, 2**64,
+                          123456789, 987654321, 1e100, 1e300}))
 
 
 # ---------------------------------------------------------------- Part 1: lists
@@ -21,7 +39,21 @@ def _list_cases(name):
         Case(([42],), label="one element"),
         Case(([5, 1, 5, 5, 3],), label="duplicates"),
         Case(([-0.5, -0.25, -0.75],), label="negative floats between -1 and 0"),
+        Case(([4, -2, 7, 1, 9],), label="largest last"),
+        Case(([6, 3, 8, 5, -4],), label="smallest last"),
     ]
+    magnitudes = [
+        Case(([3.5e20, 1.25e21, 8e19, 4.75e20],), label="huge values, above 999999, 1e9, 2**31 - 1 and sys.maxsize"),
+        Case(([-2.5e20, -9e19, -1.5e21],), label="huge negative values, below -999999, -1e9 and -sys.maxsize"),
+        Case(([2.5e306, 7e305, 4e306],), label="values near the largest float (about 1.8e308)"),
+        Case(([-6e305, -3.5e306, -1.5e306, -2e306],), label="negative values near the largest float"),
+        Case(([1.6e308],), label="one value near the largest float"),
+        Case(([-1.6e308],), label="one negative value near the largest float"),
+        Case(([3e-12, 1.5e-12, 7.25e-12, 5e-12, 2e-12],), label="tiny positive values"),
+        Case(([-4e-13, -1e-13, -2.5e-13, -8e-13],), label="tiny negative values"),
+        Case(([2.5e15, -4.5e12, 1e-9, 6e8, -3e-7, 7.5e16],), label="mixed magnitudes"),
+    ]
+    hand += [Case(c.args, label=c.label, abs_tol=MAGNITUDE_ABS_TOL) for c in magnitudes]
     random = []
     for i in range(RANDOM_CASES):
         n = int(rng.integers(1, 12))
@@ -46,7 +78,38 @@ def check_get_greatest(get_greatest):
                               min),
                     Diagnosis("last-element-skipped", "the loop never looks at the last element (off by one).",
                               lambda xs: max(xs[:-1]) if len(xs) > 1 else xs[0]),
+                    *[Diagnosis("max-seeded-at-constant",
+                                f"the running maximum starts at a fixed number ({-c!r} here), so it is wrong when "
+                                f"every number is below it. Start from the first element, number_list[0].",
+                                lambda xs, c=c: max([-c, *xs])) for c in SENTINELS],
+                    Diagnosis("max-seeded-at-plus-infinity",
+                              "the running maximum starts at +infinity, and no number is larger. Start from the "
+                              "first element (or from float('-inf')).", lambda xs: math.inf),
+                    Diagnosis("returned-second-largest",
+                              "this is the second largest element: the largest of the sorted values is s[-1].",
+                              lambda xs: sorted(xs)[-2] if len(xs) > 1 else xs[0]),
+                    Diagnosis("returned-first-element",
+                              "this is the first element: the `return` is inside the loop, so the function stops "
+                              "after one comparison. Return after the loop has seen every number.",
+                              lambda xs: xs[0]),
+                    Diagnosis("compared-absolute-values",
+                              "this is the element largest in absolute value; compare the numbers themselves "
+                              "(-10 is smaller than 3).", lambda xs: max(xs, key=abs)),
+                    Diagnosis("converted-to-int",
+                              "int() drops the fractional part; keep the numbers as they are.",
+                              _running_extreme(lambda n, best: n > best, int)),
                 ])
+
+
+def _running_extreme(better, convert):
+    """A running maximum or minimum that converts every kept value with `convert` (e.g. int)."""
+    def run(xs):
+        best = convert(xs[0])
+        for n in xs:
+            if better(n, best):
+                best = convert(n)
+        return best
+    return run
 
 
 def check_get_smallest(get_smallest):
@@ -61,6 +124,23 @@ def check_get_smallest(get_smallest):
                     Diagnosis("returned-greatest", "this is the largest element; check the comparison.", max),
                     Diagnosis("last-element-skipped", "the loop never looks at the last element (off by one).",
                               lambda xs: min(xs[:-1]) if len(xs) > 1 else xs[0]),
+                    *[Diagnosis("min-seeded-at-constant",
+                                f"the running minimum starts at a fixed number ({c!r} here), so it is wrong when "
+                                f"every number is above it. Start from the first element, number_list[0].",
+                                lambda xs, c=c: min([c, *xs])) for c in SENTINELS],
+                    Diagnosis("min-seeded-at-minus-infinity",
+                              "the running minimum starts at -infinity, and no number is smaller. Start from the "
+                              "first element (or from float('inf')).", lambda xs: -math.inf),
+                    Diagnosis("returned-second-smallest",
+                              "this is the second smallest element: the smallest of the sorted values is s[0].",
+                              lambda xs: sorted(xs)[1] if len(xs) > 1 else xs[0]),
+                    Diagnosis("returned-first-element",
+                              "this is the first element: the `return` is inside the loop, so the function stops "
+                              "after one comparison. Return after the loop has seen every number.",
+                              lambda xs: xs[0]),
+                    Diagnosis("compared-absolute-values",
+                              "this is the element smallest in absolute value; compare the numbers themselves "
+                              "(-10 is smaller than 3).", lambda xs: min(xs, key=abs)),
                 ])
 
 
@@ -73,9 +153,25 @@ def check_get_mean(get_mean):
                               lambda xs: sum(xs) / (len(xs) - 1)),
                     Diagnosis("fixed-length", "divide by len(number_list); the list can have any length.",
                               lambda xs: sum(xs) / 10),
-                    Diagnosis("rounded", "return the mean itself; do not round it.",
-                              lambda xs: round(sum(xs) / len(xs))),
+                    *[Diagnosis("rounded", "return the mean itself; do not round it.",
+                                lambda xs, d=d: round(sum(xs) / len(xs), d)) for d in ROUNDINGS],
+                    Diagnosis("returned-median",
+                              "this is the median (the middle of the sorted values); the mean is sum / n.",
+                              lambda xs: _upper_middle(xs) if len(xs) % 2 else (_lower_middle(xs) + _upper_middle(xs)) / 2),
+                    Diagnosis("returned-midrange",
+                              "this is (largest + smallest) / 2; the mean adds ALL the numbers and divides by n.",
+                              lambda xs: (max(xs) + min(xs)) / 2),
+                    Diagnosis("first-element-skipped",
+                              "the sum leaves out the first element (a loop starting at index 1); add every number.",
+                              lambda xs: sum(xs[1:]) / len(xs)),
+                    Diagnosis("distinct-values-only",
+                              "repeated numbers count every time they occur: do not turn the list into a set.",
+                              lambda xs: sum(set(xs)) / len(set(xs))),
                 ])
+
+
+# round(x) and round(x, 1) .. round(x, 6): what "rounded" results are recognised as
+ROUNDINGS = (None, 1, 2, 3, 4, 5, 6)
 
 
 def _lower_middle(xs):
@@ -100,9 +196,14 @@ def check_get_median(get_median):
                     Diagnosis("not-sorted", "sort the values first; the median is the middle of the SORTED list.",
                               lambda xs: xs[len(xs) // 2] if len(xs) % 2 else (xs[len(xs) // 2 - 1] + xs[len(xs) // 2]) / 2),
                     Diagnosis("integer-division", "average the two middle values with `/ 2`, not `// 2`.",
-                              lambda xs: (_lower_middle(xs) + _upper_middle(xs)) // 2),
+                              lambda xs: _upper_middle(xs) if len(xs) % 2 else (_lower_middle(xs) + _upper_middle(xs)) // 2),
                     Diagnosis("returned-mean", "this is the mean; the median is the middle of the sorted values.",
                               lambda xs: sum(xs) / len(xs)),
+                    Diagnosis("wrong-middle-pair",
+                              "for an even number n of elements the two middle ones are at indices n//2 - 1 and "
+                              "n//2 of the sorted list.",
+                              lambda xs: _upper_middle(xs) if len(xs) % 2 else
+                              (sorted(xs)[len(xs) // 2] + sorted(xs)[min(len(xs) // 2 + 1, len(xs) - 1)]) / 2),
                 ])
 
 
@@ -115,12 +216,24 @@ def _vector_cases(name):
         Case((np.array([-1.0, -2.0, -3.0]),), label="all negative"),
         Case((np.array([0.0, 0.0, 0.0]),), label="zero vector"),
         Case((np.array([7.5]),), label="one entry"),
+        Case((np.array([3e100, -4e100, 1.2e101]),), label="huge entries", abs_tol=MAGNITUDE_ABS_TOL),
+        Case((np.array([-3e-100, 4e-100, 1.2e-99]),), label="tiny entries", abs_tol=MAGNITUDE_ABS_TOL),
+        Case((np.array([1e-5, -2e-4, 3e-5, 1e-4]),), label="short vector, entries around 1e-4",
+             abs_tol=MAGNITUDE_ABS_TOL),
     ]
     return hand + [Case((rng.normal(0, 3, int(rng.integers(2, 9))),), label="random vector")
                    for _ in range(RANDOM_CASES)]
 
 
 VECTOR_PARAMS = ("x",)
+# "Safety" constants students add to a norm or a denominator: what epsilon-added diagnoses recognise.
+EPSILONS = (1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10, 1e-12, 1e-15)
+
+
+def _l2_float32(x):
+    with np.errstate(over="ignore"):
+        x32 = np.asarray(x, dtype=np.float32)
+        return float(np.sqrt(np.sum(x32 * x32)))
 
 
 def check_l1_norm(l1_norm):
@@ -131,6 +244,16 @@ def check_l1_norm(l1_norm):
                     Diagnosis("computed-l2", "this is the L2 norm; L1 is the sum of absolute values.", ref.l2_norm),
                     Diagnosis("computed-max-norm", "this is the largest |x_i|; L1 adds all of them.",
                               lambda x: float(np.max(np.abs(x)))),
+                    Diagnosis("abs-of-sum", "take the absolute value of EACH entry, then sum: |x_1| + |x_2| + ..., "
+                              "not |x_1 + x_2 + ...|.", lambda x: abs(float(np.sum(x)))),
+                    Diagnosis("divided-by-n", "do not divide by the number of entries: L1 is the SUM of |x_i|.",
+                              lambda x: float(np.mean(np.abs(x)))),
+                    Diagnosis("first-entry-skipped", "the loop leaves out the first entry (it starts at index 1).",
+                              lambda x: float(np.sum(np.abs(x[1:])))),
+                    Diagnosis("summed-squares", "square entries belong to L2; L1 sums the absolute values.",
+                              lambda x: float(np.sum(x ** 2))),
+                    *[Diagnosis("rounded", "return the norm itself; do not round it.",
+                                lambda x, d=d: round(float(np.sum(np.abs(x))), d)) for d in ROUNDINGS],
                 ])
 
 
@@ -143,6 +266,21 @@ def check_l2_norm(l2_norm):
                               ref.l1_norm),
                     Diagnosis("divided-by-n", "do not divide by the number of entries.",
                               lambda x: float(np.sqrt(np.mean(x ** 2)))),
+                    Diagnosis("sqrt-of-l1", "square each entry before summing: sqrt(x_1**2 + x_2**2 + ...).",
+                              lambda x: float(np.sqrt(np.sum(np.abs(x))))),
+                    Diagnosis("abs-of-sum", "square each entry, sum, then take the square root; this is |sum of x|.",
+                              lambda x: abs(float(np.sum(x)))),
+                    Diagnosis("last-entry-skipped", "the loop never looks at the last entry (off by one).",
+                              lambda x: float(np.sqrt(np.sum(x[:-1] ** 2)))),
+                    Diagnosis("times-2-not-squared", "`x * 2` doubles; the square is `x ** 2`.",
+                              lambda x: float(np.sqrt(abs(np.sum(x * 2))))),
+                    *[Diagnosis("epsilon-added",
+                                f"a small constant ({eps:g}) was added; it is far from small for a short vector. "
+                                f"The norm of the zero vector is simply 0: sqrt(sum of squares), nothing added.",
+                                lambda x, eps=eps: float(np.sqrt(np.sum(x ** 2) + eps))) for eps in EPSILONS],
+                    Diagnosis("single-precision",
+                              "float32 keeps about 7 digits and overflows above 3.4e38: compute in float64 "
+                              "(numpy's default; do not convert with np.float32).", _l2_float32),
                 ])
 
 
@@ -164,7 +302,21 @@ def _vector_pair_cases():
     for _ in range(RANDOM_CASES):
         d = int(rng.integers(2, 7))
         random.append(Case((rng.normal(0, 2, d), rng.normal(0, 2, d)), label="random vectors"))
-    return [Case(c.args, label=c.label, abs_tol=ANGLE_ABS_TOL) for c in hand + random]
+    magnitudes = [
+        Case((np.array([3e-5, -1e-5, 2e-5]), np.array([-1e-5, 4e-5, 1e-5])), label="short vectors (around 1e-5)"),
+        Case((np.array([2e-120, 5e-120]), np.array([-3e-120, 1e-120])), label="tiny vectors (around 1e-120)"),
+        Case((np.array([4e150, -1e150, 2e150]), np.array([1e150, 3e150, -2e150])), label="huge vectors (around 1e150)"),
+    ]
+    return [Case(c.args, label=c.label, abs_tol=ANGLE_ABS_TOL) for c in hand + random + magnitudes]
+
+
+def _angle_from(cosine):
+    return float(np.arccos(np.clip(cosine, -1.0, 1.0)))
+
+
+def _unclipped_angle(x, y):
+    with np.errstate(invalid="ignore"):
+        return float(np.arccos(np.inner(x, y) / (np.linalg.norm(x) * np.linalg.norm(y))))
 
 
 def check_angle_between(angle_between):
@@ -177,9 +329,21 @@ def check_angle_between(angle_between):
                     Diagnosis("not-clipped",
                               "for (anti-)parallel vectors rounding can push the cosine just outside [-1, 1], and "
                               "arccos then gives nan; clip it with np.clip(cos, -1, 1).",
-                              lambda x, y: float("nan")),
+                              _unclipped_angle),
                     Diagnosis("not-normalised", "divide the inner product by the product of the two L2 norms.",
                               lambda x, y: float(np.arccos(np.clip(np.inner(x, y), -1, 1)))),
+                    Diagnosis("l1-norms", "divide by the L2 (Euclidean) norms, not the L1 norms.",
+                              lambda x, y: _angle_from(np.inner(x, y) / (ref.l1_norm(x) * ref.l1_norm(y)))),
+                    Diagnosis("arcsin", "the inner product gives the COSINE of the angle: use np.arccos.",
+                              lambda x, y: float(np.arcsin(np.clip(np.cos(ref.angle_between(x, y)), -1, 1)))),
+                    Diagnosis("abs-inner-product",
+                              "keep the sign of the inner product: a negative one means an obtuse angle (> pi/2).",
+                              lambda x, y: _angle_from(abs(np.inner(x, y)) / (ref.l2_norm(x) * ref.l2_norm(y)))),
+                    *[Diagnosis("epsilon-in-denominator",
+                                f"a small constant ({eps:g}) was added to the denominator; for short vectors it is "
+                                f"not small at all. The vectors are non-zero: divide by the norms as they are.",
+                                lambda x, y, eps=eps: _angle_from(
+                                    np.inner(x, y) / (ref.l2_norm(x) * ref.l2_norm(y) + eps))) for eps in EPSILONS],
                 ])
 
 
@@ -196,17 +360,67 @@ def _regression_cases():
     x = rng.normal(0, 1, (15, 1))
     cases.append(Case((np.hstack([x, x]), 3.0 * x[:, 0] - 1.0),
                       label="two identical columns: pinv gives the minimum-norm solution"))
+    X = rng.uniform(9e4, 1.1e5, (25, 2))
+    cases.append(Case((X, X @ np.array([3e-3, -2e-3]) + 40.0 + rng.normal(0, 0.01, 25)),
+                      label="large feature values (around 1e5)", abs_tol=MAGNITUDE_ABS_TOL))
+    X = rng.normal(0, 1e-6, (20, 2))
+    cases.append(Case((X, X @ np.array([3e5, -2e5]) + 0.5 + rng.normal(0, 0.01, 20)),
+                      label="tiny feature values (around 1e-6)", abs_tol=MAGNITUDE_ABS_TOL))
     return cases
 
 
 def check_fit_linear_regression(fit_linear_regression):
-    check_cases("fit_linear_regression", fit_linear_regression, ref.fit_linear_regression, _regression_cases(),
+    name_raised(lambda: check_cases(
+                "fit_linear_regression", fit_linear_regression, ref.fit_linear_regression, _regression_cases(),
                 parameter_names=("X", "y"), diagnoses=[
                     Diagnosis("intercept-first", "the intercept goes LAST: append the column of ones on the right.",
                               lambda X, y: np.roll(ref.fit_linear_regression(X, y), 1)),
                     Diagnosis("no-intercept", "append a column of ones to X so the model has an intercept.",
                               lambda X, y: np.linalg.pinv(X) @ y),
-                ])
+                    Diagnosis("intercept-forced-to-zero",
+                              "the intercept came out as 0: append a column of ONES (not zeros) to X and fit the "
+                              "intercept with the slopes, beta = pinv([X, 1]) @ y.",
+                              lambda X, y: np.append(np.linalg.pinv(X) @ y, 0.0)),
+                    Diagnosis("intercept-is-mean-of-y",
+                              "fit the intercept together with the slopes (a column of ones in X); mean(y) is the "
+                              "intercept only when every feature has mean 0.",
+                              lambda X, y: np.append(np.linalg.pinv(X) @ y, np.mean(y))),
+                    Diagnosis("not-pseudo-inverse",
+                              "X^T y / n equals the least-squares solution only for orthonormal columns; use the "
+                              "pseudo-inverse, beta = np.linalg.pinv(X_with_ones) @ y.",
+                              lambda X, y: _with_ones(X).T @ y / len(y)),
+                    Diagnosis("returned-predictions",
+                              "these are the fitted values X beta, one per sample; return the coefficients beta.",
+                              lambda X, y: _with_ones(X) @ ref.fit_linear_regression(X, y)),
+                    Diagnosis("coefficients-halved", "the coefficients are half of the least-squares ones: no "
+                              "factor 1/2 in beta = pinv([X, 1]) @ y.", lambda X, y: ref.fit_linear_regression(X, y) / 2),
+                    Diagnosis("normal-equations-inverse",
+                              "np.linalg.inv(X^T X) fails or is inaccurate when the columns of X are (nearly) "
+                              "dependent; np.linalg.pinv(X_with_ones) @ y handles every case.", _normal_equations),
+                    *[Diagnosis("epsilon-added",
+                                f"a small constant ({eps:g}) was added to X^T X \"for stability\"; that is ridge "
+                                f"regression, and for features near 1e-6 it swamps X^T X. Use "
+                                f"np.linalg.pinv(X_with_ones) @ y, which needs no constant.",
+                                lambda X, y, eps=eps: _ridge(X, y, eps)) for eps in EPSILONS],
+                ]), "LinAlgError", "normal-equations-inverse", SINGULAR_HINT)
+
+
+SINGULAR_HINT = ("np.linalg.inv(X^T X) fails when the columns of X are dependent (here two are identical), so X^T X "
+                 "is singular; the pseudo-inverse handles it: beta = np.linalg.pinv(X_with_ones) @ y.")
+
+
+def _ridge(X, y, eps):
+    A = _with_ones(X)
+    return np.linalg.inv(A.T @ A + eps * np.eye(A.shape[1])) @ A.T @ y
+
+
+def _with_ones(X):
+    return np.hstack([X, np.ones((len(X), 1))])
+
+
+def _normal_equations(X, y):
+    A = _with_ones(X)
+    return np.linalg.inv(A.T @ A) @ A.T @ y
 
 
 CHECKS = {

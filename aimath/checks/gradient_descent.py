@@ -4,6 +4,10 @@ sympy results are turned into plain data by custom probes (a number and a list o
 Iterative methods are judged by where they must end up (the problem's minimiser), with tolerances derived from the
 problem, so that legitimate variations (1/n or 2/n in the MSE gradient, sampling with or without replacement, any
 random generator) pass, and every case is small: the whole assignment is checked in a few tens of milliseconds.
+
+Inputs span scales: a descent started a million away and on curvatures of 2e-6 and 2e6, targets from 1e-6 to 1e9
+for the regressions (compared relatively), so a hard-coded step, tolerance, threshold or gradient clip does not
+slip by.
 """
 import math
 
@@ -11,8 +15,9 @@ import numpy as np
 import sympy as sym
 from sympy.abc import x as X_SYMBOL
 
-from aimath.judge import Case, CheckFailed, Diagnosis, check_cases, seeded_rng
+from aimath.judge import Case, CheckFailed, Diagnosis, check_cases, name_raised, probes, same, seeded_rng
 from aimath.reference import gradient_descent as ref
+from aimath.verdict import Mistake, naming
 
 EPS = np.finfo(np.float64).eps
 
@@ -86,8 +91,19 @@ def pair(result, names):
 COURSE_POLY = (1, 2, 3)  # x**2 + 2x + 3
 
 
+VALUE_ONLY = "it returned only the value f(val)"
+SWAPPED = "it returned (poly, value)"
+
+
 def func_probe(func, val):
-    value, poly = pair(func(val), "(value, poly)")
+    result = func(val)
+    if isinstance(result, (int, float, sym.Expr)) and not isinstance(result, sym.Poly) and not \
+            getattr(result, "free_symbols", None):
+        raise TypeError(f"{VALUE_ONLY} ({result!r}), not the pair (value, poly)")
+    value, poly = pair(result, "(value, poly)")
+    if isinstance(poly, (int, float, sym.Number)) and isinstance(value, (sym.Poly, sym.Expr)) and \
+            not isinstance(value, sym.Number):
+        raise TypeError(f"{SWAPPED}: the pair is (value, poly), value first")
     return {"value": as_number(value, "the first item (the value f(val))"),
             "polynomial coefficients": poly_coefficients(poly, "the second item (the polynomial)")}
 
@@ -103,17 +119,23 @@ def check_func(func):
     cases = [Case((v,), label=label) for v, label in [
         (3, "integer"), (0, "zero: the constant term"), (-1, "the minimum"), (2.5, "float"), (-7.25, "negative float"),
         (1000, "large")]]
-    check_cases("func", func, ref.func, cases, how=func_probe, parameter_names=("val",), diagnoses=[
-        Diagnosis("missing-constant", "the polynomial is x**2 + 2*x + 3: the constant 3 is missing.",
-                  _func_summary((1, 2, 0))),
-        Diagnosis("times-not-power", "`x*2` is 2x; write the square as `x**2`.", _func_summary((4, 3))),
-        Diagnosis("value-of-derivative", "the first item is f(val) itself, not the derivative 2*val + 2.",
-                  _func_summary(COURSE_POLY, lambda v: 2 * v + 2)),
-        Diagnosis("value-rounded", "return the value as sympy gives it; do not convert it to int.",
-                  _func_summary(COURSE_POLY, lambda v: int(np.polyval(COURSE_POLY, v)))),
-        Diagnosis("value-at-zero", "substitute val for x (fun.subs(x, val)); this is f(0).",
-                  _func_summary(COURSE_POLY, lambda v: 3.0)),
-    ])
+    def judge_values():
+        check_cases("func", func, ref.func, cases, how=func_probe, parameter_names=("val",), diagnoses=[
+            Diagnosis("missing-constant", "the polynomial is x**2 + 2*x + 3: the constant 3 is missing.",
+                      _func_summary((1, 2, 0))),
+            Diagnosis("times-not-power", "`x*2` is 2x; write the square as `x**2`.", _func_summary((4, 3))),
+            Diagnosis("value-of-derivative", "the first item is f(val) itself, not the derivative 2*val + 2.",
+                      _func_summary(COURSE_POLY, lambda v: 2 * v + 2)),
+            Diagnosis("value-rounded", "return the value as sympy gives it; do not convert it to int.",
+                      _func_summary(COURSE_POLY, lambda v: int(np.polyval(COURSE_POLY, v)))),
+            Diagnosis("value-at-zero", "substitute val for x (fun.subs(x, val)); this is f(0).",
+                      _func_summary(COURSE_POLY, lambda v: 3.0)),
+        ])
+
+    name_raised(lambda: name_raised(judge_values, f"TypeError: {VALUE_ONLY}", "returned-value-only",
+                                    "return BOTH the value and the polynomial: `return fun.subs(x, val), fun`."),
+                f"TypeError: {SWAPPED}", "swapped-order",
+                "return the value first and the polynomial second: `return fun.subs(x, val), fun`.")
 
 
 # ---------------------------------------------------------------- func_gradient
@@ -149,6 +171,10 @@ def check_func_gradient(func_gradient):
                 parameter_names=("fun", "val"), diagnoses=[
                     Diagnosis("value-not-derivative", "the first item is the derivative at val, not f(val).",
                               _gradient_summary(lambda c, d, v: np.polyval(c, v))),
+                    Diagnosis("returned-the-function",
+                              "this is fun(val) itself: the function's value and polynomial. Differentiate the "
+                              "polynomial (d = sym.diff(function, x)) and return (d.subs(x, val), d).",
+                              _gradient_summary(lambda c, d, v: np.polyval(c, v), lambda c, d: c)),
                     Diagnosis("ignores-fun",
                               "differentiate the polynomial that fun returns (fun(val)[1]), not a fixed x**2 + 2x + 3.",
                               _gradient_summary(lambda c, d, v: 2 * v + 2, lambda c, d: np.array([2.0, 2.0]))),
@@ -184,7 +210,7 @@ def descent_probe(gradient_descent, fun, init_point, **kwargs):
 
 
 def _float_descent(fun, init_point, lr_rate=1e-2, epsilon=1e-5, *, keep_going=None, step_first=False,
-                   max_steps=MAX_FUN_CALLS):
+                   max_steps=MAX_FUN_CALLS, clip=None):
     """A float64 descent on fun's polynomial with a pluggable stopping test, for describing mistakes."""
     d = np.polyder(np.array(fun.coeffs, dtype=np.float64))
     keep_going = keep_going or (lambda g: abs(g) > epsilon)
@@ -194,7 +220,8 @@ def _float_descent(fun, init_point, lr_rate=1e-2, epsilon=1e-5, *, keep_going=No
         point, steps = point - lr_rate * grad, 1
         grad = np.polyval(d, point)
     while keep_going(grad):
-        point, steps = point - lr_rate * grad, steps + 1
+        step = grad if clip is None else min(max(grad, -clip), clip)
+        point, steps = point - lr_rate * step, steps + 1
         grad = np.polyval(d, point)
         if steps > max_steps:
             return None
@@ -227,6 +254,10 @@ def _descent_cases():
         (COURSE_POLY, 2, -1, dict(lr_rate=0.25, epsilon=1e-3), "start at the minimum: no step needed"),
         (COURSE_POLY, 2, -1 - 5.5e-6, {}, "default lr_rate and epsilon, start just left of the minimum"),
         ((3, -12, 13), 6, 5, dict(lr_rate=0.125, epsilon=0.01), "another polynomial, 3x^2 - 12x + 13: use fun"),
+        (COURSE_POLY, 2, 1e6, dict(lr_rate=0.5, epsilon=1e-3), "start a million away: one step of lr = 1/f''"),
+        ((1e-6, 2e-6, 3), 2e-6, 3, dict(lr_rate=5e5, epsilon=1e-12),
+         "tiny curvature (1e-6 x^2 + 2e-6 x + 3), tiny epsilon, large lr_rate"),
+        ((1e6, 2e6, 3), 2e6, 3, dict(lr_rate=5e-7), "huge curvature (1e6 x^2 + 2e6 x + 3): gradients in the millions"),
     ]
     return [Case((PolyFun(c, MAX_FUN_CALLS), init), kw, label, rel_tol=0.0,
                  abs_tol=kw.get("epsilon", 1e-5) / curvature)
@@ -239,7 +270,7 @@ def check_gradient_descent(gradient_descent):
                     Diagnosis("never-stops",
                               "the iteration never meets the stopping test: step AGAINST the gradient "
                               "(x = x - lr_rate * gradient), use the lr_rate you are given, and stop when "
-                              "abs(gradient) <= epsilon.", lambda *a, **k: NEVER_STOPS),
+                              "abs(gradient) <= epsilon.", lambda *a, **k: NEVER_STOPS, symptom=True),
                     Diagnosis("no-abs-in-stopping-test",
                               "left of the minimum the gradient is negative: loop while abs(gradient) > epsilon.",
                               _descent_summary(keep_going=lambda lr, eps: (lambda g: g > eps))),
@@ -256,6 +287,15 @@ def check_gradient_descent(gradient_descent):
                     Diagnosis("returned-value-not-point",
                               "return the minimum POINT x, not the function value f(x) there.",
                               _descent_summary(transform=lambda fun, p, n: (np.polyval(fun.coeffs, p), n))),
+                    *[Diagnosis("ignores-epsilon",
+                                f"use the epsilon you are given in the stopping test (a fixed {eps:g} is far too "
+                                f"coarse or too fine for some problems): loop while abs(gradient) > epsilon.",
+                                _descent_summary(keep_going=lambda lr, e, eps=eps: (lambda g: abs(g) > eps)))
+                      for eps in (1e-3, 1e-4, 1e-5, 1e-6, 1e-8)],
+                    *[Diagnosis("gradient-clipped",
+                                f"the gradient is clipped to [-{c:g}, {c:g}], so far from the minimum (or on a steep "
+                                f"function) every step is tiny: step by lr_rate * gradient as it is.",
+                                _descent_summary(clip=c)) for c in (1.0, 10.0, 100.0, 1e3)],
                 ])
 
 
@@ -289,7 +329,8 @@ def quotient_tolerance(fn, at, h):
 def _quotient_cases():
     specs = [(SQUARE, 1.0, 0.5, "big step: the forward difference is 2x + h"), (CUBIC, -2.0, 0.1, "cubic"),
              (SINE, 0.3, 1e-3, "sine"), (SQUARE, 3.0, None, "default h"), (EXP3, 0.2, None, "default h, exp(3x)"),
-             (CUBIC, 1.5, 1e-6, "small step")]
+             (CUBIC, 1.5, 1e-6, "small step"), (SQUARE, 1e6, 1.0, "large x, step 1: the difference is 2x + 1"),
+             (EXP3, 40.0, 1e-6, "huge values: exp(3x) at x = 40 is about 1e52")]
     return [Case((fn, at) if h is None else (fn, at, h), label=label, rel_tol=1e-12,
                  abs_tol=quotient_tolerance(fn, at, 1e-9 if h is None else h)) for fn, at, h, label in specs]
 
@@ -348,7 +389,9 @@ def _gradient_cases():
              (COUPLED, rng.normal(0, 1, (2, 2, 2)), None, "3-d array, coordinates coupled"),
              (COUPLED, rng.normal(0, 1, 4), 1e-3, "given step h"),
              (SUM_SQUARES, np.array([7.5]), None, "one entry"),
-             (COUPLED, np.array([1, -2, 3]), None, "integer array: compute on a float64 copy")]
+             (COUPLED, np.array([1, -2, 3]), None, "integer array: compute on a float64 copy"),
+             (SUM_SQUARES, np.array([2.5e3, -4e3, 1e3]), 1e-2, "large entries (thousands), given step h"),
+             (SIN_TIMES_SQUARE, np.array([3e-4, -2e-4]), 1e-7, "tiny entries, tiny step h")]
     return [Case((fn, at) if h is None else (fn, at, h), label=label, rel_tol=1e-9,
                  abs_tol=gradient_tolerance(fn, at, 1e-5 if h is None else h)) for fn, at, h, label in specs]
 
@@ -443,7 +486,8 @@ def gd_probe(linear_regression_gd, train_x, train_y, **kwargs):
         return gd_summary(*result)
 
 
-def _gd_variant(scale=2.0, errors_after=False, x_in_w=True, n_range=None, error_fn=None):
+def _gd_variant(scale=2.0, errors_after=False, x_in_w=True, n_range=None, error_fn=None, x_in_b=False,
+                stop_below=None):
     """linear_regression_gd with one mistake (or the 1/n gradient, scale=1), summarised like the probe."""
     def run(train_x, train_y, lr_rate=1e-2, n_iter=1000):
         x_, y_ = np.asarray(train_x, dtype=np.float64), np.asarray(train_y, dtype=np.float64)
@@ -454,8 +498,11 @@ def _gd_variant(scale=2.0, errors_after=False, x_in_w=True, n_range=None, error_
                 r = w * x_ + b - y_
                 if not errors_after:
                     errors.append(error_fn(r) if error_fn else float(np.mean(r**2)))
-                w -= lr_rate * mult * float(r @ x_ if x_in_w else np.sum(r)) / n
-                b -= lr_rate * mult * float(np.sum(r)) / n
+                    if stop_below is not None and errors[-1] < stop_below:
+                        break
+                w_step = lr_rate * mult * float(r @ x_ if x_in_w else np.sum(r)) / n
+                b -= lr_rate * mult * float(r @ x_ if x_in_b else np.sum(r)) / n
+                w -= w_step
                 if errors_after:
                     r = w * x_ + b - y_
                     errors.append(float(np.mean(r**2)))
@@ -482,7 +529,9 @@ def _gd_cases():
     return [_line_case(*_line_data(rng, 30, 7.0, 2.0, 0.0, -2, 2), "exact line y = 7x + 2"),
             _line_case(*_line_data(rng, 25, -1.5, 0.5, 0.3, -1, 2), "noisy line, x not centred"),
             _line_case(np.array([-1.0, 0.0, 1.0]), np.array([0.5, 1.0, 3.0]), "three points"),
-            _line_case(*_line_data(rng, 40, 0.3, -4.0, 1.0, -1.5, 1.5), "noisy, large intercept")]
+            _line_case(*_line_data(rng, 40, 0.3, -4.0, 1.0, -1.5, 1.5), "noisy, large intercept"),
+            _line_case(*_line_data(rng, 30, 3e5, -2e5, 1e3, -1, 1.5), "targets around 1e6"),
+            _line_case(*_line_data(rng, 30, 2e-6, -1e-6, 1e-8, -1, 1.5), "targets around 1e-6")]
 
 
 def check_linear_regression_gd(linear_regression_gd):
@@ -494,7 +543,7 @@ def check_linear_regression_gd(linear_regression_gd):
                     Diagnosis("diverged",
                               "the parameters ran away. Step AGAINST the gradient (w = w - lr_rate * dL/dw) with "
                               "dL/dw = 2/n * sum((w x + b - y) x): check its sign and the division by n.",
-                              lambda *a, **k: DIVERGED),
+                              lambda *a, **k: DIVERGED, symptom=True),
                     *[Diagnosis("errors-after-update",
                                 "append the MSE of the CURRENT w, b before updating them: errors[0] is the loss at "
                                 "w = b = 0, mean(y**2).", _gd_variant(scale=s, errors_after=True)) for s in (2, 1)],
@@ -506,7 +555,18 @@ def check_linear_regression_gd(linear_regression_gd):
                               _gd_variant(n_range=lambda k: range(1, k))),
                     *[Diagnosis("w-gradient-missing-x", "dL/dw = 2/n * sum((w x + b - y) * x): multiply by x.",
                                 _gd_variant(scale=s, x_in_w=False)) for s in (2, 1)],
+                    *[Diagnosis("b-gradient-times-x",
+                                "dL/db = 2/n * sum(w x + b - y): no factor x (that belongs to dL/dw only).",
+                                _gd_variant(scale=s, x_in_b=True)) for s in (2, 1)],
+                    *[Diagnosis("stopped-early",
+                                f"run all n_iter updates: stopping once the error is below a fixed {t:g} stops at "
+                                f"once when the targets are small (here the error starts below it).",
+                                _gd_variant(scale=s, stop_below=t)) for t in STOP_THRESHOLDS for s in (2, 1)],
                 ])
+
+
+# Fixed error thresholds a run stops at "when the error is small enough": what stopped-early recognises.
+STOP_THRESHOLDS = (1e-3, 1e-4, 1e-5, 1e-6, 1e-8, 1e-10)
 
 
 # Probes run where the student's code lives (the grading sandbox), which cannot see aimath.reference: the two small
@@ -540,13 +600,14 @@ def matrix_probe(linear_regression_gd_matrix, X, y, beta_init, **kwargs):
     return beta
 
 
-def _matrix_variant(intercept_first=False, from_zero=False, fixed_iter=None):
+def _matrix_variant(intercept_first=False, from_zero=False, fixed_iter=None, clip=None):
     def run(X, y, beta_init, lr_rate=1e-2, n_iter=5000):
         X = np.asarray(X, dtype=np.float64)
         X_ = np.hstack([np.ones((len(X), 1)), X]) if intercept_first else ref.with_intercept(X)
         beta = np.zeros(X_.shape[1]) if from_zero else np.array(beta_init, dtype=np.float64)
         for _ in range(n_iter if fixed_iter is None else fixed_iter):
-            beta = beta - lr_rate * 2 / len(y) * (X_.T @ (X_ @ beta - y))
+            grad = 2 / len(y) * (X_.T @ (X_ @ beta - y))
+            beta = beta - lr_rate * (grad if clip is None else np.clip(grad, -clip, clip))
         return beta
     return run
 
@@ -575,23 +636,67 @@ def _matrix_cases():
                               "two identical columns: where GD ends depends on beta_init"))
     cases.append(_matrix_case(X, X @ np.array([1.0, 2.0]) + 3.0, [0, 1, 5], "n_iter = 0: beta_init as floats",
                               n_iter=0))
+    X = rng.normal(0, 1, (25, 2))
+    cases.append(_matrix_case(X, X @ np.array([4e8, -3e8]) + 1e9 + rng.normal(0, 1e6, 25), np.zeros(3),
+                              "targets around 1e9"))
+    cases.append(_matrix_case(X, X @ np.array([4e-6, -3e-6]) + 1e-6 + rng.normal(0, 1e-8, 25), np.zeros(3),
+                              "targets around 1e-6"))
     return cases
 
 
+NO_INTERCEPT_ADVICE = ("the column of ones is missing: with it appended LAST (np.hstack([X, np.ones((n, 1))])), your "
+                       "code gives the right beta. beta_init and the result have d + 1 entries, the intercept last.")
+
+
+def _raw_beta_probe(linear_regression_gd_matrix, X, y, beta_init, **kwargs):
+    """beta as the student's function returns it (as float64), with no judgement of divergence."""
+    with np.errstate(all="ignore"):
+        return np.asarray(linear_regression_gd_matrix(X, y, beta_init, **kwargs), dtype=np.float64)
+
+
+def _fits_with_ones_added(student, cases):
+    """True when the student's function, handed X with the ones column already appended, gives the reference's
+    beta for X on every full-rank case that runs: the student's own code never appends it."""
+    full_rank = [c for c in cases if c.kwargs.get("n_iter") and np.linalg.matrix_rank(ref.with_intercept(c.args[0]))
+                 == np.shape(c.args[0])[1] + 1]
+    given_ones = [Case((ref.with_intercept(c.args[0]), *c.args[1:]), c.kwargs, rel_tol=c.rel_tol, abs_tol=c.abs_tol)
+                  for c in full_rank]
+    outcomes = probes(student, given_ones, _raw_beta_probe)
+    expected = probes(ref.linear_regression_gd_matrix, full_rank, matrix_probe)
+    return all(o.error is None and e.error is None and same(e.result, o.result, c.rel_tol, c.abs_tol)
+               for o, e, c in zip(outcomes, expected, full_rank))
+
+
 def check_linear_regression_gd_matrix(linear_regression_gd_matrix):
+    cases = _matrix_cases()
+    try:
+        _check_matrix_values(linear_regression_gd_matrix, cases)
+    except CheckFailed as failure:
+        if failure.mistakes or not callable(linear_regression_gd_matrix) or "not implemented" in str(failure) or \
+                not _fits_with_ones_added(linear_regression_gd_matrix, cases):
+            raise
+        raise naming(failure, Mistake("no-intercept-column", NO_INTERCEPT_ADVICE)) from None
+
+
+def _check_matrix_values(linear_regression_gd_matrix, cases):
     check_cases("linear_regression_gd_matrix", linear_regression_gd_matrix, ref.linear_regression_gd_matrix,
-                _matrix_cases(), how=matrix_probe, parameter_names=("X", "y", "beta_init"), diagnoses=[
+                cases, how=matrix_probe, parameter_names=("X", "y", "beta_init"), diagnoses=[
                     Diagnosis("intercept-first",
                               "append the column of ones LAST (np.hstack([X, ones])), so the intercept is beta[-1].",
                               _matrix_variant(intercept_first=True)),
                     Diagnosis("diverged",
                               "beta ran away. The MSE gradient is 2/n * X^T (X beta - y) (X with the ones column): "
                               "step against it (beta = beta - lr_rate * grad) and divide by n.",
-                              lambda *a, **k: DIVERGED),
+                              lambda *a, **k: DIVERGED, symptom=True),
                     Diagnosis("ignores-n-iter", "run exactly n_iter updates (for _ in range(n_iter)).",
                               _matrix_variant(fixed_iter=5000)),
                     Diagnosis("ignores-beta-init", "start from beta_init (as a float copy), not from zeros.",
                               _matrix_variant(from_zero=True)),
+                    *[Diagnosis("gradient-clipped",
+                                f"the gradient is clipped to [-{c:g}, {c:g}], so with large targets beta crawls and "
+                                f"never gets there: step by lr_rate * gradient as it is.",
+                                lambda *a, c=c, **k: matrix_probe(_matrix_variant(clip=c), *a, **k))
+                      for c in (1.0, 10.0, 100.0, 1e3, 1e4)],
                 ])
 
 
@@ -605,6 +710,9 @@ SGD_EXACT_TOL = 1e-8
 # deviation sigma * sqrt(s lr / (2 batch)) (s = 2 for the MSE gradient). It must end within SGD_Z of those, a miss
 # of probability below 1e-5; a batch drawn once is off by about sigma / sqrt(batch), many times that.
 SGD_Z = 5.0
+# Lines (w, b) of the noisy cases. A batch drawn once lands within the tolerance of one case about one time in four
+# (measured over random inputs), so six cases let it through about once in 4000 sets of inputs.
+SGD_NOISY_LINES = [(0.8, -0.5), (-0.4, 0.6), (1.2, 0.3), (-0.9, -0.7), (0.5, 1.0), (-1.1, 0.2)]
 # Enough steps of lr = 0.01 to forget the start (0, 0): the transient left, 0.99**300 |theta*| ~ 0.05 |theta*|, is
 # added to the tolerance.
 SGD_NOISY_STEPS = 300
@@ -628,14 +736,15 @@ def sgd_target(train_x, train_y, **kwargs):
 def _sgd_cases():
     rng = seeded_rng("sgd_linear_regression")
     cases = []
-    for seed, (w, b) in enumerate([(-1.5, 2.0), (3.0, -0.5)]):
+    for seed, (w, b) in enumerate([(-1.5, 2.0), (3.0, -0.5), (2e5, -3e5)]):
         x_, y_ = _line_data(rng, 64, w, b, 0.0, -1.5, 1.5)
         cases.append(Case((x_, y_), dict(lr_rate=0.2, n_iter=200, batch_size=16, seed=seed),
-                          "noise-free line: every batch agrees at the optimum, so SGD must land on it",
-                          rel_tol=0.0, abs_tol=SGD_EXACT_TOL))
+                          "noise-free line: every batch agrees at the optimum, so SGD must land on it"
+                          + (" (targets around 1e5)" if abs(b) > 1e3 else ""),
+                          rel_tol=0.0, abs_tol=SGD_EXACT_TOL * max(1.0, math.hypot(w, b))))
     lr, batch, sigma = 0.01, 10, 1.0
     spread = sigma * math.sqrt(2 * lr / (2 * batch))
-    for seed, (w, b) in enumerate([(0.8, -0.5), (-0.4, 0.6)]):
+    for seed, (w, b) in enumerate(SGD_NOISY_LINES):
         x_, y_ = _line_data(rng, 200, w, b, sigma, -math.sqrt(3), math.sqrt(3))
         # what is left of the start (0, 0) after n_iter steps of the slower (s = 1) descent
         Z = np.vstack([x_, np.ones_like(x_)])
@@ -657,26 +766,110 @@ def repeat_probe(sgd, train_x, train_y, **kwargs):
 SGD_HINT = ("Hint: draw a NEW mini-batch inside the loop at every step (from one generator made once from seed, "
             "before the loop), and average the gradient over the batch.")
 
+# Symptoms of SGD mistakes, read from the student's own runs on purpose-made data (see _sgd_symptom): with
+# batch_size 1 and SYMPTOM_STEPS steps of lr SYMPTOM_LR, descent on ONE sample converges (factor
+# 1 - 2 lr (x**2 + 1) in (-0.3, 0.6) for |x| <= 1.5) to that sample's minimum-norm solution.
+SYMPTOM_LR, SYMPTOM_STEPS = 0.1, 300
+SAME_BATCH_ADVICE = ("every step used the same single sample: the result is the line fitted to one point. Make the "
+                     "generator ONCE before the loop (rng = np.random.default_rng(seed)) and draw a new batch from "
+                     "it inside the loop.")
+SUMMED_ADVICE = ("with batch_size 1 it lands on the line, with larger batches it overshoots: the batch gradient is "
+                 "summed. Average it over the batch (np.mean, or divide by batch_size).")
+CLIPPED_ADVICE = ("it lands on a noise-free line with small targets but not on the same line scaled up: something "
+                  "caps the step or the gradient (np.clip, a maximum step). Step by lr_rate * gradient as it is.")
+TARGETS_ADVICE = ("the result does not depend on the targets after the first batch_size: index train_y with the "
+                  "same batch indices as train_x (train_y[idx]), not train_y[:batch_size].")
+
+
+def sgd_raw_probe(sgd, train_x, train_y, **kwargs):
+    """(w, b) as the student's function returns them, with no judgement of divergence."""
+    with np.errstate(all="ignore"):
+        w, b = pair(sgd(train_x, train_y, **kwargs), "(w, b)")
+        return {"w": as_number(w, "w"), "b": as_number(b, "b")}
+
+
+def _single_sample_solutions(train_x, train_y):
+    """(w, b) where descent from (0, 0) on each single sample (x_i, y_i) ends: y_i / (x_i**2 + 1) * (x_i, 1)."""
+    scale = train_y / (train_x**2 + 1)
+    return np.column_stack([scale * train_x, scale])
+
+
+def _sgd_symptom(student, exact_case, large_case):
+    """(tag, advice) of the SGD mistake the student's own runs show, or None. `exact_case` is a noise-free case
+    with ordinary targets, `large_case` one with targets around 1e5."""
+    rng = seeded_rng("sgd_linear_regression symptoms")
+    x_, y_ = _line_data(rng, 20, 0.8, -0.5, 1.0, -1.5, 1.5)
+    one = dict(lr_rate=SYMPTOM_LR, n_iter=SYMPTOM_STEPS, batch_size=1, seed=3)
+    y_changed = y_.copy()
+    y_changed[4:] += rng.normal(0, 1.0, len(y_) - 4)
+    runs = [Case((x_, y_), one),
+            Case(exact_case.args, exact_case.kwargs | {"batch_size": 1}),
+            Case(exact_case.args, exact_case.kwargs),
+            Case((x_, y_), dict(lr_rate=SYMPTOM_LR, n_iter=50, batch_size=4, seed=3)),
+            Case((x_, y_changed), dict(lr_rate=SYMPTOM_LR, n_iter=50, batch_size=4, seed=3)),
+            Case((large_case.args[0], large_case.args[1] / SCALED_DOWN), large_case.kwargs),
+            Case(large_case.args, large_case.kwargs)]
+    same_sample, batch_one, batch_many, targets, targets_changed, small, large = [
+        o.result if o.error is None else None for o in probes(student, runs, sgd_raw_probe)]
+    if isinstance(same_sample, dict):
+        found = np.array([same_sample["w"], same_sample["b"]])
+        if np.any(np.all(np.isclose(_single_sample_solutions(x_, y_), found, rtol=1e-6, atol=1e-9), axis=1)):
+            return "same-batch-every-step", SAME_BATCH_ADVICE
+    target = sgd_target(*exact_case.args)
+    if isinstance(batch_one, dict) and same({"w": target[0], "b": target[1]}, batch_one, 0.0, exact_case.abs_tol) \
+            and not same({"w": target[0], "b": target[1]}, batch_many, 0.0, exact_case.abs_tol):
+        return "batch-gradient-summed", SUMMED_ADVICE
+    if isinstance(targets, dict) and targets == targets_changed:
+        return "targets-not-batched", TARGETS_ADVICE
+    w, b = sgd_target(*large_case.args)
+    if same({"w": w / SCALED_DOWN, "b": b / SCALED_DOWN}, small, 0.0, large_case.abs_tol / SCALED_DOWN) and \
+            not same({"w": w, "b": b}, large, 0.0, large_case.abs_tol):
+        return "gradient-clipped", CLIPPED_ADVICE
+    return None
+
+
+# The large noise-free case scaled down by this much has ordinary targets (the same line, 1e5 times smaller).
+SCALED_DOWN = 1e5
+
+
+SGD_DIVERGED = Diagnosis("diverged", "(w, b) ran away. Step against the batch gradient (w = w - lr_rate * dw) and "
+                         "average it over the batch (divide by batch_size).", lambda *a, **k: DIVERGED, symptom=True)
+
+
+def _check_sgd(sgd_linear_regression, diagnoses):
+    check_cases("sgd_linear_regression", sgd_linear_regression, sgd_target, _sgd_cases(), how=sgd_probe,
+                parameter_names=("train_x", "train_y"), diagnoses=diagnoses)
+    rng = seeded_rng("sgd_linear_regression determinism")
+    x_, y_ = _line_data(rng, 50, 2.0, 1.0, 0.5, -1, 1)
+    check_cases("sgd_linear_regression", sgd_linear_regression, ref.sgd_linear_regression,
+                [Case((x_, y_), dict(lr_rate=0.1, n_iter=20, batch_size=5, seed=7),
+                      "called twice with the same seed")],
+                how=repeat_probe, parameter_names=("train_x", "train_y"), diagnoses=[
+                    Diagnosis("ignores-seed",
+                              "make the generator from the seed (rng = np.random.default_rng(seed)) so the same "
+                              "seed gives the same batches.",
+                              lambda *a, **k: {"same (w, b) for the same seed": False})])
+
 
 def check_sgd_linear_regression(sgd_linear_regression):
+    """The values and determinism; a failure with no diagnosis is then explained by the student's own runs
+    (`_sgd_symptom`), else by the run-away symptom, else by a hint."""
+    __tracebackhide__ = True
     try:
-        check_cases("sgd_linear_regression", sgd_linear_regression, sgd_target, _sgd_cases(), how=sgd_probe,
-                    parameter_names=("train_x", "train_y"), diagnoses=[
-                        Diagnosis("diverged",
-                                  "(w, b) ran away. Step against the batch gradient (w = w - lr_rate * dw) and "
-                                  "average it over the batch (divide by batch_size).", lambda *a, **k: DIVERGED)])
-        rng = seeded_rng("sgd_linear_regression determinism")
-        x_, y_ = _line_data(rng, 50, 2.0, 1.0, 0.5, -1, 1)
-        check_cases("sgd_linear_regression", sgd_linear_regression, ref.sgd_linear_regression,
-                    [Case((x_, y_), dict(lr_rate=0.1, n_iter=20, batch_size=5, seed=7),
-                          "called twice with the same seed")],
-                    how=repeat_probe, parameter_names=("train_x", "train_y"), diagnoses=[
-                        Diagnosis("ignores-seed",
-                                  "make the generator from the seed (rng = np.random.default_rng(seed)) so the same "
-                                  "seed gives the same batches.",
-                                  lambda *a, **k: {"same (w, b) for the same seed": False})])
+        _check_sgd(sgd_linear_regression, ())
     except CheckFailed as failure:
-        if failure.mistakes or "not implemented" in str(failure):
+        if failure.mistakes or "not implemented" in str(failure) or not callable(sgd_linear_regression):
+            raise
+        cases = _sgd_cases()
+        symptom = _sgd_symptom(sgd_linear_regression, cases[0], cases[2])
+        if symptom:
+            raise naming(failure, Mistake(*symptom)) from None
+    else:
+        return
+    try:
+        _check_sgd(sgd_linear_regression, [SGD_DIVERGED])
+    except CheckFailed as failure:
+        if failure.mistakes:
             raise
         raise CheckFailed(f"{failure}\n\n{SGD_HINT}", failure.mistakes) from None
 

@@ -10,6 +10,9 @@ Beyond equality with the reference:
   and for its sampling protocol (exactly n points, all in [a, b], same seed -> same estimate, new seed -> new one);
 - the three-densities plot (graded name `plot_normal_densities`) is judged from the figure's data: its curves are
   read back and compared with N(x | mu, 1) near each mean, its markers at x0 with the likelihoods N(x0 | mu, 1).
+
+Inputs span magnitudes where mistakes depend on them: a sample whose density underflows, densities whose product
+overflows, samples around 1e6 and 1e8 (where mean(x**2) - mean(x)**2 cancels), likelihoods around 1e-200 and 1e5.
 """
 import copy
 import math
@@ -20,8 +23,10 @@ import numpy as np
 from scipy import integrate, optimize
 
 from aimath.gradcheck import GRAD_ABS_TOL, GRAD_REL_TOL, gradients_agree, numerical_gradient
-from aimath.judge import ABS_TOL, Case, CheckFailed, Diagnosis, check_cases, describe_inputs, diagnose, probe, seeded_rng, show
+from aimath.judge import (ABS_TOL, Case, CheckFailed, Diagnosis, check_cases, describe_inputs, diagnose, name_raised,
+                          probe, probes, same, seeded_rng, show)
 from aimath.reference import mle as ref
+from aimath.verdict import Mistake, mistake_line, naming
 
 RANDOM_CASES = 4
 
@@ -54,6 +59,11 @@ def _loglik_cases(name):
         Case(([2.0, 2.5, 1.0],), {"mu": -1.0, "sigma": 2.5}, label="a list of samples"),
         Case((rng.normal(0.0, 1.0, 800), 0.0, 1.0),
              label="800 samples: the product of the densities underflows to 0, the sum of their logs does not"),
+        Case((np.array([0.5, 40.0]), 0.0, 1.0),
+             label="a sample 40 standard deviations away: its density underflows to 0, its log-density is -800"),
+        Case((0.5 + rng.normal(0.0, 1e-4, 150), 0.5, 1e-4),
+             label="sigma = 1e-4: each density is about 4000 and their product overflows"),
+        Case((1e6 + rng.normal(0.0, 1e3, 20), 1e6, 1e3), label="samples around 1e6, sigma = 1e3"),
     ]
     random = []
     for _ in range(RANDOM_CASES):
@@ -76,9 +86,15 @@ def check_gaussian_log_likelihood(gaussian_log_likelihood):
                               "return its logarithm, computed as a sum of logs.",
                               _quiet(lambda x, mu, sigma: float(np.prod(pdfs(x, mu, sigma))))),
                     Diagnosis("log-of-product-underflow",
-                              "with many samples the product of the densities underflows to 0 and its log is -inf: "
-                              "add the logs of the densities instead of multiplying the densities.",
+                              "with many samples the product of the densities underflows to 0 (or overflows to inf) "
+                              "and its log is -inf (or inf): add the logs of the densities instead of multiplying the "
+                              "densities.",
                               _quiet(lambda x, mu, sigma: float(np.log(np.prod(pdfs(x, mu, sigma)))))),
+                    Diagnosis("log-of-density-underflow",
+                              "far from mu the density exp(-(x - mu)**2 / (2 sigma**2)) underflows to 0, and log(0) "
+                              "is -inf: write the log-density out, -1/2 log(2 pi sigma**2) - (x - mu)**2 / "
+                              "(2 sigma**2), instead of taking the log of the density.",
+                              _quiet(lambda x, mu, sigma: float(np.sum(np.log(pdfs(x, mu, sigma)))))),
                     Diagnosis("sigma-as-variance", "sigma is the standard deviation: the variance is sigma**2.",
                               _quiet(lambda x, mu, sigma: ref.gaussian_log_likelihood(x, mu, math.sqrt(sigma)))),
                     Diagnosis("missing-normalising-constant",
@@ -186,19 +202,22 @@ def _maximality_failure(x, estimate):
 def _require_maximum(name, student, cases, probe_how, failure_of, diagnoses, parameter_names):
     """Judge an estimator by the likelihood on seeded samples; raise CheckFailed naming the mistake if recognised."""
     __tracebackhide__ = True
+    passes = []
     for case in cases:
         outcome = probe(student, case, probe_how)
         if outcome.error or outcome.mutated:
             return  # the equality phase reports errors and mutation in its standard words
         why = failure_of(*case.args, outcome.result)
-        if why:
+        if not why:
+            passes.append((case, outcome.result))
+        else:
             text = (f"{name} does not maximise the likelihood.\n  Input:    "
                     f"{describe_inputs(case, parameter_names)}  ({case.label})\n  Got:      {show(outcome.result)}\n"
                     f"  Problem:  {why}.")
-            found = diagnose([(case, outcome.result)], diagnoses)
+            found = diagnose([(case, outcome.result)], diagnoses, passes)
             if found:
-                text += f"\n\nLikely mistake [{found.name}]: {found.advice}"
-            raise CheckFailed(text, [found.name] if found else [])
+                text += "\n\n" + mistake_line(found.mistake)
+            raise CheckFailed(text, [found.mistake] if found else [])
 
 
 def _normal_cases():
@@ -208,20 +227,47 @@ def _normal_cases():
         Case((np.array([3.5]),), label="one sample: the variance estimate is 0"),
         Case((np.array([2.0, 2.0, 2.0]),), label="constant samples"),
         Case(([4.0, -1.0, 0.5, 2.5, -3.0],), label="a list of samples"),
+        Case((LARGE_MEAN + SPREAD_ONE,), label="samples around 1e8, spread about 1: (1e8 + 0.0125, 1.8003125)"),
+        Case((1e-8 * SPREAD_ONE,), label="samples around 1e-8", abs_tol=0.0),
     ]
     random = [Case((rng.normal(rng.normal(0, 5), rng.uniform(0.3, 4), int(rng.integers(5, 60))),),
                    label="seeded normal samples") for _ in range(RANDOM_CASES)]
     return hand, random
 
 
+# Samples with a mean of order 1 and a spread of about 1, shifted to LARGE_MEAN: mean(x**2) - mean(x)**2 subtracts two
+# numbers near 1e16, whose rounding error (about 2) is as large as the variance itself.
+SPREAD_ONE = np.array([0.5, -1.25, 2.0, 0.75, -0.5, 1.5, -2.25, 1.0, -1.75, 0.125])
+LARGE_MEAN = 1e8
+MOMENTS_ADVICE = ("mean(x**2) - mean(x)**2 subtracts two nearly equal large numbers when the mean is large compared "
+                  "with the spread, and loses every digit (here around 1e8: 1e16 - 1e16). Subtract the mean first: "
+                  "sigma2_hat = mean((x - mu_hat)**2).")
+
+
+def _cancels_at_large_mean(student):
+    """True when the student's estimator is right on SPREAD_ONE but its variance is wrong once the samples are moved
+    to LARGE_MEAN: a formula that cancels catastrophically."""
+    cases = [Case((SPREAD_ONE,)), Case((LARGE_MEAN + SPREAD_ONE,))]
+    small, large = probes(student, cases, _normal_probe)
+    expected_small, expected_large = (ref.mle_normal(c.args[0]) for c in cases)
+    return (small.error is None and same(expected_small, small.result) and large.error is None
+            and isinstance(large.result, tuple) and not same(expected_large[1], large.result[1]))
+
+
 def check_mle_normal(mle_normal):
     __tracebackhide__ = True
     hand, random = _normal_cases()
     diagnoses = _normal_diagnoses()
-    _require_maximum("mle_normal", mle_normal, random, _normal_probe,
-                     lambda x, est: _maximality_failure(x, est), diagnoses, ("x",))
-    check_cases("mle_normal", mle_normal, ref.mle_normal, hand + random, how=_normal_probe,
-                parameter_names=("x",), diagnoses=diagnoses)
+    try:
+        _require_maximum("mle_normal", mle_normal, random, _normal_probe,
+                         lambda x, est: _maximality_failure(x, est), diagnoses, ("x",))
+        check_cases("mle_normal", mle_normal, ref.mle_normal, hand + random, how=_normal_probe,
+                    parameter_names=("x",), diagnoses=diagnoses)
+    except CheckFailed as failure:
+        if failure.mistakes or not callable(mle_normal) or "not implemented" in str(failure) or \
+                not _cancels_at_large_mean(mle_normal):
+            raise
+        raise naming(failure, Mistake("variance-by-moments", MOMENTS_ADVICE)) from None
 
 
 # ---------------------------------------------------------------- derivatives of the log-likelihood
@@ -240,6 +286,7 @@ def _derivative_cases(name):
     for _ in range(RANDOM_CASES):
         x = rng.normal(rng.normal(0, 2), rng.uniform(0.5, 2), int(rng.integers(3, 40)))
         cases.append(Case((x, float(rng.normal(x.mean(), 1)), float(rng.uniform(0.5, 3))), label="random samples"))
+    cases.append(Case((1e4 + rng.normal(0, 1e3, 10), 1.05e4, 1.2e3), label="samples around 1e4, sigma about 1e3"))
     return cases
 
 
@@ -458,9 +505,48 @@ def _cdf(x, mu, sigma):
     return ndtr((np.asarray(x, dtype=np.float64) - mu) / sigma)
 
 
+def _figure_data(plot_normal_densities, mus, x0):
+    """A probe: every line's and scatter's data, in drawing order, of the figure the function returns."""
+    plt = sys.modules.get("matplotlib.pyplot")
+    before = set(plt.get_fignums()) if plt is not None else set()
+    fig = None
+    try:
+        fig = plot_normal_densities(mus, x0)
+        return [np.asarray(line.get_xydata(), dtype=np.float64) for ax in fig.axes for line in ax.get_lines()] + \
+            [np.asarray(c.get_offsets(), dtype=np.float64) for ax in fig.axes for c in ax.collections]
+    finally:
+        plt = sys.modules.get("matplotlib.pyplot")
+        if plt is not None:
+            for number in set(plt.get_fignums()) - before:
+                plt.close(number)
+            if _is_figure(fig):
+                plt.close(fig)
+
+
+def _ignores_its_inputs(student):
+    """True when the figure is the same for the two cases' different means and x0: the example is hard-coded."""
+    figures = probes(student, _plot_cases(), _figure_data)
+    return all(f.error is None for f in figures) and same(figures[0].result, figures[1].result, 0.0, 0.0)
+
+
+HARD_CODED_ADVICE = ("the figure is the same whatever mus and x0 are: the example's means -1, 0, 1 and x0 = 1 are "
+                     "written into the code. Draw one curve per mu in mus and the markers at the x0 you are given.")
+
+
 def check_plot_normal_densities(plot_normal_densities):
     """Judged from the returned Figure's data (never by eye): one curve per mean, markers at (x0, likelihood)."""
     __tracebackhide__ = True
+    try:
+        name_raised(lambda: _check_plot_values(plot_normal_densities), "TypeError: the function returned NoneType",
+                    "returned-nothing", "the function draws but returns None: end it with `return fig`.")
+    except CheckFailed as failure:
+        if failure.mistakes or not callable(plot_normal_densities) or "not implemented" in str(failure) or \
+                not _ignores_its_inputs(plot_normal_densities):
+            raise
+        raise naming(failure, Mistake("hard-coded-example", HARD_CODED_ADVICE)) from None
+
+
+def _check_plot_values(plot_normal_densities):
     wrong = lambda **kw: _quiet(_ExpectedPlot(**kw).describe)  # noqa: E731
     check_cases("plot_normal_densities", plot_normal_densities, EXPECTED_PLOT, _plot_cases(), how=_plot_probe,
                 parameter_names=("mus", "x0"), diagnoses=[
@@ -539,6 +625,8 @@ def _categorical_cases():
         Case((np.array([1, 0, 1, 1, 0, 1, 1, 1]), 2), label="Bernoulli (coin flips): [1 - p, p] with p = 6/8"),
         Case((np.array([0, 0, 2, 0]), 4), label="categories 1 and 3 never occur: probability 0"),
         Case((np.array([3]), 5), label="one sample"),
+        Case((np.array([0, 3, 3, 7, 11, 3, 0, 7, 3]), 12), label="12 categories, most never occur (the last one does)"),
+        Case((np.array([1, 0, 1, 1]), 5), label="the last categories never occur: probability 0"),
     ]
     random = []
     for _ in range(RANDOM_CASES):
@@ -561,6 +649,9 @@ def check_mle_categorical(mle_categorical):
         Diagnosis("empty-categories-dropped", "categories that never occur must still get an entry (probability 0): "
                   "use np.bincount(samples, minlength=n_categories).",
                   lambda s, n_categories: np.unique(np.asarray(s), return_counts=True)[1] / len(s)),
+        Diagnosis("empty-categories-dropped", "categories above the largest one seen must still get an entry "
+                  "(probability 0): np.bincount needs minlength=n_categories.",
+                  lambda s, n_categories: np.bincount(np.asarray(s, dtype=np.int64)) / len(s)),
         Diagnosis("divided-by-n-categories", "divide the counts by the number of SAMPLES, not of categories.",
                   lambda s, n_categories: _counts(s, n_categories) / n_categories),
         Diagnosis("add-one-smoothing", "that is Laplace (add-one) smoothing; the maximum-likelihood estimate is "
@@ -591,6 +682,8 @@ def _posterior_cases():
         Case((np.array([0.5, 0.5]), np.array([0.9, 0.3])), label="uniform prior"),
         Case((np.array([0.2, 0.0, 0.8]), np.array([0.5, 0.9, 0.1])), label="a hypothesis with prior 0 stays at 0"),
         Case((np.array([0.1, 0.3, 0.6]), np.array([2e-3, 5e-4, 1e-4])), label="small likelihoods (densities)"),
+        Case((np.array([0.3, 0.7]), np.array([2e-200, 5e-201])), label="tiny likelihoods (about 1e-200)"),
+        Case((np.array([0.5, 0.25, 0.25]), np.array([3e5, 1e5, 2e4])), label="large likelihoods (narrow densities)"),
     ]
     random = []
     for _ in range(RANDOM_CASES):
@@ -621,7 +714,15 @@ def check_posterior(posterior):
                               _quiet(lambda p, l: norm(np.asarray(l, dtype=np.float64) / np.asarray(p, dtype=np.float64)))),
                     Diagnosis("added-not-multiplied", "combine prior and likelihood by multiplying, not adding.",
                               lambda p, l: norm(np.asarray(p, dtype=np.float64) + np.asarray(l, dtype=np.float64))),
+                    *[Diagnosis("epsilon-in-denominator",
+                                f"a small constant ({eps:g}) was added to the evidence P(D); when the likelihoods "
+                                f"are tiny it is not small at all. P(D) > 0 here: divide by it as it is.",
+                                lambda p, l, eps=eps: joint(p, l) / (np.sum(joint(p, l)) + eps)) for eps in EPSILONS],
                 ])
+
+
+# "Safety" constants added to a denominator: what epsilon-in-denominator recognises.
+EPSILONS = (1e-4, 1e-6, 1e-8, 1e-9, 1e-10, 1e-12, 1e-15, 1e-20)
 
 
 # ---------------------------------------------------------------- monte_carlo_integral
@@ -753,7 +854,8 @@ def check_monte_carlo_integral(monte_carlo_integral):
     failure = _mc_protocol_failure(runs.result)
     if failure:
         text, tag, advice = failure
-        raise CheckFailed(f"monte_carlo_integral samples incorrectly: {text}\n\nLikely mistake [{tag}]: {advice}", [tag])
+        raise CheckFailed(f"monte_carlo_integral samples incorrectly: {text}\n\n{mistake_line(Mistake(tag, advice))}",
+                          [Mistake(tag, advice)])
 
 
 CHECKS = {

@@ -4,11 +4,16 @@ Inputs are "count the ones" sequences (0/1 bits, also as an integer array) and r
 sizes and lengths, with recurrent weights below, at and above 1 (vanishing, stable, exploding). The BPTT check
 compares wx_grad, wRec_grad AND grad_over_time with the reference, and the two weight gradients with central finite
 differences of the loss (aimath.gradcheck).
+
+Inputs also span magnitudes: real-valued sequences around 1e4 and 1e-4 (states, losses and gradients then reach
+about 1e8 and 1e-8), compared with an absolute tolerance scaled down with them, so that clipping a state or a
+gradient "against explosion", or a fixed threshold, does not slip by.
 """
 import numpy as np
 
 from aimath.gradcheck import gradients_agree, numerical_gradient
-from aimath.judge import Case, CheckFailed, Diagnosis, check_cases, seeded_rng
+from aimath.judge import ABS_TOL, Case, CheckFailed, Diagnosis, check_cases, seeded_rng
+from aimath.verdict import Mistake, mistake_line
 from aimath.reference import rnn_bptt as ref
 
 # Sizes (n_samples, seq_len) of the random cases: one sample, one step, and longer sequences.
@@ -19,6 +24,17 @@ RANDOM_SIZES = [(1, 4), (4, 1), (5, 3), (10, 6), (7, 10)]
 HAND_WEIGHTS = [(1.0, 1.0), (0.5, 0.0), (1.0, 0.5), (0.8, 1.3), (-0.7, -0.9), (1.2, 1.0)]
 # For the gradients the first pair moves off the exact solution (1, 1), which has its own case with zero gradients.
 BACKWARD_WEIGHTS = [(1.1, 0.9)] + HAND_WEIGHTS[1:]
+
+# Input scales beyond the ordinary ones: each gets one real-valued sequence (see _sequences).
+MAGNITUDES = (1e4, 1e-4)
+# Clip bounds students put on states or gradients "against exploding values": what the clipped diagnoses recognise.
+CLIPS = (1.0, 5.0, 10.0, 100.0, 1e3, 1e4)
+
+
+def scaled_abs_tol(scale, power=1):
+    """ABS_TOL shrunk for values of size scale**power below 1 (so tiny results are not "close enough to 0")."""
+    return ABS_TOL * min(1.0, scale) ** power
+
 
 INDEX_HINT = ("X has seq_len columns but S and grad_over_time have seq_len + 1 (column 0 is the initial state), so "
               "step k (k = 1 .. seq_len) reads the input X[:, k-1] and the previous state S[:, k-1].")
@@ -33,8 +49,8 @@ def _hint_index_errors(run):
         message = str(failure)
         if failure.mistakes or "IndexError" not in message:
             raise
-        raise CheckFailed(f"{message}\n\nLikely mistake [index-out-of-range]: {INDEX_HINT}",
-                          ["index-out-of-range"]) from None
+        raise CheckFailed(f"{message}\n\n{mistake_line(Mistake('index-out-of-range', INDEX_HINT))}",
+                          [Mistake("index-out-of-range", INDEX_HINT)]) from None
 
 
 def _sequences(name):
@@ -46,7 +62,14 @@ def _sequences(name):
     for n, L in RANDOM_SIZES:
         X = ref.count_ones_data(n, L, rng)[0] if L % 2 else np.round(rng.normal(0, 1, (n, L)), 3)
         out.append((f"{'bits' if L % 2 else 'real inputs'}, {n} samples of length {L}", X))
+    for scale in MAGNITUDES:
+        out.append((f"real inputs around {scale:g}, 6 samples of length 5", rng.normal(0, scale, (6, 5))))
     return out, rng
+
+
+def _scale_of(label):
+    """The input scale a case's label names (1 for the ordinary cases)."""
+    return next((scale for scale in MAGNITUDES if f"around {scale:g}," in label), 1.0)
 
 
 # ---------------------------------------------------------------- update_state
@@ -60,6 +83,9 @@ def _update_cases():
     for n in (1, 4, 9):
         cases.append(Case((rng.normal(0, 1, n), rng.normal(0, 2, n), float(rng.uniform(-2, 2)),
                            float(rng.uniform(-1.5, 1.5))), label=f"random, {n} samples"))
+    for scale in MAGNITUDES:
+        cases.append(Case((rng.normal(0, scale, 5), rng.normal(0, scale, 5), 1.5, 0.9), label=f"values around {scale:g}",
+                          abs_tol=scaled_abs_tol(scale)))
     return cases
 
 
@@ -78,7 +104,15 @@ def check_update_state(update_state):
                               lambda xk, sk, wx, wRec: np.tanh(xk * wx + sk * wRec)),
                     Diagnosis("summed-over-samples", "return one new state per sample (same shape as xk), "
                               "not their sum.", lambda xk, sk, wx, wRec: np.sum(xk * wx + sk * wRec)),
+                    Diagnosis("weights-added", "the weights MULTIPLY: xk * wx + sk * wRec, not (xk + wx) + (sk + wRec).",
+                              lambda xk, sk, wx, wRec: (xk + wx) + (sk + wRec)),
+                    *[Diagnosis("state-clipped", STATE_CLIPPED_ADVICE.format(c=c),
+                                lambda xk, sk, wx, wRec, c=c: np.clip(xk * wx + sk * wRec, -c, c)) for c in CLIPS],
                 ])
+
+
+STATE_CLIPPED_ADVICE = ("the state is clipped to [-{c:g}, {c:g}]: this linear RNN's state is exactly X_k wx + S_(k-1) "
+                        "wRec, however large it grows (exploding states are what the assignment looks at).")
 
 
 # ---------------------------------------------------------------- forward_states
@@ -87,12 +121,13 @@ def _forward_cases():
     sequences, rng = _sequences("forward_states")
     weights = HAND_WEIGHTS + [(float(rng.uniform(-1.5, 1.5)), float(rng.uniform(-1.5, 1.5)))
                               for _ in range(len(sequences) - len(HAND_WEIGHTS))]
-    return [Case((X, wx, wRec), label=f"{label}, wx = {wx:g}, wRec = {wRec:g}")
+    return [Case((X, wx, wRec), label=f"{label}, wx = {wx:g}, wRec = {wRec:g}", abs_tol=scaled_abs_tol(_scale_of(label)))
             for (label, X), (wx, wRec) in zip(sequences, weights)]
 
 
-def _forward_from(X, wx, wRec, s0=0.0, dtype=np.float64, steps=None, reverse=False, previous=True):
-    """The forward pass with one thing changed (initial state, dtype, number of steps, time order, recurrence)."""
+def _forward_from(X, wx, wRec, s0=0.0, dtype=np.float64, steps=None, reverse=False, previous=True, clip=None):
+    """The forward pass with one thing changed (initial state, dtype, number of steps, time order, recurrence,
+    states clipped)."""
     X = np.asarray(X)
     L = X.shape[1]
     S = np.zeros((X.shape[0], L + 1), dtype=dtype)
@@ -100,6 +135,8 @@ def _forward_from(X, wx, wRec, s0=0.0, dtype=np.float64, steps=None, reverse=Fal
     for k in range(1, (L if steps is None else steps) + 1):
         xk = X[:, L - k] if reverse else X[:, k - 1]
         S[:, k] = xk * wx + (S[:, k - 1] if previous else S[:, k]) * wRec
+        if clip is not None:
+            S[:, k] = np.clip(S[:, k], -clip, clip)
     return S
 
 
@@ -127,6 +164,10 @@ def check_forward_states(forward_states):
                       lambda X, wx, wRec: ref.forward_states(X, wRec, wx)),
             Diagnosis("reversed-time", "read the inputs in time order: step k uses X[:, k-1], from the first "
                       "column to the last.", lambda X, wx, wRec: _forward_from(X, wx, wRec, reverse=True)),
+            *[Diagnosis("state-clipped", STATE_CLIPPED_ADVICE.format(c=c),
+                        lambda X, wx, wRec, c=c: _forward_from(X, wx, wRec, clip=c)) for c in CLIPS],
+            Diagnosis("single-precision", "S is float32, which keeps only about 7 digits: create it as float64 "
+                      "(np.zeros's default).", lambda X, wx, wRec: _forward_from(X, wx, wRec, dtype=np.float32)),
         ]))
 
 
@@ -143,6 +184,10 @@ def _output_cases(name):
         X, t = ref.count_ones_data(n, int(rng.integers(2, 8)), rng)
         y = ref.forward_states(X, float(rng.uniform(0.5, 1.5)), float(rng.uniform(0.5, 1.5)))[:, -1]
         cases.append(Case((y, t), label=f"{n} samples, outputs of the network"))
+    for scale in MAGNITUDES:
+        t = rng.normal(0, scale, 6)
+        cases.append(Case((t + rng.normal(0, scale / 10, 6), t), label=f"outputs and targets around {scale:g}",
+                          abs_tol=scaled_abs_tol(scale, 2)))
     return cases
 
 
@@ -199,11 +244,13 @@ def _backward_problems():
                                   for _ in range(len(sequences) - len(BACKWARD_WEIGHTS))]
     problems = []
     for (label, X), (wx, wRec) in zip(sequences, weights):
-        t = np.sum(X, axis=1, dtype=np.float64)  # the count of ones; for real inputs, their sum
+        # the count of ones; for real inputs, their sum (at another scale, the targets are off by a few percent)
+        t = np.sum(X, axis=1, dtype=np.float64) * (1.0 if _scale_of(label) == 1.0 else 1.05)
         problems.append((f"{label}, wx = {wx:g}, wRec = {wRec:g}", np.asarray(X, dtype=np.float64), t, wx, wRec))
-    # The exact solution of the counting task: zero loss, so every gradient is 0.
-    X, t = ref.count_ones_data(3, 5, rng)
-    problems.append(("count the ones at the solution wx = wRec = 1: all gradients 0", X, t, 1.0, 1.0))
+    # The exact solution of the counting task: zero loss, so every gradient is 0. Hand-picked: at a zero gradient the
+    # finite differences' O(h**2) error is all there is, and ones early in long rows push it past GRAD_ABS_TOL.
+    X = np.array([[0.0, 0.0, 1.0, 1.0, 1.0], [0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 1.0, 0.0, 1.0]])
+    problems.append(("count the ones at the solution wx = wRec = 1: all gradients 0", X, X.sum(axis=1), 1.0, 1.0))
     return problems
 
 
@@ -212,7 +259,8 @@ def _backward_cases():
     cases, behind = [], {}
     for label, X, t, wx, wRec in _backward_problems():
         S = ref.forward_states(X, wx, wRec)
-        cases.append(Case((X, S, ref.output_gradient(S[:, -1], t), wRec), label=label))
+        cases.append(Case((X, S, ref.output_gradient(S[:, -1], t), wRec), label=label,
+                          abs_tol=scaled_abs_tol(_scale_of(label), 2)))
         behind[label] = (X, t, wx)
     return cases, behind
 
@@ -252,8 +300,9 @@ def _finite_difference_agreement(behind):
     return extra
 
 
-def _bptt(X, S, grad_out, wRec, steps=None, state_offset=1, last_only=False, forward_order=False):
-    """The BPTT loop with one thing changed: which k it visits, which state column it reads, what propagates."""
+def _bptt(X, S, grad_out, wRec, steps=None, state_offset=1, last_only=False, forward_order=False, clip=None):
+    """The BPTT loop with one thing changed: which k it visits, which state column it reads, what propagates,
+    whether each propagated gradient is clipped."""
     X, S = np.asarray(X, dtype=np.float64), np.asarray(S, dtype=np.float64)
     L = X.shape[1]
     g = np.zeros((X.shape[0], L + 1))
@@ -267,8 +316,15 @@ def _bptt(X, S, grad_out, wRec, steps=None, state_offset=1, last_only=False, for
         wRec_grad += np.mean(g[:, k] * S[:, k - state_offset])
         if last_only:
             break
-        g[:, k - 1] = g[:, k] * wRec
+        g[:, k - 1] = g[:, k] * wRec if clip is None else np.clip(g[:, k] * wRec, -clip, clip)
     return (wx_grad, wRec_grad), g
+
+
+def _input_shifted(X, S, grad_out, wRec, first=0):
+    """BPTT that pairs grad_over_time[:, j] with X[:, j] (the input one step late) for j = first .. seq_len - 1."""
+    (_, wRec_grad), g = ref.backward_gradient(X, S, grad_out, wRec)
+    X = np.asarray(X, dtype=np.float64)
+    return (float(np.mean(np.sum(g[:, first:-1] * X[:, first:], axis=1))), wRec_grad), g
 
 
 def _scaled(scale_grads, scale_g):
@@ -340,7 +396,24 @@ def check_backward_gradient(backward_gradient):
                       "grad_over_time[:, k-1] = grad_over_time[:, k] * wRec.", _wrong(_grad_over_time_left(fill=True))),
             Diagnosis("grad-over-time-not-filled", "grad_over_time is graded too: its last column is grad_out and "
                       "each earlier column is the next one times wRec.", _wrong(_grad_over_time_left(fill=False))),
+            *[Diagnosis("input-column-shifted", INPUT_SHIFTED_ADVICE, _wrong(lambda X, S, g, w, first=first:
+                                                                             _input_shifted(X, S, g, w, first)))
+              for first in (0, 1)],
+            Diagnosis("grad-over-time-missing-initial-column",
+                      "grad_over_time has seq_len + 1 columns, like S: column 0 is the gradient with respect to the "
+                      "initial state S_0, grad_over_time[:, 0] = grad_over_time[:, 1] * wRec.",
+                      _wrong(lambda X, S, g, w: (ref.backward_gradient(X, S, g, w)[0],
+                                                 ref.backward_gradient(X, S, g, w)[1][:, 1:]))),
+            *[Diagnosis("gradient-clipped",
+                        f"the propagated gradient is clipped to [-{c:g}, {c:g}]: BPTT must return the exact gradient "
+                        f"(growing like wRec**k is what exploding gradients are); multiply by wRec and nothing else.",
+                        _wrong(lambda X, S, g, w, c=c: _bptt(X, S, g, w, clip=c))) for c in CLIPS],
         ]))
+
+
+INPUT_SHIFTED_ADVICE = ("step k (k = seq_len .. 1) pairs grad_over_time[:, k] with the input that entered at that "
+                        "step, X[:, k-1]: X has seq_len columns and grad_over_time seq_len + 1, so X[:, k] is the NEXT "
+                        "step's input.")
 
 
 CHECKS = {

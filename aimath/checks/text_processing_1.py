@@ -2,17 +2,25 @@
 
 Strings are compared exactly. Failure messages show every string with repr(), so a tab reads '\\t', a newline
 '\\n' and a run of spaces stays visible between the quotes.
+
+Text has no magnitudes, but it has lengths: each function also meets a long input (LONG_RUN characters of
+whitespace in one run, a sentence repeated to thousands of characters), so a fixed number of replace() rounds or
+a recursion one call deep per character does not slip by.
 """
 import re
 import string
 
-from aimath.judge import Case, Diagnosis, check_cases, seeded_rng
+from aimath.judge import Case, Diagnosis, check_cases, name_raised, seeded_rng
 from aimath.reference import text_processing_1 as ref
 
 RANDOM_CASES = 8
 # Short random strings: the judge's message shows up to 120 characters of a string without eliding any.
 MAX_RANDOM_WORDS = 6
 PARAMS = ("input_string",)
+# The long inputs: a whitespace run of LONG_RUN characters needs more than 12 rounds of replace("  ", " ") to
+# collapse, and a string of LONG_TEXT characters is deeper than Python's default recursion limit (1000).
+LONG_RUN = 5000
+LONG_TEXT = 3000
 
 
 def _random_words(rng, alphabet, n_words):
@@ -47,6 +55,9 @@ def _normalize_cases():
         Case(("already normal",), label="nothing to change"),
         Case(("  AI  수학 Class ",), label="Hangul has no case and stays"),
         Case(("X",), label="one upper-case letter"),
+        Case(("Long" + " " * LONG_RUN + "GAP\t \n" * 3 + " " * 40,),
+             label=f"a run of {LONG_RUN} spaces: collapse runs of any length"),
+        Case(("Hello  World  " * (LONG_TEXT // 14),), label=f"a long text ({LONG_TEXT // 14 * 14} characters)"),
     ]
     random = []
     for _ in range(RANDOM_CASES):
@@ -88,12 +99,39 @@ NORMALIZE_DIAGNOSES = [
               lambda s: s.lower().split()),
     Diagnosis("returned-none", "the function returns None: return the result instead of printing it.",
               lambda s: None),
+    Diagnosis("only-ends-stripped",
+              "strip() removes whitespace only at the two ends; every whitespace run INSIDE the string must become "
+              "one space too: ' '.join(s.split()).", lambda s: s.lower().strip()),
+    Diagnosis("upper-cased", "the result must be LOWER-case: call .lower(), not .upper().",
+              lambda s: " ".join(s.upper().split())),
+    Diagnosis("left-end-only-stripped",
+              "lstrip() removes whitespace only at the start: the end must be stripped too, and newlines are "
+              "whitespace like spaces and tabs. ' '.join(s.lower().split()) handles all of it.",
+              lambda s: re.sub(r"[ \t]+", " ", s.lower()).lstrip()),
+    *[Diagnosis("fixed-number-of-replaces",
+                f"replace('  ', ' ') repeated a fixed number of times ({rounds} here) only halves each run that "
+                f"often, so a long run of spaces survives. Repeat while '  ' is in the string, or split() and "
+                f"join with one space.", lambda s, rounds=rounds: _replaced_rounds(s, rounds))
+      for rounds in range(2, 13)],
 ]
 
 
+def _replaced_rounds(s, rounds):
+    """Every whitespace character made a space, then `rounds` rounds of replace('  ', ' '), then strip()."""
+    s = re.sub(r"\s", " ", s.lower())
+    for _ in range(rounds):
+        s = s.replace("  ", " ")
+    return s.strip()
+
+
+RECURSION_HINT = ("a recursive function calls itself once per character, and Python stops at about 1000 nested "
+                  "calls, so a long string fails. Loop over the characters instead.")
+
+
 def check_normalize(normalize):
-    check_cases("normalize", normalize, ref.normalize, _normalize_cases(), parameter_names=PARAMS,
-                diagnoses=NORMALIZE_DIAGNOSES)
+    name_raised(lambda: check_cases("normalize", normalize, ref.normalize, _normalize_cases(), parameter_names=PARAMS,
+                                    diagnoses=NORMALIZE_DIAGNOSES), "RecursionError", "recursion-too-deep",
+                RECURSION_HINT)
 
 
 # ---------------------------------------------------------------- no_vowels
@@ -117,6 +155,8 @@ def _no_vowels_cases():
         Case(("___",), label="only underscores"),
         Case(("Education",), label="starts and ends with a vowel"),
         Case(("한국어 AI 수업",), label="Hangul stays"),
+        Case(("Queueing AUDIO, rhythm! " * (LONG_TEXT // 24),),
+             label=f"a long text ({LONG_TEXT // 24 * 24} characters)"),
     ]
     random = []
     for _ in range(RANDOM_CASES):
@@ -170,12 +210,17 @@ NO_VOWELS_DIAGNOSES = [
               lambda s: [c for c in s if c not in ref.VOWELS]),
     Diagnosis("returned-none", "the function returns None: return the result instead of printing it.",
               lambda s: None),
+    Diagnosis("whitespace-changed",
+              "splitting into words and joining them with ' ' changes the whitespace (runs, tabs, newlines, the two "
+              "ends); keep every character that is not a vowel exactly where it is.",
+              lambda s: " ".join(ref.no_vowels(w) for w in s.split())),
 ]
 
 
 def check_no_vowels(no_vowels):
-    check_cases("no_vowels", no_vowels, ref.no_vowels, _no_vowels_cases(), parameter_names=PARAMS,
-                diagnoses=NO_VOWELS_DIAGNOSES)
+    name_raised(lambda: check_cases("no_vowels", no_vowels, ref.no_vowels, _no_vowels_cases(), parameter_names=PARAMS,
+                                    diagnoses=NO_VOWELS_DIAGNOSES), "RecursionError", "recursion-too-deep",
+                RECURSION_HINT)
 
 
 CHECKS = {

@@ -4,14 +4,19 @@ Strings are compared exactly; failure messages show them with repr(), so whitesp
 
 Some mistakes show up as a crash rather than a wrong string (int('²') raises, so does pieces[0] on "___"). The
 shared judge only names a mistake when every failure is a wrong value, so `_check` adds a local `Symptom`: when the
-check failed without a diagnosis, the student's function is called on one trigger input and one control input
-(probed like any case, so its errors are caught); the symptom is named when the control is right and the trigger is
-not.
+check failed without a diagnosis, the student's function is called on one trigger input and its control inputs
+(probed like any case, so its errors are caught); the symptom is named when every control is right and the trigger
+is not. The controls hold everything else the check tests, so a symptom is not named for a different mistake that
+also happens to break the trigger.
+
+Each function also meets a long input (thousands of characters), so recursion one call per character is caught.
 """
+import re
 import string
 from dataclasses import dataclass
 
-from aimath.judge import Case, CheckFailed, Diagnosis, check_cases, probe, same, seeded_rng
+from aimath.judge import Case, CheckFailed, Diagnosis, check_cases, name_raised, probes, same, seeded_rng
+from aimath.verdict import Mistake, mistake_line
 from aimath.reference import text_processing_2 as ref
 
 RANDOM_CASES = 8
@@ -19,37 +24,48 @@ RANDOM_CASES = 8
 
 @dataclass(frozen=True)
 class Symptom:
-    """A mistake recognised by behaviour: the student's function gets `control` right but not `trigger`."""
+    """A mistake recognised by behaviour: the student's function gets every `controls` input right but not
+    `trigger`."""
 
     name: str
     advice: str
     trigger: str
-    control: str
+    controls: tuple[str, ...]
 
     def seen_in(self, student, reference) -> bool:
-        def right(text):
-            case = Case((text,))
-            actual, expected = probe(student, case), probe(reference, case)
-            return actual.error is None and not actual.mutated and same(expected.result, actual.result)
-        return right(self.control) and not right(self.trigger)
+        cases = [Case((text,)) for text in (self.trigger, *self.controls)]
+        rights = [actual.error is None and not actual.mutated and same(expected.result, actual.result)
+                  for actual, expected in zip(probes(student, cases), probes(reference, cases))]
+        return not rights[0] and all(rights[1:])
 
 
 def _check(name, student, reference, cases, param, diagnoses, symptoms=()):
     """check_cases, then name the first matching `Symptom` when the failure has no diagnosis."""
     __tracebackhide__ = True
     try:
-        check_cases(name, student, reference, cases, parameter_names=(param,), diagnoses=diagnoses)
+        name_raised(lambda: check_cases(name, student, reference, cases, parameter_names=(param,),
+                                        diagnoses=diagnoses), "RecursionError", "recursion-too-deep", RECURSION_HINT)
     except CheckFailed as failure:
         if failure.mistakes or not callable(student) or "not implemented yet" in str(failure):
             raise
         found = next((s for s in symptoms if s.seen_in(student, reference)), None)
         if found is None:
             raise
-        raise CheckFailed(f"{failure}\n\nLikely mistake [{found.name}]: {found.advice}", [found.name]) from None
+        raise CheckFailed(f"{failure}\n\n{mistake_line(Mistake(found.name, found.advice))}",
+                          [Mistake(found.name, found.advice)]) from None
+
+
+RECURSION_HINT = ("a recursive function calls itself once per character, and Python stops at about 1000 nested "
+                  "calls, so a long string fails. Loop over the characters instead.")
+# Length of the long input of each check: deeper than Python's default recursion limit (1000).
+LONG_TEXT = 3000
 
 
 # ---------------------------------------------------------------- digits_to_words
 
+WHOLE_NUMBERS_ADVICE = ("each digit is its own word: '19104' -> 'one nine one zero four'. Reading whole numbers "
+                        "(re.findall(r'\\d+'), split()) turns a number into one word; look at one character at a "
+                        "time.")
 NON_ASCII_DIGITS = "²³¹٣٤۵३"  # superscripts, Arabic-Indic, Persian and Devanagari digits: str.isdigit() is True
 DIGITS_ALPHABET = string.ascii_letters + string.digits * 3 + " .,:-+()/#" + NON_ASCII_DIGITS
 
@@ -71,6 +87,7 @@ def _digits_cases():
         Case(("Room ٣ is on floor 7",), label="the Arabic-Indic digit ٣ is not an ASCII digit: ignore it"),
         Case(("٣٤ and x²",), label="only non-ASCII digits: return ''"),
         Case(("____",), label="only underscores"),
+        Case(("Call 010-1234-5678! " * (LONG_TEXT // 20),), label=f"a long text ({LONG_TEXT // 20 * 20} characters)"),
     ]
     random = []
     for _ in range(RANDOM_CASES):
@@ -122,13 +139,18 @@ DIGITS_DIAGNOSES = [
               lambda s: ref.digits_to_words(s) or None),
     Diagnosis("returned-none", "the function returns None: return the result instead of printing it.",
               lambda s: None),
+    *[Diagnosis("whole-numbers-read", WHOLE_NUMBERS_ADVICE,
+                lambda s, pattern=pattern: " ".join(ref.DIGIT_WORDS[int(n) % 10] for n in re.findall(pattern, s)))
+      for pattern in (r"\d+", "[0-9]+")],
 ]
 
 DIGITS_SYMPTOMS = [
     Symptom("non-ascii-digits-mapped",
             "non-ASCII digits such as '²' or '٣' are treated as digits: str.isdigit() accepts them (and int('²') "
             "then fails), but only 0-9 count. Test `ch in '0123456789'` and ignore every other character.",
-            trigger="x² + y² = z², ٣", control="a1b2"),
+            trigger="x² + y² = z², ٣", controls=("a1b2", "Zip Code: 19104", "R2D2 and C3PO", "007", "9\t8\n7",
+                                                  "Call 010-1234-5678!", "3.14159", "", "No digits here!")),
+    Symptom("whole-numbers-read", WHOLE_NUMBERS_ADVICE, trigger="19104", controls=("1 9 1 0 4", "a1b2")),
 ]
 
 
@@ -159,6 +181,8 @@ def _camel_cases():
         Case(("a_b_c",), label="one-letter pieces"),
         Case(("trailing_",), label="one piece and a trailing underscore"),
         Case(("double__under___score",), label="runs of underscores"),
+        Case(("Long_" + "_" * LONG_TEXT + "RUN_of_UNDERSCORES",), label=f"a run of {LONG_TEXT + 1} underscores"),
+        Case(("x_" * (LONG_TEXT // 2) + "END",), label=f"{LONG_TEXT // 2 + 1} pieces"),
     ]
     letters = string.ascii_letters + string.digits
     random = []
@@ -221,16 +245,20 @@ CAMEL_DIAGNOSES = [
               if "_" in s else s),
     Diagnosis("returned-none", "the function returns None: return the result instead of printing it.",
               lambda s: None),
+    Diagnosis("nothing-lowercased",
+              "only the letter after each underscore was changed: lower-case the whole first piece and the rest "
+              "of every later piece too ('NOT_CAMEL_Yet' -> 'notCamelYet').",
+              lambda s: s if "_" not in s else re.sub(r"_+([a-zA-Z0-9]?)", lambda m: m.group(1).upper(), s)),
 ]
 
 CAMEL_SYMPTOMS = [
     Symptom("empty-pieces-kept",
             "it breaks on repeated underscores: split('_') leaves empty pieces ('a__b' -> ['a', '', 'b']) and an "
             "empty piece has no first letter. Drop the empty pieces first.",
-            trigger="a__b", control="a_b"),
+            trigger="a__b", controls=("a_b", "snake_case_string", "NOT_CAMEL_Yet")),
     Symptom("no-pieces-not-handled",
             "it breaks when the string is only underscores: there are no pieces left, so return ''.",
-            trigger="___", control="a_b"),
+            trigger="___", controls=("a_b", "snake_case_string", "NOT_CAMEL_Yet", "double__under___score")),
 ]
 
 

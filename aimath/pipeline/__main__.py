@@ -11,10 +11,25 @@ from aimath.pipeline import course, demo_class, intake
 from aimath.report.build import build_report
 
 
+# What each step does, in one line: `--help` lists them, and `make help` begins the line of the Makefile's target of
+# the same name with it (tests/test_help.py).
+STEPS = {
+    "release": "regenerate release/ from source/ (nbgrader generate_assignment)",
+    "seed": "write the demo class into submitted/ when it holds no notebook",
+    "collect": "copy an LMS download (a zip) into submitted/ (nbgrader zip_collect)",
+    "autograde": "grade what is new or changed in submitted/ (nbgrader autograde, in parallel)",
+    "feedback": "write an HTML feedback page per graded submission into feedback/",
+    "export": "write grades.csv (nbgrader's CSV export of the gradebook)",
+    "summary": "print the class table and the submissions to look at",
+    "report": "write report/index.html (scores, pass rates, flagged submissions) and its CSVs",
+}
+
+
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m aimath.pipeline", description=__doc__)
-    parser.add_argument("step", choices=["release", "seed", "collect", "autograde", "feedback", "export", "summary",
-                                         "report"])
+    parser = argparse.ArgumentParser(
+        prog="python -m aimath.pipeline", formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=__doc__ + "\n\nsteps:\n" + "\n".join(f"  {step:<10} {what}" for step, what in STEPS.items()))
+    parser.add_argument("step", choices=STEPS, metavar="STEP", help="one of the steps above")
     parser.add_argument("assignments", nargs="*", help="default: every assignment the step applies to")
     parser.add_argument("--root", type=Path, default=Path.cwd(), help="course root (default: current folder)")
     parser.add_argument("--workers", type=int, default=None, help="autograde: local worker processes (default: cores)")

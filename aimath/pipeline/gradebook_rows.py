@@ -1,15 +1,19 @@
 """Carry what nbgrader's autograde writes for one submission from a worker's private gradebook to the course's.
 
 A worker (aimath/pipeline/parallel.py) runs nbgrader's whole autograde on a private course whose gradebook is the
-course's `skeleton` (assignments, notebooks and cells; no students) plus the TA's own entries for this submission
-that autograde reads (`prior`: the extension, manual scores and extra credit). nbgrader then writes, there:
-the student, the submission and its timestamp, each grade's auto score and needs-manual-grade, each comment's
-auto comment, and each notebook's late penalty. `read` takes exactly those fields back out, and `write` puts them
-into the course's gradebook, in the session of the one process that writes it: nbgrader decides every value, this
-module only carries them.
+course's `skeleton` (assignments, notebooks and cells; no students) plus the TA's own entries for this submission that
+autograde reads (`prior`: the extension, manual scores and extra credit, and which answers the TA has scored). nbgrader
+then writes, there: the student, the submission and its timestamp, each grade's auto score and needs-manual-grade, each
+comment's auto comment, and each notebook's late penalty. `read` takes exactly those fields back out, and `write` puts
+them into the course's gradebook, in the session of the one process that writes it: nbgrader decides every value, this
+module only carries them, with one exception. nbgrader's SaveAutoGrades marks every cell with a manual score as needing
+manual grading again; `keep_reviewed` keeps a hand-graded answer graded when its source is the one the TA graded (a
+forced regrade, or a resubmission that changed other cells), so formgrader does not ask for it twice.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import shutil
 import sqlite3
 from pathlib import Path
@@ -36,17 +40,42 @@ def skeleton(db: Path, to: Path) -> None:
         target.close()
 
 
-def prior(gradebook: Gradebook, assignment: str, student: str) -> dict:
+def prior(gradebook: Gradebook, assignment: str, student: str, graded: Path | None = None) -> dict:
     """The TA's entries for this submission that autograde reads: {"extension": seconds or None, "grades":
-    {(notebook, grade id): (manual score, extra credit)}} for the grades that have either; {} for none."""
+    {(notebook, grade id): (manual score, extra credit)}} for the grades that have either, and "reviewed":
+    {(notebook, grade id): answer_digest} for the hand-graded answers the TA has scored (formgrader cleared their
+    needs-manual-grade), as they are in `graded` (the autograded folder the TA graded; None: not known); {} for none.
+    """
     try:
         submission = gradebook.find_submission(assignment, student)
     except MissingEntry:
         return {}
     grades = {(n.name, g.name): (g.manual_score, g.extra_credit) for n in submission.notebooks for g in n.grades
               if g.manual_score is not None or g.extra_credit is not None}
+    reviewed = {(n.name, g.name): digest for n in submission.notebooks for g in n.grades
+                if graded is not None and g.auto_score is None and g.manual_score is not None
+                and not g.needs_manual_grade
+                and (digest := answer_digest(graded / f"{n.name}.ipynb", g.name)) is not None}
     extension = submission.extension.total_seconds() if submission.extension is not None else None
-    return {"extension": extension, "grades": grades} if grades or extension is not None else {}
+    entries = {"extension": extension, "grades": grades, "reviewed": reviewed}
+    return entries if grades or extension is not None else {}
+
+
+def answer_digest(notebook: Path, grade_id: str) -> str | None:
+    """sha256 (hex) of the source of the one cell of `notebook` (an autograded .ipynb written by nbgrader) whose
+    nbgrader grade id is `grade_id`; None when the file is unreadable or has no such cell, or more than one."""
+    try:
+        cells = json.loads(notebook.read_bytes()).get("cells")
+        found = [c.get("source") for c in cells
+                 if isinstance(c, dict) and isinstance(c.get("metadata"), dict)
+                 and isinstance(c["metadata"].get("nbgrader"), dict)
+                 and c["metadata"]["nbgrader"].get("grade_id") == grade_id]
+    except (OSError, ValueError, AttributeError, TypeError):
+        return None
+    if len(found) != 1:
+        return None
+    source = "".join(found[0]) if isinstance(found[0], list) else found[0]
+    return hashlib.sha256(source.encode()).hexdigest() if isinstance(source, str) else None
 
 
 def apply_prior(gradebook: Gradebook, assignment: str, student: str, entries: dict) -> None:
@@ -65,6 +94,21 @@ def apply_prior(gradebook: Gradebook, assignment: str, student: str, entries: di
         except MissingEntry:  # the cell is gone from the assignment since the TA graded it
             continue
         grade.manual_score, grade.extra_credit = manual, extra
+    gradebook.db.commit()
+
+
+def keep_reviewed(gradebook: Gradebook, assignment: str, student: str, entries: dict, autograded: Path) -> None:
+    """After nbgrader's autograde in a worker's private gradebook: clear needs-manual-grade again on each answer
+    `prior` lists as scored by the TA whose source in the new autograded folder `autograded` is the one the TA graded
+    (SaveAutoGrades sets it on every grade with a manual score). A changed answer still asks for grading by hand."""
+    for (notebook, grade_id), digest in entries.get("reviewed", {}).items():
+        try:
+            grade = gradebook.find_grade(grade_id, notebook, assignment, student)
+        except MissingEntry:
+            continue
+        if grade.auto_score is None and grade.manual_score is not None \
+                and answer_digest(autograded / f"{notebook}.ipynb", grade_id) == digest:
+            grade.needs_manual_grade = False
     gradebook.db.commit()
 
 

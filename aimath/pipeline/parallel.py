@@ -84,9 +84,11 @@ def grade_job(job: Job) -> dict:
         result = api.autograde(job.assignment, job.student, force=True, create=True)
         rows, files = None, {}
         if result.get("success"):
-            with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
-                rows = gradebook_rows.read(gradebook, job.assignment, job.student)
             out = private / "autograded" / job.student / job.assignment
+            with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
+                if job.prior:
+                    gradebook_rows.keep_reviewed(gradebook, job.assignment, job.student, job.prior, out)
+                rows = gradebook_rows.read(gradebook, job.assignment, job.student)
             files = {str(p.relative_to(out)): (p.read_bytes(), p.stat().st_mode & 0o777)
                      for p in sorted(out.rglob("*")) if p.is_file()}
         return {"student": job.student, "assignment": job.assignment, "rows": rows, "files": files,
@@ -222,8 +224,9 @@ def autograde(*, root: Path, assignments: list[str], gradebook, record: Callable
             if screen is not None and students:
                 students = todo[assignment] = screen(assignment, students)
             for student in students:
-                submitted.append(Job(str(root), assignment, student, str(skeleton),
-                                     gradebook_rows.prior(gradebook, assignment, student)))
+                graded = root / "autograded" / student / assignment  # what the TA graded, once fully recorded
+                submitted.append(Job(str(root), assignment, student, str(skeleton), gradebook_rows.prior(
+                    gradebook, assignment, student, graded if _recorded_digest(root, student, assignment) else None)))
                 yield submitted[-1]
 
     failed: set[tuple[str, str]] = set()

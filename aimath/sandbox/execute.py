@@ -24,11 +24,12 @@ from pathlib import Path
 from jupyter_core.utils import run_sync
 from nbclient.exceptions import DeadKernelError
 from nbgrader.api import Gradebook
+from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import Execute
 from nbgrader.utils import is_grade, is_solution
 from traitlets import Bool, Enum, Instance
 
-from aimath.sandbox import bwrap, grader_side, remote, zygote
+from aimath.sandbox import bwrap, grader_side, inputs_salt, remote, zygote
 from aimath.sandbox.inside import codec
 from aimath.sandbox.kernel import SandboxKernelManager
 from aimath.sandbox.limits import Limits
@@ -61,6 +62,18 @@ def locked_sources(db_url: str, assignment: str, notebook: str, nb) -> list[str]
     return [sources[n] for n in sorted(sources, key=lambda n: order.index(n) if n in order else len(order))]
 
 
+def inputs_salt_of(config, info: dict) -> bytes:
+    """The salt of the hidden inputs of the notebook being autograded (aimath/sandbox/inputs_salt.py), from nbgrader's
+    configuration (the course's root) and `resources["nbgrader"]`: the course secret is the notebook's id in the
+    gradebook, the files are those of the submitted folder."""
+    with Gradebook(info["db_url"]) as gb:
+        secret = gb.find_notebook(info["notebook"], info["assignment"]).id
+    coursedir = CourseDirectory(config=config)
+    folder = coursedir.format_path(coursedir.submitted_directory, info["student"], info["assignment"])
+    return inputs_salt.submission_salt(folder, course_secret=secret, student=info["student"],
+                                       assignment=info["assignment"], notebook=info["notebook"])
+
+
 class SandboxedExecute(Execute):
     """Execute, with the student's code in the sandbox and the verdicts decided in this process."""
 
@@ -80,6 +93,7 @@ class SandboxedExecute(Execute):
         self._cell_seconds = 0.0
         self._cell_times: list[tuple[float, str]] = []
         self._attempt_log: list[str] = []
+        self._inputs_salt = inputs_salt_of(self.config, info)
         instructor = locked_sources(info["db_url"], info["assignment"], info["notebook"], nb)
         self._namespace, self._trusted_names = grader_side.trusted_namespace(instructor)
         self._test_names: set[str] = set()
@@ -192,7 +206,7 @@ class SandboxedExecute(Execute):
                         self._namespace[name] = self._channel.lookup(name)
                     except NameError:
                         self._namespace.pop(name, None)
-                outputs = grader_side.run_test_cell(code, self._namespace)
+                outputs = grader_side.run_test_cell(code, self._namespace, self._inputs_salt)
             except (SandboxError, codec.BadMessage) as exc:
                 outputs = [grader_side.error_output(type(exc).__name__, str(exc))]
             if any(o.get("ename") in ("SandboxError", "BadMessage") for o in outputs):

@@ -4,7 +4,8 @@ The test cell's code (restored from the gradebook by nbgrader's OverwriteCells) 
 from the instructor's locked cells (imports, helper functions, constants: taken from the gradebook, never from the
 submission). Every other name it reads is looked up in the student's kernel and arrives as plain data or a
 `Remote`. Its outputs are built here, so nothing the student's process prints or hooks can change them, and
-warnings raised while judging never reach stderr.
+warnings raised while judging never reach stderr. A failed check's mistakes are written as data among them
+(aimath/verdict.py); the hidden inputs are drawn with the submission's salt (aimath/sandbox/inputs_salt.py).
 """
 from __future__ import annotations
 
@@ -18,6 +19,9 @@ from typing import Any, Callable, Iterable
 import numpy as np
 from IPython.core.inputtransformer2 import TransformerManager
 from nbformat.v4 import new_output
+
+from aimath import verdict
+from aimath.sandbox.inputs_salt import salted_inputs
 
 _transformer = TransformerManager()
 
@@ -98,11 +102,13 @@ def error_output(kind: str, message: str) -> Any:
     return new_output("error", ename=kind, evalue=message, traceback=[f"{kind}: {message}"])
 
 
-def run_test_cell(code: str, namespace: dict[str, Any]) -> list:
-    """Execute a test cell's code in `namespace` and return its outputs (stdout, and the error if it raised)."""
+def run_test_cell(code: str, namespace: dict[str, Any], inputs_salt: bytes = b"") -> list:
+    """Execute a test cell's code in `namespace` and return its outputs: stdout, the error if it raised, and the
+    verdict (aimath/verdict.py) when the error is a check's that names mistakes. Random inputs are drawn with
+    `inputs_salt` (judge.salted_inputs)."""
     stdout = io.StringIO()
     failure = None
-    with _quiet(), contextlib.redirect_stdout(stdout):
+    with _quiet(), contextlib.redirect_stdout(stdout), salted_inputs(inputs_salt):
         try:
             exec(compile(code, "<test cell>", "exec"), namespace)
         except BaseException as exc:  # the verdict (AssertionError/CheckFailed) or any error: the cell fails
@@ -110,6 +116,8 @@ def run_test_cell(code: str, namespace: dict[str, Any]) -> list:
     outputs = [new_output("stream", name="stdout", text=stdout.getvalue())] if stdout.getvalue() else []
     if failure is not None:
         outputs.append(error_output(type(failure).__name__, str(failure)))
+    if isinstance(failure, verdict.CheckFailed) and failure.mistakes:
+        outputs.append(verdict.to_output(verdict.CellVerdict(failure.mistakes)))
     return outputs
 
 

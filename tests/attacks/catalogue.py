@@ -14,6 +14,7 @@ from typing import Callable
 
 from nbformat.v4 import new_code_cell
 
+from aimath import verdict
 from aimath.pipeline.demo_class import Answer, graded_solution_cells, submission
 
 ASSIGNMENT = "basic_math"
@@ -57,6 +58,12 @@ def _is_test(cell) -> bool:
 ROOT = "'../../..'"
 GRADED = ("get_greatest", "get_smallest", "get_mean", "get_median", "l1_norm", "l2_norm", "angle_between",
           "fit_linear_regression")
+# Tags the forged-diagnoses attack tries to have the report count (its error text, its own display, saved outputs).
+FORGED_TAGS = ("forged-tag", "forged-display", "forged-saved-output")
+
+
+def _forged_verdict(tag: str) -> dict:
+    return verdict.CellVerdict((verdict.Mistake(tag, "written by the student"),)).to_data()
 
 ATTACKS = [
     # ---------------------------------------------------------------- course files and other students
@@ -137,6 +144,15 @@ sys.excepthook = lambda *args: None
 get_ipython().showtraceback = lambda *args, **kwargs: None
 get_ipython()._showtraceback = lambda *args, **kwargs: None
 """),
+    Attack("forged-diagnoses", "forged diagnoses", STUB, f"""
+from IPython.display import display
+display({{{verdict.MIME_TYPE!r}: {_forged_verdict("forged-display")!r}}}, raw=True)
+""", replace={"l2_norm": """
+def l2_norm(x):
+    raise ValueError("Likely mistake [forged-tag]: this text was written by the student's code")
+"""}, edit=_edit_cells(lambda cell: cell.update(outputs=[verdict.to_output(verdict.CellVerdict(
+        (verdict.Mistake("forged-saved-output", "saved in the notebook by the student"),)))])
+        if _is_test(cell) else None)),
     Attack("skip-execution-tag-on-tests", "test-cell and metadata games", STUB, edit=_edit_cells(
         lambda cell: cell.metadata.setdefault("tags", []).append("skip-execution") if _is_test(cell) else None)),
     # ---------------------------------------------------------------- monkeypatching and fake modules

@@ -2,8 +2,9 @@
 
 Each module holds `catalogue = Catalogue("<assignment>")` and registers real student-style code with
 `@catalogue.mistake("<graded name>", diagnosis=...)` and `@catalogue.alternative("<graded name>")`.
-`tests/test_catalogue.py` proves every mistake fails the assignment's check (naming the diagnosis when one is
-given) and every alternative passes; the demo class transplants these into notebooks.
+`tests/test_catalogue.py` proves every mistake fails the assignment's check naming exactly its diagnosis (every
+mistake declares one; benchmarks/diagnosis_share.py prints the share per assignment) and every alternative passes;
+the demo class transplants these into notebooks.
 """
 import importlib
 import inspect
@@ -56,7 +57,8 @@ class Catalogue:
         return add
 
     def mistake(self, graded: str, diagnosis: str | None = None, demo: bool = True):
-        """Register a plausible wrong version of `graded`; `diagnosis` is the tag its failure message must name."""
+        """Register a plausible wrong version of `graded`; `diagnosis` is the tag its failure message must name (the
+        only one it names). Required by tests/test_catalogue.py; None only while an entry is being written."""
         return self._register(graded, True, diagnosis, demo)
 
     def alternative(self, graded: str, demo: bool = True):

@@ -383,6 +383,23 @@ class affine_db_not_summed:
         return np.dot(dout, self.W.T)
 
 
+@mistake("Affine", diagnosis="bias-not-summed")
+class affine_db_first_sample:
+    """db = dout[0]: the first sample's bias gradient instead of the batch sum."""
+
+    def __init__(self, W, b):
+        self.W, self.b = W, b
+
+    def forward(self, x):
+        self.x = x
+        return np.dot(x, self.W) + self.b
+
+    def backward(self, dout):
+        self.dW = np.dot(self.x.T, dout)
+        self.db = dout[0]
+        return np.dot(dout, self.W.T)
+
+
 @mistake("Affine", diagnosis="bias-summed-wrong-axis")
 class affine_db_axis_1:
     """Sums dout over axis 1 instead of the batch axis 0."""
@@ -1141,6 +1158,92 @@ class net_bias_not_summed:
         ds = (y - t) / len(x)
         dh = (ds @ p["W2"].T) * (h > 0)
         return {"W1": x.T @ dh, "b1": dh, "W2": z.T @ ds, "b2": ds}
+
+
+@mistake("TwoLayerNet", diagnosis="bias-not-summed")
+class net_bias_first_sample:
+    """The bias gradients are the first sample's: db = dout[0]."""
+
+    def __init__(self, input_size, hidden_size, output_size, weight_init_std=0.01):
+        self.params = {
+            "W1": weight_init_std * np.random.randn(input_size, hidden_size),
+            "b1": np.zeros(hidden_size),
+            "W2": weight_init_std * np.random.randn(hidden_size, output_size),
+            "b2": np.zeros(output_size),
+        }
+
+    def predict(self, x):
+        p = self.params
+        return np.maximum(x @ p["W1"] + p["b1"], 0) @ p["W2"] + p["b2"]
+
+    def loss(self, x, t):
+        scores = self.predict(x)
+        scores = scores - scores.max(axis=1, keepdims=True)
+        log_y = scores - np.log(np.sum(np.exp(scores), axis=1, keepdims=True))
+        if t.ndim == 2:
+            t = t.argmax(axis=1)
+        return -np.mean(log_y[np.arange(len(x)), t])
+
+    def accuracy(self, x, t):
+        if t.ndim == 2:
+            t = t.argmax(axis=1)
+        return np.mean(self.predict(x).argmax(axis=1) == t)
+
+    def gradient(self, x, t):
+        p = self.params
+        h = x @ p["W1"] + p["b1"]
+        z = np.maximum(h, 0)
+        s = z @ p["W2"] + p["b2"]
+        y = np.exp(s - s.max(axis=1, keepdims=True))
+        y = y / y.sum(axis=1, keepdims=True)
+        if t.ndim == 1:
+            t = np.eye(y.shape[1])[t]
+        ds = (y - t) / len(x)
+        dh = (ds @ p["W2"].T) * (h > 0)
+        return {"W1": x.T @ dh, "b1": dh[0], "W2": z.T @ ds, "b2": ds[0]}
+
+
+@mistake("TwoLayerNet", diagnosis="softmax-overflow")
+class net_gradient_naive_softmax:
+    """loss is stable, but gradient computes its own softmax without subtracting the row maximum."""
+
+    def __init__(self, input_size, hidden_size, output_size, weight_init_std=0.01):
+        self.params = {
+            "W1": weight_init_std * np.random.randn(input_size, hidden_size),
+            "b1": np.zeros(hidden_size),
+            "W2": weight_init_std * np.random.randn(hidden_size, output_size),
+            "b2": np.zeros(output_size),
+        }
+
+    def predict(self, x):
+        p = self.params
+        return np.maximum(x @ p["W1"] + p["b1"], 0) @ p["W2"] + p["b2"]
+
+    def loss(self, x, t):
+        scores = self.predict(x)
+        scores = scores - scores.max(axis=1, keepdims=True)
+        log_y = scores - np.log(np.sum(np.exp(scores), axis=1, keepdims=True))
+        if t.ndim == 2:
+            t = t.argmax(axis=1)
+        return -np.mean(log_y[np.arange(len(x)), t])
+
+    def accuracy(self, x, t):
+        if t.ndim == 2:
+            t = t.argmax(axis=1)
+        return np.mean(self.predict(x).argmax(axis=1) == t)
+
+    def gradient(self, x, t):
+        p = self.params
+        h = x @ p["W1"] + p["b1"]
+        z = np.maximum(h, 0)
+        s = z @ p["W2"] + p["b2"]
+        y = np.exp(s)
+        y = y / y.sum(axis=1, keepdims=True)
+        if t.ndim == 1:
+            t = np.eye(y.shape[1])[t]
+        ds = (y - t) / len(x)
+        dh = (ds @ p["W2"].T) * (h > 0)
+        return {"W1": x.T @ dh, "b1": dh.sum(axis=0), "W2": z.T @ ds, "b2": ds.sum(axis=0)}
 
 
 @mistake("TwoLayerNet", diagnosis="relu-gradient-not-masked")

@@ -54,13 +54,13 @@ def greatest_sorts_in_place(number_list):
     return number_list[-1]
 
 
-@mistake("get_greatest")
+@mistake("get_greatest", diagnosis="compared-absolute-values")
 def greatest_by_absolute_value(number_list):
     """Compares absolute values."""
     return max(number_list, key=abs)
 
 
-@mistake("get_greatest")
+@mistake("get_greatest", diagnosis="converted-to-int")
 def greatest_truncated_to_int(number_list):
     """Converts to int on the way, losing the fractional part of floats."""
     best = int(number_list[0])
@@ -68,6 +68,72 @@ def greatest_truncated_to_int(number_list):
         if n > best:
             best = int(n)
     return best
+
+
+@mistake("get_greatest", diagnosis="max-seeded-at-constant")
+def greatest_seeded_at_minus_999999(number_list):
+    """Running maximum seeded at -999999, "smaller than any number we will see"."""
+    greatest = -999999
+    for n in number_list:
+        if n > greatest:
+            greatest = n
+    return greatest
+
+
+@mistake("get_greatest", diagnosis="max-seeded-at-constant")
+def greatest_seeded_at_minus_1e9(number_list):
+    """Running maximum seeded at the float -1e9."""
+    greatest = -1e9
+    for n in number_list:
+        greatest = max(greatest, n)
+    return greatest
+
+
+@mistake("get_greatest", diagnosis="max-seeded-at-constant")
+def greatest_seeded_at_int32_min(number_list):
+    """Running maximum seeded at the smallest 32-bit integer, -2**31."""
+    greatest = -2**31
+    for n in number_list:
+        if n > greatest:
+            greatest = n
+    return greatest
+
+
+@mistake("get_greatest", diagnosis="max-seeded-at-constant")
+def greatest_seeded_at_minus_maxsize(number_list):
+    """Running maximum seeded at -(2**63 - 1), i.e. -sys.maxsize, the most negative "ordinary" int."""
+    greatest = -9223372036854775807
+    for n in number_list:
+        if n > greatest:
+            greatest = n
+    return greatest
+
+
+@mistake("get_greatest", diagnosis="max-seeded-at-plus-infinity")
+def greatest_seeded_at_plus_infinity(number_list):
+    """Running maximum seeded at +infinity instead of -infinity: nothing is ever larger."""
+    greatest = float("inf")
+    for n in number_list:
+        if n > greatest:
+            greatest = n
+    return greatest
+
+
+@mistake("get_greatest", diagnosis="returned-second-largest")
+def greatest_second_from_the_end(number_list):
+    """Reads the sorted copy one place too early (s[-2])."""
+    s = sorted(number_list)
+    return s[-2] if len(s) > 1 else s[0]
+
+
+@mistake("get_greatest", diagnosis="returned-first-element")
+def greatest_return_inside_loop(number_list):
+    """The return is indented into the loop, so it returns after the first comparison."""
+    greatest = number_list[0]
+    for n in number_list:
+        if n > greatest:
+            greatest = n
+        return greatest
 
 
 @alternative("get_greatest")
@@ -137,17 +203,76 @@ def smallest_sorts_in_place(number_list):
     return number_list[0]
 
 
-@mistake("get_smallest")
+@mistake("get_smallest", diagnosis="min-seeded-at-constant")
 def smallest_seeded_at_large_int(number_list):
-    """Seeded at 100 instead of the first element: wrong when every number is above 100... or a float list."""
+    """Seeded at 100 instead of the first element: wrong when every number is above 100."""
     best = 100
     for n in number_list:
         if n < best:
             best = n
-    return round(best)
+    return best
 
 
-@mistake("get_smallest")
+@mistake("get_smallest", diagnosis="min-seeded-at-constant")
+def smallest_seeded_at_987654321(number_list):
+    """Running minimum seeded with a large constant, 987654321."""
+    smallest = 987654321
+    for n in number_list:
+        if n < smallest:
+            smallest = n
+    return smallest
+
+
+@mistake("get_smallest", diagnosis="min-seeded-at-constant")
+def smallest_seeded_at_999999(number_list):
+    """Running minimum seeded at 999999."""
+    smallest = 999999
+    for n in number_list:
+        if n < smallest:
+            smallest = n
+    return smallest
+
+
+@mistake("get_smallest", diagnosis="min-seeded-at-constant")
+def smallest_seeded_at_1e9(number_list):
+    """Running minimum seeded at the float 1e9."""
+    smallest = 1e9
+    for n in number_list:
+        smallest = min(smallest, n)
+    return smallest
+
+
+@mistake("get_smallest", diagnosis="min-seeded-at-constant")
+def smallest_seeded_at_int32_max(number_list):
+    """Running minimum seeded at the largest 32-bit integer, 2**31 - 1."""
+    smallest = 2**31 - 1
+    for n in number_list:
+        if n < smallest:
+            smallest = n
+    return smallest
+
+
+@mistake("get_smallest", diagnosis="min-seeded-at-constant")
+def smallest_seeded_at_maxsize(number_list):
+    """Running minimum seeded at 2**63 - 1 (sys.maxsize), "the largest int"."""
+    smallest = 9223372036854775807
+    for n in number_list:
+        if n < smallest:
+            smallest = n
+    return smallest
+
+
+@mistake("get_smallest", diagnosis="min-seeded-at-minus-infinity")
+def smallest_seeded_at_minus_infinity(number_list):
+    """Running minimum seeded at -infinity instead of +infinity: nothing is ever smaller."""
+    smallest = -math.inf
+    for n in number_list:
+        if n < smallest:
+            smallest = n
+    return smallest
+
+
+@mistake("get_smallest", diagnosis="compared-absolute-values")
 def smallest_by_absolute_value(number_list):
     """Compares absolute values."""
     return min(number_list, key=abs)
@@ -204,7 +329,7 @@ def mean_rounded(number_list):
     return round(sum(number_list) / len(number_list))
 
 
-@mistake("get_mean")
+@mistake("get_mean", diagnosis="first-element-skipped")
 def mean_skips_first(number_list):
     """Loop starts at index 1 (off by one)."""
     total = 0
@@ -213,17 +338,31 @@ def mean_skips_first(number_list):
     return total / len(number_list)
 
 
-@mistake("get_mean")
+@mistake("get_mean", diagnosis="distinct-values-only")
 def mean_of_distinct_values(number_list):
     """Averages the distinct values only."""
     values = set(number_list)
     return sum(values) / len(values)
 
 
-@mistake("get_mean")
+@mistake("get_mean", diagnosis="returned-midrange")
 def mean_of_extremes(number_list):
     """Midrange instead of mean."""
     return (max(number_list) + min(number_list)) / 2
+
+
+@mistake("get_mean", diagnosis="returned-median")
+def mean_is_median(number_list):
+    """Returns the median (the middle of the sorted values)."""
+    s = sorted(number_list)
+    n = len(s)
+    return s[n // 2] if n % 2 else (s[n // 2 - 1] + s[n // 2]) / 2
+
+
+@mistake("get_mean", diagnosis="rounded")
+def mean_rounded_to_two_places(number_list):
+    """Rounds the mean to two decimal places "to match the example"."""
+    return round(sum(number_list) / len(number_list), 2)
 
 
 @alternative("get_mean")
@@ -298,7 +437,7 @@ def median_is_mean(number_list):
     return sum(number_list) / len(number_list)
 
 
-@mistake("get_median")
+@mistake("get_median", diagnosis="wrong-middle-pair")
 def median_wrong_pair(number_list):
     """Averages the elements at n // 2 and n // 2 + 1 (off by one)."""
     s = sorted(number_list)
@@ -351,19 +490,19 @@ def l1_is_max(x):
     return np.max(np.abs(x))
 
 
-@mistake("l1_norm")
+@mistake("l1_norm", diagnosis="abs-of-sum")
 def l1_abs_of_sum(x):
     """Takes the absolute value of the sum instead of summing absolute values."""
     return abs(np.sum(x))
 
 
-@mistake("l1_norm")
+@mistake("l1_norm", diagnosis="divided-by-n")
 def l1_mean_abs(x):
     """Averages instead of summing."""
     return np.mean(np.abs(x))
 
 
-@mistake("l1_norm")
+@mistake("l1_norm", diagnosis="first-entry-skipped")
 def l1_skips_first(x):
     """Loop starts at index 1."""
     total = 0.0
@@ -372,10 +511,16 @@ def l1_skips_first(x):
     return total
 
 
-@mistake("l1_norm")
+@mistake("l1_norm", diagnosis="summed-squares")
 def l1_sum_of_squares(x):
     """Sums squares."""
     return np.sum(x ** 2)
+
+
+@mistake("l1_norm", diagnosis="rounded")
+def l1_rounded(x):
+    """Rounds the norm to four decimal places."""
+    return round(float(np.sum(np.abs(x))), 4)
 
 
 @alternative("l1_norm")
@@ -413,19 +558,19 @@ def l2_root_mean_square(x):
     return np.sqrt(np.mean(x ** 2))
 
 
-@mistake("l2_norm")
+@mistake("l2_norm", diagnosis="sqrt-of-l1")
 def l2_sqrt_of_abs_sum(x):
     """Square root of the sum of absolute values."""
     return np.sqrt(np.sum(np.abs(x)))
 
 
-@mistake("l2_norm")
+@mistake("l2_norm", diagnosis="abs-of-sum")
 def l2_abs_of_sum(x):
     """Absolute value of the sum."""
     return abs(np.sum(x))
 
 
-@mistake("l2_norm")
+@mistake("l2_norm", diagnosis="last-entry-skipped")
 def l2_skips_last(x):
     """Loop stops one entry early."""
     total = 0.0
@@ -434,10 +579,23 @@ def l2_skips_last(x):
     return math.sqrt(total)
 
 
-@mistake("l2_norm")
+@mistake("l2_norm", diagnosis="times-2-not-squared")
 def l2_doubles(x):
     """Squares with `* 2` instead of `** 2`."""
     return np.sqrt(np.abs(np.sum(x * 2)))
+
+
+@mistake("l2_norm", diagnosis="epsilon-added")
+def l2_epsilon_inside_sqrt(x):
+    """Adds a small epsilon under the square root "for numerical safety"."""
+    return np.sqrt(np.sum(x ** 2) + 1e-8)
+
+
+@mistake("l2_norm", diagnosis="single-precision")
+def l2_float32(x):
+    """Computes in float32 to save memory: overflows for large entries and loses digits."""
+    x32 = np.asarray(x, dtype=np.float32)
+    return float(np.sqrt(np.sum(x32 * x32)))
 
 
 @alternative("l2_norm")
@@ -486,24 +644,31 @@ def angle_not_normalised(x, y):
     return np.arccos(np.clip(np.inner(x, y), -1, 1))
 
 
-@mistake("angle_between")
+@mistake("angle_between", diagnosis="l1-norms")
 def angle_l1_norms(x, y):
     """Normalises with L1 norms."""
     v = np.inner(x, y) / (np.sum(np.abs(x)) * np.sum(np.abs(y)))
     return np.arccos(np.clip(v, -1, 1))
 
 
-@mistake("angle_between")
+@mistake("angle_between", diagnosis="arcsin")
 def angle_arcsin(x, y):
     """Uses arcsin instead of arccos."""
     v = np.inner(x, y) / (np.linalg.norm(x) * np.linalg.norm(y))
     return np.arcsin(np.clip(v, -1, 1))
 
 
-@mistake("angle_between")
+@mistake("angle_between", diagnosis="abs-inner-product")
 def angle_abs_inner(x, y):
     """Takes |<x, y>|, so obtuse angles come out acute."""
     v = abs(np.inner(x, y)) / (np.linalg.norm(x) * np.linalg.norm(y))
+    return np.arccos(np.clip(v, -1, 1))
+
+
+@mistake("angle_between", diagnosis="epsilon-in-denominator")
+def angle_epsilon_in_denominator(x, y):
+    """Adds 1e-8 to the denominator "to avoid dividing by zero": wrong for short vectors."""
+    v = np.dot(x, y) / (np.linalg.norm(x) * np.linalg.norm(y) + 1e-8)
     return np.arccos(np.clip(v, -1, 1))
 
 
@@ -546,38 +711,58 @@ def regression_no_intercept(X, y):
     return np.linalg.pinv(X) @ y
 
 
-@mistake("fit_linear_regression")
+@mistake("fit_linear_regression", diagnosis="intercept-forced-to-zero")
 def regression_zeros_column(X, y):
     """Appends a column of zeros instead of ones."""
     X_ = np.hstack([X, np.zeros((X.shape[0], 1))])
     return np.linalg.pinv(X_) @ y
 
 
-@mistake("fit_linear_regression")
+@mistake("fit_linear_regression", diagnosis="coefficients-halved")
 def regression_transposed(X, y):
     """Uses pinv(X.T) @ ... with the wrong shapes fixed by transposing."""
     X_ = np.hstack([X, np.ones((X.shape[0], 1))])
     return np.linalg.pinv(X_.T @ X_) @ X_.T @ y * 0.5
 
 
-@mistake("fit_linear_regression")
+@mistake("fit_linear_regression", diagnosis="returned-predictions")
 def regression_returns_predictions(X, y):
     """Returns the fitted values instead of the coefficients."""
     X_ = np.hstack([X, np.ones((X.shape[0], 1))])
     return X_ @ (np.linalg.pinv(X_) @ y)
 
 
-@mistake("fit_linear_regression")
+@mistake("fit_linear_regression", diagnosis="intercept-is-mean-of-y")
 def regression_mean_as_intercept(X, y):
     """Fits without intercept and appends mean(y) as the intercept."""
     return np.append(np.linalg.pinv(X) @ y, np.mean(y))
 
 
-@mistake("fit_linear_regression")
+@mistake("fit_linear_regression", diagnosis="normal-equations-inverse")
 def regression_normal_equations_inverse(X, y):
     """Normal equations with np.linalg.inv: breaks on rank-deficient X."""
     X_ = np.hstack([X, np.ones((X.shape[0], 1))])
     return np.linalg.inv(X_.T @ X_) @ X_.T @ y
+
+
+@mistake("fit_linear_regression", diagnosis="intercept-forced-to-zero")
+def regression_zero_intercept(X, y):
+    """Fits through the origin and appends 0 as the intercept."""
+    return np.append(np.linalg.pinv(X) @ y, 0.0)
+
+
+@mistake("fit_linear_regression", diagnosis="not-pseudo-inverse")
+def regression_transpose_over_n(X, y):
+    """X^T y / n in place of the pseudo-inverse (right only for orthonormal columns)."""
+    X_ = np.hstack([X, np.ones((X.shape[0], 1))])
+    return X_.T @ y / len(y)
+
+
+@mistake("fit_linear_regression", diagnosis="epsilon-added")
+def regression_ridge_for_stability(X, y):
+    """Adds 1e-8 * I to X^T X "for numerical stability" before inverting (ridge regression)."""
+    X_ = np.hstack([X, np.ones((X.shape[0], 1))])
+    return np.linalg.inv(X_.T @ X_ + 1e-8 * np.eye(X_.shape[1])) @ X_.T @ y
 
 
 @alternative("fit_linear_regression")

@@ -49,14 +49,14 @@ def func_value_at_zero(val):
     return fun.subs(x, 0), fun
 
 
-@mistake("func")
+@mistake("func", diagnosis="swapped-order")
 def func_swapped(val):
     """Returns (poly, value) in the wrong order."""
     fun = sym.poly(x**2 + 2 * x + 3)
     return fun, fun.subs(x, val)
 
 
-@mistake("func")
+@mistake("func", diagnosis="returned-value-only")
 def func_value_only(val):
     """Returns only the value."""
     fun = sym.poly(x**2 + 2 * x + 3)
@@ -129,6 +129,20 @@ def gradient_at_zero(fun, val):
     _, function = fun(val)
     diff = sym.diff(function, x)
     return diff.subs(x, 0), diff
+
+
+@mistake("func_gradient", diagnosis="returned-the-function")
+def gradient_returns_fun(fun, val):
+    """Returns what fun gives, the function's value and polynomial, instead of the derivative's."""
+    return fun(val)
+
+
+@mistake("func_gradient", diagnosis="returned-the-function")
+def gradient_differentiates_but_returns_function(fun, val):
+    """Computes the derivative but returns the function's value and the function."""
+    value, function = fun(val)
+    diff = sym.diff(function, x)  # noqa: F841 (computed, then forgotten)
+    return value, function
 
 
 @alternative("func_gradient")
@@ -227,6 +241,30 @@ def descent_fixed_lr(fun, init_point, lr_rate=1e-2, epsilon=1e-5):
     diff = sym.diff(fun(val)[1], x).subs(x, val)
     while abs(diff) > epsilon:
         val = val - 0.01 * diff
+        diff = sym.diff(fun(val)[1], x).subs(x, val)
+        cnt += 1
+    return val, cnt
+
+
+@mistake("gradient_descent", diagnosis="ignores-epsilon")
+def descent_fixed_epsilon(fun, init_point, lr_rate=1e-2, epsilon=1e-5):
+    """Stops at a hard-coded 1e-5 instead of epsilon."""
+    val, cnt = init_point, 0
+    diff = sym.diff(fun(val)[1], x).subs(x, val)
+    while abs(diff) > 1e-5:
+        val = val - lr_rate * diff
+        diff = sym.diff(fun(val)[1], x).subs(x, val)
+        cnt += 1
+    return val, cnt
+
+
+@mistake("gradient_descent", diagnosis="gradient-clipped")
+def descent_clipped_gradient(fun, init_point, lr_rate=1e-2, epsilon=1e-5):
+    """Clips the gradient to [-10, 10] "so the steps stay small"."""
+    val, cnt = init_point, 0
+    diff = sym.diff(fun(val)[1], x).subs(x, val)
+    while abs(diff) > epsilon:
+        val = val - lr_rate * max(-10, min(10, diff))
         diff = sym.diff(fun(val)[1], x).subs(x, val)
         cnt += 1
     return val, cnt
@@ -514,6 +552,36 @@ def lr_gd_w_gradient_without_x(train_x, train_y, lr_rate=1e-2, n_iter=1000):
     return w, b, errors
 
 
+@mistake("linear_regression_gd", diagnosis="b-gradient-times-x")
+def lr_gd_b_gradient_times_x(train_x, train_y, lr_rate=1e-2, n_iter=1000):
+    """Copies the w update for b, factor x included."""
+    n = len(train_x)
+    w, b, errors = 0.0, 0.0, []
+    for _ in range(n_iter):
+        _y = w * train_x + b
+        errors.append(np.mean((_y - train_y) ** 2))
+        dw = 2 * np.sum((_y - train_y) * train_x) / n
+        db = 2 * np.sum((_y - train_y) * train_x) / n
+        w -= lr_rate * dw
+        b -= lr_rate * db
+    return w, b, errors
+
+
+@mistake("linear_regression_gd", diagnosis="stopped-early")
+def lr_gd_stops_when_small(train_x, train_y, lr_rate=1e-2, n_iter=1000):
+    """Stops as soon as the error is below 1e-6, "close enough"."""
+    n = len(train_x)
+    w, b, errors = 0.0, 0.0, []
+    for _ in range(n_iter):
+        _y = w * train_x + b
+        errors.append(np.mean((_y - train_y) ** 2))
+        if errors[-1] < 1e-6:
+            break
+        w -= lr_rate * 2 * np.sum((_y - train_y) * train_x) / n
+        b -= lr_rate * 2 * np.sum(_y - train_y) / n
+    return w, b, errors
+
+
 @alternative("linear_regression_gd")
 def lr_gd_half_mse(train_x, train_y, lr_rate=1e-2, n_iter=1000):
     """The lecture's 1/n gradient (of MSE / 2)."""
@@ -623,6 +691,35 @@ def matrix_fixed_iterations(X, y, beta_init, lr_rate=1e-2, n_iter=5000):
     return beta
 
 
+@mistake("linear_regression_gd_matrix", diagnosis="no-intercept-column")
+def matrix_without_ones(X, y, beta_init, lr_rate=1e-2, n_iter=5000):
+    """Uses X as it is, without the column of ones (X @ beta then fails: beta has one entry more)."""
+    beta = np.array(beta_init, dtype=float)
+    for _ in range(n_iter):
+        beta = beta - lr_rate * 2 / len(y) * X.T @ (X @ beta - y)
+    return beta
+
+
+@mistake("linear_regression_gd_matrix", diagnosis="no-intercept-column")
+def matrix_without_ones_sized_to_x(X, y, beta_init, lr_rate=1e-2, n_iter=5000):
+    """No column of ones; makes the shapes fit by keeping only the first d entries of beta_init."""
+    beta = np.array(beta_init[:X.shape[1]], dtype=float)
+    for _ in range(n_iter):
+        beta = beta - lr_rate * 2 / len(y) * X.T @ (X @ beta - y)
+    return beta
+
+
+@mistake("linear_regression_gd_matrix", diagnosis="gradient-clipped")
+def matrix_clipped_gradient(X, y, beta_init, lr_rate=1e-2, n_iter=5000):
+    """Clips the gradient to [-100, 100] "to avoid overflow"."""
+    X_ = np.hstack([X, np.ones((len(X), 1))])
+    beta = np.array(beta_init, dtype=float)
+    for _ in range(n_iter):
+        grad = 2 / len(y) * X_.T @ (X_ @ beta - y)
+        beta = beta - lr_rate * np.clip(grad, -100, 100)
+    return beta
+
+
 @alternative("linear_regression_gd_matrix")
 def matrix_half_mse_append_rows(X, y, beta_init, lr_rate=1e-2, n_iter=5000):
     """The lecture's np.append per row, with the 1/n gradient of MSE / 2."""
@@ -650,7 +747,7 @@ def matrix_per_sample_sum(X, y, beta_init, lr_rate=1e-2, n_iter=5000):
 
 # ------------------------------------------------------------------ sgd_linear_regression
 
-@mistake("sgd_linear_regression")
+@mistake("sgd_linear_regression", diagnosis="same-batch-every-step")
 def sgd_batch_drawn_once(train_x, train_y, lr_rate, n_iter, batch_size=10, seed=None):
     """Draws the mini-batch once, before the loop."""
     rng = np.random.default_rng(seed)
@@ -663,7 +760,7 @@ def sgd_batch_drawn_once(train_x, train_y, lr_rate, n_iter, batch_size=10, seed=
     return w, b
 
 
-@mistake("sgd_linear_regression")
+@mistake("sgd_linear_regression", diagnosis="same-batch-every-step")
 def sgd_generator_in_loop(train_x, train_y, lr_rate, n_iter, batch_size=10, seed=None):
     """Creates the generator inside the loop, so every step gets the same batch."""
     w, b = 0.0, 0.0
@@ -675,7 +772,7 @@ def sgd_generator_in_loop(train_x, train_y, lr_rate, n_iter, batch_size=10, seed
     return w, b
 
 
-@mistake("sgd_linear_regression")
+@mistake("sgd_linear_regression", diagnosis="batch-gradient-summed")
 def sgd_sum_over_batch(train_x, train_y, lr_rate, n_iter, batch_size=10, seed=None):
     """Sums the batch gradient without dividing by the batch size."""
     rng = np.random.default_rng(seed)
@@ -730,7 +827,7 @@ def sgd_shuffles_x_in_place(train_x, train_y, lr_rate, n_iter, batch_size=10, se
     return w, b
 
 
-@mistake("sgd_linear_regression")
+@mistake("sgd_linear_regression", diagnosis="targets-not-batched")
 def sgd_x_batch_y_head(train_x, train_y, lr_rate, n_iter, batch_size=10, seed=None):
     """Indexes train_x with the batch but takes the first batch_size targets."""
     rng = np.random.default_rng(seed)
@@ -740,6 +837,19 @@ def sgd_x_batch_y_head(train_x, train_y, lr_rate, n_iter, batch_size=10, seed=No
         r = w * train_x[idx] + b - train_y[:batch_size]
         w -= lr_rate * 2 * np.mean(r * train_x[idx])
         b -= lr_rate * 2 * np.mean(r)
+    return w, b
+
+
+@mistake("sgd_linear_regression", diagnosis="gradient-clipped")
+def sgd_clipped_gradient(train_x, train_y, lr_rate, n_iter, batch_size=10, seed=None):
+    """Clips each batch gradient to [-10, 10] "to keep SGD stable"."""
+    rng = np.random.default_rng(seed)
+    w, b = 0.0, 0.0
+    for _ in range(n_iter):
+        idx = rng.integers(0, len(train_x), batch_size)
+        r = w * train_x[idx] + b - train_y[idx]
+        w -= lr_rate * np.clip(2 * np.mean(r * train_x[idx]), -10, 10)
+        b -= lr_rate * np.clip(2 * np.mean(r), -10, 10)
     return w, b
 
 

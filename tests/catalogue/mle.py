@@ -85,6 +85,14 @@ def loglik_log10(x, mu, sigma):
     return np.sum(np.log10(norm.pdf(x, mu, sigma)))
 
 
+@mistake("gaussian_log_likelihood", diagnosis="log-of-density-underflow")
+def loglik_log_of_each_density(x, mu, sigma):
+    """Sum of the logs of the densities, but each density computed first: log(0) = -inf far from mu."""
+    x = np.asarray(x, dtype=float)
+    density = np.exp(-(x - mu) ** 2 / (2 * sigma**2)) / np.sqrt(2 * np.pi * sigma**2)
+    return np.sum(np.log(density))
+
+
 @alternative("gaussian_log_likelihood")
 def loglik_scipy(x, mu, sigma):
     """scipy's logpdf, summed."""
@@ -137,6 +145,14 @@ def mle_normal_uncentred(x):
     """Squares the samples without subtracting the mean."""
     x = np.asarray(x, dtype=float)
     return x.mean(), (x**2).mean()
+
+
+@mistake("mle_normal", diagnosis="variance-by-moments")
+def mle_normal_shortcut_variance(x):
+    """The "shortcut" variance E[x^2] - E[x]^2: cancels catastrophically when the mean is large."""
+    n = len(x)
+    mu = sum(x) / n
+    return mu, sum(v * v for v in x) / n - mu * mu
 
 
 @mistake("mle_normal", diagnosis="median")
@@ -395,7 +411,7 @@ def plot_figure_per_curve(mus, x0):
     return fig
 
 
-@mistake("plot_normal_densities")
+@mistake("plot_normal_densities", diagnosis="hard-coded-example")
 def plot_hard_coded(mus, x0):
     """Hard-codes the example's means and x0 = 1."""
     from scipy.stats import norm
@@ -408,7 +424,7 @@ def plot_hard_coded(mus, x0):
     return fig
 
 
-@mistake("plot_normal_densities")
+@mistake("plot_normal_densities", diagnosis="returned-nothing")
 def plot_returns_nothing(mus, x0):
     """Draws correctly but returns nothing."""
     from scipy.stats import norm
@@ -427,7 +443,7 @@ def plot_scatter_markers(mus, x0):
     from scipy.stats import norm
 
     fig, ax = plt.subplots(figsize=(6, 4))
-    xs = np.linspace(-6, 6, 500)
+    xs = np.linspace(min(mus) - 3, max(mus) + 3, 500)
     for mu in mus:
         ax.plot(xs, norm.pdf(xs, loc=mu, scale=1), label=f"N({mu}, 1)")
     ax.scatter([x0] * len(mus), norm.pdf(x0, loc=np.array(mus), scale=1), color="k", zorder=3)
@@ -502,6 +518,12 @@ def categorical_sorts_in_place(samples, n_categories):
                      for k in range(n_categories)]) / len(samples)
 
 
+@mistake("mle_categorical", diagnosis="empty-categories-dropped")
+def categorical_bincount_without_minlength(samples, n_categories):
+    """np.bincount without minlength: categories above the largest one seen disappear."""
+    return np.bincount(samples) / len(samples)
+
+
 @alternative("mle_categorical")
 def categorical_loop(samples, n_categories):
     """Pure Python counting loop."""
@@ -557,6 +579,13 @@ def posterior_adds(prior, likelihood):
     """Adds prior and likelihood."""
     s = np.asarray(prior, dtype=float) + np.asarray(likelihood, dtype=float)
     return s / s.sum()
+
+
+@mistake("posterior", diagnosis="epsilon-in-denominator")
+def posterior_epsilon(prior, likelihood):
+    """Adds 1e-10 to the evidence "to avoid dividing by zero"."""
+    joint = np.asarray(prior, dtype=float) * np.asarray(likelihood, dtype=float)
+    return joint / (joint.sum() + 1e-10)
 
 
 @mistake("posterior", diagnosis="mutates-input")

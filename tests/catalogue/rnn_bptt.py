@@ -53,10 +53,16 @@ def update_in_place(xk, sk, wx, wRec):
     return sk
 
 
-@mistake("update_state")
+@mistake("update_state", diagnosis="weights-added")
 def update_weights_added(xk, sk, wx, wRec):
     """Adds the weights instead of multiplying by them."""
     return (xk + wx) + (sk + wRec)
+
+
+@mistake("update_state", diagnosis="state-clipped")
+def update_clipped(xk, sk, wx, wRec):
+    """Clips the new state to [-100, 100] "so it cannot explode"."""
+    return np.clip(xk * wx + sk * wRec, -100, 100)
 
 
 @alternative("update_state")
@@ -165,6 +171,24 @@ def forward_reversed(X, wx, wRec):
         S[:, k] = X[:, -k] * wx + S[:, k - 1] * wRec
     return S
 
+
+
+@mistake("forward_states", diagnosis="state-clipped")
+def forward_clipped_states(X, wx, wRec):
+    """Clips every state to [-1000, 1000] against exploding values."""
+    S = np.zeros((X.shape[0], X.shape[1] + 1))
+    for k in range(1, X.shape[1] + 1):
+        S[:, k] = np.clip(X[:, k - 1] * wx + S[:, k - 1] * wRec, -1000, 1000)
+    return S
+
+
+@mistake("forward_states", diagnosis="single-precision")
+def forward_float32(X, wx, wRec):
+    """Stores the states in float32 "to save memory"."""
+    S = np.zeros((X.shape[0], X.shape[1] + 1), dtype=np.float32)
+    for k in range(1, X.shape[1] + 1):
+        S[:, k] = X[:, k - 1] * wx + S[:, k - 1] * wRec
+    return S
 
 @alternative("forward_states")
 def forward_append_columns(X, wx, wRec):
@@ -528,7 +552,7 @@ def backward_per_sample(X, S, grad_out, wRec):
     return (wx_grad, wRec_grad), grad_over_time
 
 
-@mistake("backward_gradient")
+@mistake("backward_gradient", diagnosis="grad-over-time-missing-initial-column")
 def backward_history_without_s0(X, S, grad_out, wRec):
     """grad_over_time with only seq_len columns (no gradient for the initial state)."""
     L = X.shape[1]
@@ -542,6 +566,44 @@ def backward_history_without_s0(X, S, grad_out, wRec):
             grad_over_time[:, k - 1] = grad_over_time[:, k] * wRec
     return (wx_grad, wRec_grad), grad_over_time
 
+
+
+@mistake("backward_gradient", diagnosis="input-column-shifted")
+def backward_input_padded_at_the_end(X, S, grad_out, wRec):
+    """Pads X with a zero column at the END so X[:, k] no longer raises, and reads X[:, k] for X[:, k-1]."""
+    n, L = X.shape
+    X_padded = np.hstack([X, np.zeros((n, 1))])
+    grad_over_time = np.zeros((n, L + 1))
+    grad_over_time[:, -1] = grad_out
+    wx_grad = wRec_grad = 0
+    for k in range(L, 0, -1):
+        wx_grad += np.mean(grad_over_time[:, k] * X_padded[:, k])
+        wRec_grad += np.mean(grad_over_time[:, k] * S[:, k - 1])
+        grad_over_time[:, k - 1] = grad_over_time[:, k] * wRec
+    return (wx_grad, wRec_grad), grad_over_time
+
+
+@mistake("backward_gradient", diagnosis="input-column-shifted")
+def backward_vectorised_input_misaligned(X, S, grad_out, wRec):
+    """Vectorised: multiplies X by the FIRST seq_len columns of grad_over_time instead of the last ones."""
+    n, L = X.shape
+    grad_over_time = np.outer(grad_out, wRec ** np.arange(L, -1, -1.0))
+    wx_grad = np.mean(np.sum(grad_over_time[:, :L] * X, axis=1))
+    wRec_grad = np.mean(np.sum(grad_over_time[:, 1:] * S[:, :L], axis=1))
+    return (wx_grad, wRec_grad), grad_over_time
+
+
+@mistake("backward_gradient", diagnosis="gradient-clipped")
+def backward_clipped(X, S, grad_out, wRec):
+    """Clips the propagated gradient to [-5, 5] against exploding gradients."""
+    grad_over_time = np.zeros((X.shape[0], X.shape[1] + 1))
+    grad_over_time[:, -1] = grad_out
+    wx_grad = wRec_grad = 0
+    for k in range(X.shape[1], 0, -1):
+        wx_grad += np.mean(grad_over_time[:, k] * X[:, k - 1])
+        wRec_grad += np.mean(grad_over_time[:, k] * S[:, k - 1])
+        grad_over_time[:, k - 1] = np.clip(grad_over_time[:, k] * wRec, -5, 5)
+    return (wx_grad, wRec_grad), grad_over_time
 
 @alternative("backward_gradient")
 def backward_running_gradient(X, S, grad_out, wRec):

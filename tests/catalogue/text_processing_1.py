@@ -77,16 +77,46 @@ def normalize_prints(input_string):
     print(" ".join(input_string.lower().split()))
 
 
-@mistake("normalize")
+@mistake("normalize", diagnosis="upper-cased")
 def normalize_upper(input_string):
     """Upper-cases instead of lower-casing."""
     return " ".join(input_string.upper().split())
 
 
-@mistake("normalize")
+@mistake("normalize", diagnosis="left-end-only-stripped")
 def normalize_lstrip_only(input_string):
     """Collapses runs of spaces and tabs (not newlines) and strips only the left end."""
     return re.sub(r"[ \t]+", " ", input_string.lower()).lstrip()
+
+
+@mistake("normalize", diagnosis="only-ends-stripped")
+def normalize_strip_only(input_string):
+    """Lower-cases and strips the ends, but leaves the whitespace runs inside."""
+    return input_string.strip().lower()
+
+
+@mistake("normalize", diagnosis="fixed-number-of-replaces")
+def normalize_ten_replace_rounds(input_string):
+    """Turns tabs and newlines into spaces, then replaces double spaces ten times "to be sure"."""
+    s = input_string.lower()
+    for ch in "\t\n\r":
+        s = s.replace(ch, " ")
+    for _ in range(10):
+        s = s.replace("  ", " ")
+    return s.strip()
+
+
+@mistake("normalize", diagnosis="recursion-too-deep")
+def normalize_recursive(input_string):
+    """Collapses the whitespace recursively, one character per call: too deep for a long string."""
+    def collapse(s):
+        if not s:
+            return ""
+        rest = collapse(s[1:])
+        if s[0].isspace():
+            return rest if rest.startswith(" ") else " " + rest
+        return s[0] + rest
+    return collapse(input_string.lower()).strip()
 
 
 @alternative("normalize")
@@ -197,11 +227,21 @@ def no_vowels_keeps_vowels(input_string):
     return "".join(ch for ch in input_string if ch in "aeiouAEIOU")
 
 
-@mistake("no_vowels")
+@mistake("no_vowels", diagnosis="whitespace-changed")
 def no_vowels_words_only(input_string):
     """Rebuilds the sentence from split() words, so whitespace runs and the ends change."""
     words = [re.sub("[aeiouAEIOU]", "", w) for w in input_string.split()]
     return " ".join(words)
+
+
+@mistake("no_vowels", diagnosis="recursion-too-deep")
+def no_vowels_recursive(input_string):
+    """Removes vowels recursively, one character per call: too deep for a long string."""
+    def strip_vowels(s):
+        if s == "":
+            return ""
+        return ("" if s[0] in "aeiouAEIOU" else s[0]) + strip_vowels(s[1:])
+    return strip_vowels(input_string)
 
 
 @alternative("no_vowels")

@@ -110,6 +110,41 @@ def digits_none_when_empty(input_string):
         return " ".join(found)
 
 
+@mistake("digits_to_words", diagnosis="whole-numbers-read")
+def digits_whole_numbers(input_string):
+    r"""Reads whole numbers with re.findall(r"\d+"), one word per number: "Zip Code: 19104" gives "four"."""
+    words = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+    result = []
+    for number in re.findall(r"\d+", input_string):
+        result.append(words[int(number) % 10])
+    return " ".join(result)
+
+
+@mistake("digits_to_words", diagnosis="whole-numbers-read")
+def digits_whole_tokens_lookup(input_string):
+    """Looks each whitespace-separated number up as a whole ("19104" is not a key), keeping single digits only."""
+    words = {"0": "zero", "1": "one", "2": "two", "3": "three", "4": "four",
+             "5": "five", "6": "six", "7": "seven", "8": "eight", "9": "nine"}
+    found = []
+    for token in re.findall("[0-9]+", input_string):
+        if token in words:
+            found.append(words[token])
+    return " ".join(found)
+
+
+@mistake("digits_to_words", diagnosis="recursion-too-deep")
+def digits_recursive(input_string):
+    """Converts recursively, one character per call: too deep for a long string."""
+    words = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+
+    def convert(s):
+        if s == "":
+            return []
+        head = [words[int(s[0])]] if s[0] in "0123456789" else []
+        return head + convert(s[1:])
+    return " ".join(convert(input_string))
+
+
 @alternative("digits_to_words")
 def digits_dict_lookup(input_string):
     """Dictionary lookup in a loop, joined at the end."""
@@ -254,7 +289,7 @@ def camel_keeps_underscores(underscore_str):
     return "_".join([pieces[0].lower()] + [p.capitalize() for p in pieces[1:]]) if pieces else ""
 
 
-@mistake("to_camel_case")
+@mistake("to_camel_case", diagnosis="nothing-lowercased")
 def camel_regex_single_underscore(underscore_str):
     """A regex that upper-cases the letter after an underscore but forgets to lower-case anything else."""
     if "_" not in underscore_str:

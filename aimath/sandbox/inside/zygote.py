@@ -187,10 +187,13 @@ class _Seal:
 
     def ask(self) -> None:
         """In the kernel: returns once the job folder is read-only; exits the kernel if it could not be made so."""
+        if self._ask_write < 0:  # sealed already
+            return
         os.write(self._ask_write, b"s")
         answer = os.read(self._done_read, 1)
         os.close(self._ask_write)
         os.close(self._done_read)
+        self._ask_write = self._done_read = -1
         if answer != b"1":
             os._exit(72)
 
