@@ -30,6 +30,7 @@ EXPECTED_FLAGS = {
     "kernel-exits-midway": "kernel-died",
     "huge-output": "output-limit",
     "patch-builtins-assert-import": "agent-misbehaved",
+    "huge-reply-of-empty-lists": "agent-misbehaved",
 }
 
 

@@ -28,6 +28,7 @@ def _kernel(factory, files: dict[str, str]):
     """A started kernel whose submission folder holds `files`, and a client to it."""
     folder = Path(tempfile.mkdtemp())
     for name, text in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
         (folder / name).write_text(text)
     kernel = factory.spawn(submission_dir=str(folder), kernel_arguments=["--IPKernelApp.log_level=ERROR"])
     connection_file, _ = write_connection_file(fname=f"{kernel.job_dir}/connection.json", transport="ipc",
@@ -121,6 +122,69 @@ def test_killing_a_kernel_reports_it_gone(factory):
     assert kernel.poll() is None
     _stop(kernel, client)
     assert kernel.poll() is not None
+
+
+SCRATCH = 24 * 2**20
+
+
+@pytest.fixture(scope="module")
+def small_factory():
+    made = zygote.Factory(Limits(scratch_bytes=SCRATCH))
+    yield made
+    made.close()
+
+
+def test_every_place_a_kernel_can_write_counts_against_one_scratch_quota(small_factory):
+    """Issue 18, case 6: the job folder (found from the connection file's path) lay on the TA's disk, outside the
+    size-limited tmpfs. Now every mount a kernel can write to is a folder of one tmpfs of `scratch_bytes`, and the
+    job folder is read-only before anything of the submission runs."""
+    kernel, client = _kernel(small_factory, {})
+    try:
+        seen = _run(client, """
+import json, os
+from ipykernel import get_connection_file
+job = os.path.dirname(get_connection_file())
+try:
+    open(os.path.join(job, "filler.bin"), "wb").write(b"0" * 2**20)
+    job_write = "written"
+except OSError as exc:
+    job_write = exc.errno
+writable = {}
+for line in open("/proc/self/mountinfo"):
+    point = line.split()[4].replace("\\040", " ")
+    if os.path.isdir(point) and not os.statvfs(point).f_flag & os.ST_RDONLY:
+        writable[point] = os.stat(point).st_dev
+written = 0
+for folder in ("/home/student", "/tmp", "/dev/shm"):
+    try:
+        with open(os.path.join(folder, "filler.bin"), "wb") as f:
+            for _ in range(20):
+                f.write(b"0" * 2**20)
+                f.flush()
+                written += 2**20
+    except OSError:
+        pass
+print(json.dumps({"job_write": job_write, "writable": writable, "written": written}))
+""")
+    finally:
+        _stop(kernel, client)
+    assert seen["job_write"] == 30, "the job folder is read-only (EROFS)"
+    assert set(seen["writable"]) == {"/home/student", "/tmp", "/dev/shm"}, seen["writable"]
+    assert len(set(seen["writable"].values())) == 1, "one filesystem, so one quota"
+    assert SCRATCH - 2 * 2**20 <= seen["written"] <= SCRATCH, seen["written"]
+
+
+def test_a_submission_s_ipython_profile_never_runs(factory):
+    """A submission folder holding .ipython/profile_default/startup/ would run code while the kernel starts, before
+    the job folder is sealed and before the grader's audit hook: IPython reads a fresh, empty profile instead."""
+    kernel, client = _kernel(factory, {".ipython/profile_default/startup/00-mine.py": "STARTUP_RAN = True\n",
+                                       ".ipython/profile_default/ipython_kernel_config.py": "CONFIG_RAN = 1\n"})
+    try:
+        seen = _run(client, "import json, os\nprint(json.dumps(['STARTUP_RAN' in globals(), os.environ.get('IPYTHONDIR', '~')]))")
+    finally:
+        _stop(kernel, client)
+    assert seen[0] is False, "the startup file in the submission ran"
+    assert not seen[1].startswith(("/home/student", "~"))
 
 
 def _read(path: Path) -> bytes:

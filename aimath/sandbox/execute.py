@@ -281,7 +281,7 @@ class SandboxedExecute(Execute):
                 events = self._channel.request("events")
             except Exception:  # a sandbox that cannot answer has nothing to report
                 events = []
-        return [f"{e[0]} {e[1]}" for e in events if isinstance(e, list) and len(e) == 2][:20]
+        return remote.attempts(events)
 
     def _record(self, resources, notebook: str, seconds: float):
         """grading.json beside the autograded notebook: flags for the TA summary and the report."""

@@ -31,6 +31,8 @@ cloudpickle.register_pickle_by_value(aimath.judge)
 
 # A request the sandbox takes longer than this to answer counts as a hang (an infinite loop in student code).
 REQUEST_TIMEOUT_S = 10.0
+# All the answers one notebook's tests may receive from its sandbox, in bytes (a notebook of this course: < 40 KiB).
+MAX_TRAFFIC_BYTES = 64 * 2**20
 
 
 UNREACHABLE = ("the grader could not reach your notebook's code: the notebook changed parts of Python that grading "
@@ -84,10 +86,25 @@ class Channel:
 
     def __init__(self, transport: Callable[[bytes], bytes]):
         self._transport = transport
+        self.received = 0  # bytes of all answers so far (at most MAX_TRAFFIC_BYTES)
 
     def request(self, operation: str, *arguments: Any) -> Any:
-        answer = codec.decode(self._transport(encode_request((operation, *arguments))))
-        return _wrap(self, answer)
+        over = (f"your notebook's answers to the grader came to more than {MAX_TRAFFIC_BYTES} bytes in all; the "
+                f"grader asks it nothing more")
+        if self.received > MAX_TRAFFIC_BYTES:
+            raise codec.AnswerRefused(over)
+        data = self._transport(encode_request((operation, *arguments)))
+        self.received += len(data)
+        if self.received > MAX_TRAFFIC_BYTES:
+            raise codec.AnswerRefused(over)
+        answer = codec.decode(data, on_handle=self._remote, on_sympy=_sympy)
+        if isinstance(answer, codec.Raised):
+            _raise(answer)
+        return answer
+
+    def _remote(self, handle: codec.Handle) -> Remote:
+        kind = RemoteArray if handle.kind == "ndarray" else RemoteCallable if handle.callable else Remote
+        return kind(self, handle)
 
     def lookup(self, name: str) -> Any:
         return self.request("lookup", name)
@@ -112,6 +129,7 @@ class SocketTransport:
         self._listener, self._connection, self.timeout_s = listener, None, timeout_s
         self._owed = 0  # answers to requests that timed out, still to come (and to be thrown away)
         self.unreachable = False  # the agent never connected: the notebook broke what the grader needs
+        self._broken = ""  # why the connection can carry no more requests (an answer over the size limit)
 
     def _connect(self, deadline: float) -> socket.socket:
         if self.unreachable:
@@ -128,6 +146,8 @@ class SocketTransport:
     def __call__(self, request: bytes) -> bytes:
         if self._owed:
             raise SandboxError("the sandbox is still busy with a request that took too long")
+        if self._broken:
+            raise SandboxError(self._broken)
         deadline = time.monotonic() + self.timeout_s
         try:
             connection = self._connect(deadline)
@@ -137,6 +157,9 @@ class SocketTransport:
         except (socket.timeout, TimeoutError):
             self._owed = 1
             raise SandboxError(f"no answer from your code within {self.timeout_s:.0f} s (an endless loop?)") from None
+        except frames.FrameTooLarge as exc:  # its bytes are still on the way: nothing after it can be read
+            self._broken = f"the sandbox sent an answer over the grader's limit ({exc}); the grader stopped asking"
+            raise SandboxError(self._broken) from None
         except OSError as exc:
             raise SandboxError(f"lost the connection to the sandbox: {exc}") from None
 
@@ -166,6 +189,25 @@ class SocketTransport:
                 s.close()
 
 
+MAX_ATTEMPTS = 20  # lines of the audit hook's record kept for the TA
+MAX_ATTEMPT_CHARS = 200  # characters of each
+
+
+def attempts(events: Any) -> list[str]:
+    """The audit hook's record (agent's "events": [[event name, detail], ...]) as at most MAX_ATTEMPTS short lines
+    the TA can read: only events the hook watches, control characters shown as escapes. The record is written in the
+    student's own process, so it is advisory text: never parsed, never trusted for anything else."""
+    if not isinstance(events, list):
+        return []
+    lines = []
+    for event in events[:MAX_ATTEMPTS]:
+        if isinstance(event, list) and len(event) == 2 and event[0] in agent.WATCHED_EVENTS \
+                and isinstance(event[1], str):
+            detail = "".join(c if c.isprintable() else repr(c)[1:-1] for c in event[1][:MAX_ATTEMPT_CHARS])
+            lines.append(f"{event[0]} {detail}"[:MAX_ATTEMPT_CHARS])
+    return lines
+
+
 def local_transport(namespace: dict) -> Callable[[bytes], bytes]:
     """An in-process stand-in for the sandbox (same pickling, agent and codec): tests run every check through it."""
     return lambda request: agent.handle_request(namespace, request)
@@ -178,6 +220,8 @@ _BUILTIN_ERRORS = {name: getattr(builtins, name) for name in dir(builtins)
 def _raise(raised: codec.Raised) -> None:
     if raised.kind == "aimath.AgentError":
         raise SandboxError(raised.message)
+    if raised.kind == "aimath.AnswerRefused":
+        raise codec.AnswerRefused(raised.message)
     error = _BUILTIN_ERRORS.get(raised.kind)
     if error is not None:
         try:
@@ -189,22 +233,11 @@ def _raise(raised: codec.Raised) -> None:
     raise exc
 
 
-def _wrap(channel: Channel, value: Any) -> Any:
-    if isinstance(value, codec.Raised):
-        _raise(value)
-    if isinstance(value, codec.SympyTree):
-        try:
-            return sympy_tree.rebuild(value.tree)
-        except (sympy_tree.NotSympy, TypeError, ValueError, RecursionError) as exc:
-            raise codec.BadMessage(f"not a sympy expression: {exc}") from None
-    if isinstance(value, codec.Handle):
-        kind = RemoteArray if value.kind == "ndarray" else RemoteCallable if value.callable else Remote
-        return kind(channel, value)
-    if type(value) in (list, tuple):
-        return type(value)(_wrap(channel, v) for v in value)
-    if type(value) is dict:
-        return {k: _wrap(channel, v) for k, v in value.items()}
-    return value
+def _sympy(tree: codec.SympyTree) -> Any:
+    try:
+        return sympy_tree.rebuild(tree.tree)
+    except sympy_tree.NotSympy as exc:
+        raise codec.AnswerRefused(f"your code returned a sympy expression the grader does not take: {exc}") from None
 
 
 class Remote:

@@ -23,6 +23,8 @@ STUB, SOLUTION = "stub", "solution"
 ESCAPE_MARK = "escaped.txt"
 # The network attack connects here (a listener the harness opens on the host's loopback).
 NETWORK_PORT_FILE = "network_port.txt"
+# What the scratch attack prints, followed by the bytes it wrote where the scratch quota does not count them.
+OUTSIDE_QUOTA_MARK = "written outside the scratch quota:"
 
 
 @dataclass(frozen=True)
@@ -268,6 +270,37 @@ try:
 except OSError as exc:
     print('disk full for me:', exc)
 """, dangerous=True, defused="open('filler.bin', 'wb').write(b'0' * 2**20)"),
+    # ---------------------------------------------------------------- what crosses the boundary, and the scratch quota
+    Attack("costly-sympy-answer", "boundary", SOLUTION, replace={"l2_norm": """
+import sympy
+def l2_norm(x):
+    return sympy.Pow(7, 10**9, evaluate=False)
+"""}),
+    Attack("huge-reply-of-empty-lists", "boundary", SOLUTION, """
+import aimath.sandbox.inside.agent as _agent
+_flood = b"[" + b"[]," * ((64 * 2**20 - 2) // 3 - 1) + b"[]]"
+_agent.handle_request = lambda namespace, request: _flood
+"""),
+    Attack("many-values-within-the-frame", "boundary", SOLUTION, """
+import aimath.sandbox.inside.agent as _agent
+_flood = b"[" + b"[]," * (4 * 2**20 // 3 - 2) + b"[]]"
+_agent.handle_request = lambda namespace, request: _flood
+"""),
+    Attack("write-outside-the-scratch-quota", "kernel exits and limits", SOLUTION, f"""
+import os
+from ipykernel import get_connection_file
+written = 0
+for folder in [os.path.dirname(get_connection_file())]:
+    for i in range(6):
+        try:
+            with open(os.path.join(folder, f'filler{{i}}.bin'), 'wb') as f:
+                f.write(b'0' * 32 * 2**20)
+            written += 32 * 2**20
+        except OSError as exc:
+            print('refused:', exc)
+            break
+print('{OUTSIDE_QUOTA_MARK}', written)
+""", dangerous=True, defused=f"print('{OUTSIDE_QUOTA_MARK}', 0)"),
     Attack("network-exfiltration", "network", STUB, f"""
 import os, socket
 port = int(open(os.path.join({ROOT}, '{NETWORK_PORT_FILE}')).read()) if os.path.exists(os.path.join({ROOT}, '{NETWORK_PORT_FILE}')) else 9

@@ -21,8 +21,8 @@ import nbformat
 from nbgrader.api import Gradebook
 
 from aimath.pipeline import course
-from tests.attacks.catalogue import (ASSIGNMENT, ATTACKS, ESCAPE_MARK, HONEST, NETWORK_PORT_FILE, SOLUTION, STUB, Attack,
-                                     attacked_notebook)
+from tests.attacks.catalogue import (ASSIGNMENT, ATTACKS, ESCAPE_MARK, HONEST, NETWORK_PORT_FILE, OUTSIDE_QUOTA_MARK,
+                                     SOLUTION, STUB, Attack, attacked_notebook)
 
 REPO = Path(__file__).resolve().parents[2]
 # Limits tightened for the suite, so that hangs cost seconds (the defaults are for real classes).
@@ -184,8 +184,20 @@ def judge(root, everyone, grading, protected, connections, sandbox) -> list[Resu
             result.harms.append("changed the gradebook")
         if attack.name == "config-code-injection" and _protected_digest(root) != protected:
             result.harms.append("changed nbgrader_config.py or source/")
+        outside = _written_outside_quota(root, attack)
+        if outside:
+            result.harms.append(f"wrote {outside} bytes on the TA's disk, outside its scratch quota")
         results.append(result)
     return results
+
+
+def _written_outside_quota(root: Path, attack: Attack) -> int:
+    """What the scratch attack says (in its own cell's output) it wrote where the quota does not count."""
+    path = root / "autograded" / student_id(attack) / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    if not path.exists():
+        return 0
+    text = "".join(o.get("text", "") for c in nbformat.read(path, as_version=4).cells for o in c.get("outputs", []))
+    return sum(int(line.split(OUTSIDE_QUOTA_MARK)[1]) for line in text.splitlines() if OUTSIDE_QUOTA_MARK in line)
 
 
 def _gradebook_changed(root: Path) -> bool:

@@ -6,7 +6,10 @@ that stays here, or `Raised` when the student's code raised. The agent holds no 
 decisions: a student who rewrites it can only change what their own code appears to return.
 
 `start()` runs once, before the first student cell, and records attempts to reach outside the sandbox (an audit
-hook); `serve()` is run by the kernel while the grader evaluates a test cell, and returns when the grader says "end".
+hook) made by the student's own code: an event counts only when code compiled from a notebook cell (other than the
+agent's own two) is on the stack of the thread that raised it, so the kernel's and the libraries' own machinery
+(ipykernel's interrupts on its control thread, matplotlib's, numpy's) never raise a flag. `serve()` is run by the
+kernel while the grader evaluates a test cell, and returns when the grader says "end".
 """
 from __future__ import annotations
 
@@ -28,6 +31,8 @@ _connection: socket.socket | None = None
 _events: list[tuple[str, str]] = []
 _allowed_prefixes: tuple[str, ...] = ()
 _agent_path = ""
+_cell_prefixes: tuple[str, ...] = ()  # where the code of notebook cells comes from (ipykernel's and IPython's names)
+_own_cells: set[str] = set()  # the agent's own cells (start and serve), which are not the student's
 MAX_EVENTS = 50
 
 # Audit events that mean "tried to reach beyond the sandbox" (see docs/THREAT_MODEL.md).
@@ -36,6 +41,7 @@ _WATCHED = {"socket.connect", "socket.bind", "subprocess.Popen", "os.system", "o
 
 
 _PATH_EVENTS = {"open", "sqlite3.connect", "os.listdir", "os.scandir", "glob.glob", "os.chdir", "os.remove", "os.rename", "shutil.copyfile"}
+WATCHED_EVENTS = frozenset(_WATCHED | _PATH_EVENTS)
 
 
 def _outside(path: Any) -> str | None:
@@ -48,21 +54,37 @@ def _outside(path: Any) -> str | None:
     return None if any(full == p or full.startswith(p.rstrip("/") + "/") for p in _allowed_prefixes) else full
 
 
+def _by_student(frame: Any) -> bool:
+    """True when code compiled from one of the student's cells is on the stack from `frame` down."""
+    while frame is not None:
+        name = frame.f_code.co_filename
+        if name.startswith(_cell_prefixes) and name not in _own_cells:
+            return True
+        frame = frame.f_back
+    return False
+
+
 def _audit(event: str, args: tuple) -> None:
-    if len(_events) >= MAX_EVENTS:
+    if len(_events) >= MAX_EVENTS or not (event in _PATH_EVENTS or event in _WATCHED):
         return
-    if event in _PATH_EVENTS and args:
-        where = _outside(args[0])
-        if where is not None:
+    if event in _PATH_EVENTS:
+        where = _outside(args[0]) if args else None
+        if where is not None and _by_student(sys._getframe(1)):
             _events.append((event, where[:200]))
-    elif event in _WATCHED and not (event == "socket.connect" and _agent_path in repr(args)):
+    elif not (event == "socket.connect" and _agent_path in repr(args)) and _by_student(sys._getframe(1)):
         _events.append((event, repr(args)[:200]))
 
 
 def start(allowed_prefixes: tuple[str, ...], agent_path: str) -> None:
-    """Install the audit hook (it cannot be removed); opens of absolute paths outside the prefixes are recorded."""
-    global _allowed_prefixes, _agent_path
+    """Install the audit hook (it cannot be removed); opens of absolute paths outside the prefixes are recorded.
+
+    Called from the agent's own cell, which (like the serve cell) is then not counted as the student's code."""
+    global _allowed_prefixes, _agent_path, _cell_prefixes
+    from ipykernel.compiler import get_tmp_directory
+
     _allowed_prefixes, _agent_path = tuple(allowed_prefixes), agent_path
+    _cell_prefixes = (get_tmp_directory() + os.sep, "<ipython-input-")
+    _own_cells.add(sys._getframe(1).f_code.co_filename)
     sys.addaudithook(_audit)
 
 
@@ -173,14 +195,20 @@ def handle_request(namespace: dict, request: bytes) -> bytes:
     except BaseException as exc:  # the student's code raised (or exited, or was interrupted for taking too long)
         return codec.encode(codec.Raised(type(exc).__name__, str(exc)))
     try:
-        return codec.encode(value)
-    except BaseException as exc:
-        return codec.encode(codec.Raised("aimath.AgentError", f"cannot encode the answer: {exc!r}"))
+        data = codec.encode(value)
+    except BaseException as exc:  # an integer of more than 4300 digits, a list nested 1000 deep
+        return codec.encode(codec.Raised("aimath.AnswerRefused", f"your code's answer cannot be sent to the grader "
+                                                                 f"({type(exc).__name__}: {str(exc)[:200]})"))
+    if len(data) > codec.MAX_MESSAGE_BYTES:  # refused here, so that the grader's connection stays usable
+        return codec.encode(codec.Raised("aimath.AnswerRefused", f"your code's answer takes {len(data)} bytes; the "
+                                                                 f"grader takes at most {codec.MAX_MESSAGE_BYTES}"))
+    return data
 
 
 def serve(namespace: dict, path: str) -> None:
     """Answer the grader's requests until it sends "end"."""
     global _connection
+    _own_cells.add(sys._getframe(1).f_code.co_filename)
     if _connection is None:
         _connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         _connection.connect(path)

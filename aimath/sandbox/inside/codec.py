@@ -5,24 +5,48 @@ numpy arrays of float64, bool or str, and lists, tuples and dicts of those. Obje
 sandbox and travel as a `Handle` (an id, the type's name and whether it can be called).
 
 `decode` treats its input as hostile: it accepts only these shapes, checks every array's size against its bytes,
-and refuses anything larger than `MAX_MESSAGE_BYTES`. Nothing from the sandbox is ever unpickled.
+and never unpickles or evaluates anything. What it costs is bounded before anything is built: a message is at most
+`MAX_MESSAGE_BYTES`, holds at most `MAX_ITEMS` values nested at most `MAX_DEPTH` deep (both counted on the raw bytes
+first), and no integer has more than `MAX_INTEGER_DIGITS` digits; then one pass of the C JSON parser builds the
+values directly (tagged objects are converted as they are parsed, no second copy). Its peak memory is about three
+times the message's size plus at most about 100 bytes per item (measured in benchmarks/boundary_cost.py).
 """
 from __future__ import annotations
 
 import base64
 import json
+import math
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
-MAX_MESSAGE_BYTES = 64 * 2**20
+MAX_MESSAGE_BYTES = 4 * 2**20    # one answer: a float64 array of 390,000 numbers (the course's largest: 4.3 KiB)
+MAX_ITEMS = 250_000              # values in one answer, counted as its commas, colons and opening brackets
+MAX_DEPTH = 100                  # nesting of lists, tuples, dicts and tagged values in one answer
+MAX_INTEGER_DIGITS = 1000        # decimal digits of one integer (Python refuses more than 4300 anyway)
 _ARRAY_DTYPES = re.compile(r"^(<f8|\|b1|<U[1-9][0-9]{0,5})$")
+# Messages are scanned in chunks, so that what skipping their strings costs is bounded by the chunk, not the message.
+_CHUNK = 1 << 16
+# A JSON string, or one cut by the chunk's end; then, from the start of a chunk, the rest of a string that the
+# previous chunk cut (group 1: it ends here; group 2: cut right after a backslash). Possessive: linear, whatever
+# the bytes.
+_STRING = re.compile(rb'"(?:[^"\\]++|\\.)*+(?:"|\\?\Z)', re.DOTALL)
+_STRING_REST = re.compile(rb'(?:[^"\\]++|\\.)*+(?:(")|(\\)?\Z)', re.DOTALL)
+# Where a chunk ends: group 1 is set when it ends inside a string, group 2 when right after a backslash there.
+_CHUNK_END = re.compile(rb'(?:[^"]++|"(?:[^"\\]++|\\.)*+")*+("(?:[^"\\]++|\\.)*+(\\)?)?\Z', re.DOTALL)
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+_KEYS = frozenset({"t", "v", "dtype", "shape", "b64"})
 
 
 class BadMessage(ValueError):
     """A message from the sandbox that is not well-formed plain data."""
+
+
+class AnswerRefused(BadMessage):
+    """An answer that is well-formed but over a limit (or a sympy expression the grader does not rebuild): what
+    honest code can return too, so the grader only fails the test that asked for it."""
 
 
 @dataclass(frozen=True)
@@ -83,66 +107,118 @@ def encode(value: Any) -> bytes:
 
 def _array(dtype: Any, shape: Any, b64: Any) -> np.ndarray:
     if not (isinstance(dtype, str) and _ARRAY_DTYPES.match(dtype)):
-        raise BadMessage(f"array dtype {dtype!r} not allowed")
+        raise BadMessage(f"array dtype {str(dtype)[:20]!r} not allowed")
     if not (isinstance(shape, list) and len(shape) <= 32 and all(type(n) is int and 0 <= n for n in shape)):
         raise BadMessage("bad array shape")
     if not isinstance(b64, str):
         raise BadMessage("bad array data")
     raw = base64.b64decode(b64, validate=True)
-    expected = int(np.prod(shape, dtype=np.int64)) * np.dtype(dtype).itemsize
-    if len(raw) != expected:
+    if len(raw) != math.prod(shape) * np.dtype(dtype).itemsize:
         raise BadMessage("array data does not match its shape")
     return np.frombuffer(raw, dtype=np.dtype(dtype)).reshape(shape).copy()
 
 
-def _from_json(value: Any, depth: int = 0) -> Any:
-    if depth > 100:
-        raise BadMessage("nested too deeply")
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value
-    if isinstance(value, list):
-        return [_from_json(v, depth + 1) for v in value]
-    if not (isinstance(value, dict) and set(value) <= {"t", "v", "dtype", "shape", "b64"} and "t" in value):
+def _integer(digits: str) -> int:
+    if len(digits.lstrip("-")) > MAX_INTEGER_DIGITS:
+        raise AnswerRefused(f"an integer of more than {MAX_INTEGER_DIGITS} digits")
+    return int(digits)
+
+
+def _constant(name: str) -> Any:
+    raise BadMessage(f"{name} is not JSON")
+
+
+def _tagged(pairs: list, on_handle: Callable, on_sympy: Callable) -> Any:
+    """A JSON object (its values already decoded) to the value it tags; called by the parser for every object."""
+    value = dict(pairs)
+    if not (len(value) == len(pairs) and value.keys() <= _KEYS and "t" in value):
         raise BadMessage("unexpected JSON object")
     tag, v = value["t"], value.get("v")
     if tag == "array":
         return _array(value.get("dtype"), value.get("shape"), value.get("b64"))
     if tag == "float" and v in ("nan", "inf", "-inf"):
         return float(v)
-    if tag == "complex" and isinstance(v, list) and len(v) == 2:
-        re_, im = (_from_json(x, depth + 1) for x in v)
-        if isinstance(re_, float) and isinstance(im, float):
-            return complex(re_, im)
+    if tag == "complex" and isinstance(v, list) and len(v) == 2 and all(type(x) is float for x in v):
+        return complex(*v)
     if tag == "tuple" and isinstance(v, list):
-        return tuple(_from_json(x, depth + 1) for x in v)
+        return tuple(v)
     if tag == "dict" and isinstance(v, list):
-        pairs = [(_from_json(p[0], depth + 1), _from_json(p[1], depth + 1)) for p in v
-                 if isinstance(p, list) and len(p) == 2]
-        if len(pairs) != len(v) or not all(isinstance(k, (str, int, float, bool, tuple, type(None))) for k, _ in pairs):
+        if not all(isinstance(p, list) and len(p) == 2 and isinstance(p[0], (str, int, float, bool, tuple, type(None)))
+                   for p in v):
             raise BadMessage("bad dict")
-        return dict(pairs)
+        try:
+            return dict(v)
+        except TypeError:  # a tuple key holding a list
+            raise BadMessage("bad dict") from None
     if tag == "handle" and isinstance(v, list) and len(v) == 4:
         id_, kind, is_callable, is_class = v
         if type(id_) is int and isinstance(kind, str) and type(is_callable) is bool and type(is_class) is bool:
-            return Handle(id_, kind[:200], is_callable, is_class)
+            return on_handle(Handle(id_, kind[:200], is_callable, is_class))
     if tag == "sympy" and isinstance(v, list):
-        return SympyTree(v)
+        return on_sympy(SympyTree(v))
     if tag == "raised" and isinstance(v, list) and len(v) == 2 and all(isinstance(x, str) for x in v):
         return Raised(v[0][:200], v[1][:2000])
-    raise BadMessage(f"unexpected {tag!r} object")
+    raise BadMessage(f"unexpected {str(tag)[:20]!r} object")
 
 
-def decode(data: bytes) -> Any:
-    """Bytes from the sandbox back to plain data, `Handle` or `Raised`; raises `BadMessage` on anything else."""
+def _structure(data: bytes):
+    """The bytes of the message outside its strings (what counts values and nesting), chunk by chunk."""
+    inside = escaped = False
+    for start in range(0, len(data), _CHUNK):
+        chunk = data[start:start + _CHUNK]
+        position = 0
+        if inside:
+            rest = _STRING_REST.match(chunk, 1 if escaped else 0)
+            position = rest.end()
+            if rest.group(1) is None:  # the whole chunk is inside the string
+                escaped = rest.group(2) is not None
+                continue
+        end = _CHUNK_END.match(chunk, position)
+        inside, escaped = end.group(1) is not None, end.group(2) is not None
+        yield _STRING.sub(b"", chunk[position:])
+
+
+def _check_shape(data: bytes) -> None:
+    """Refuse a message whose values would be too many or nested too deeply, from its bytes (strings skipped)."""
+    items = depth = 0
+    for skeleton in _structure(data):
+        opening = skeleton.count(b"[") + skeleton.count(b"{")
+        items += opening + skeleton.count(b",") + skeleton.count(b":")
+        if items > MAX_ITEMS:
+            raise AnswerRefused(f"an answer of more than {MAX_ITEMS} values")
+        brackets = skeleton.translate(None, _NOT_BRACKETS)
+        if depth + opening > MAX_DEPTH:
+            steps = np.where(np.frombuffer(brackets, dtype=np.uint8) % 32 == ord("[") % 32, 1, -1)  # [ and { open
+            if depth + np.cumsum(steps).max(initial=0) > MAX_DEPTH:
+                raise AnswerRefused(f"an answer nested more than {MAX_DEPTH} deep")
+        depth += 2 * opening - len(brackets)
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def decode(data: bytes, *, on_handle: Callable[[Handle], Any] = _same,
+           on_sympy: Callable[[SympyTree], Any] = _same) -> Any:
+    """Bytes from the sandbox back to plain data, `Handle`, `SympyTree` or `Raised`.
+
+    `on_handle` and `on_sympy` replace each handle and sympy tree as it is decoded (the grader makes them remote
+    objects and sympy expressions). Raises `AnswerRefused` for a message over a limit (or what `on_sympy` refuses),
+    `BadMessage` for anything that is not plain data.
+    """
     if len(data) > MAX_MESSAGE_BYTES:
-        raise BadMessage(f"message of {len(data)} bytes is over the limit")
+        raise AnswerRefused(f"an answer of {len(data)} bytes (the limit is {MAX_MESSAGE_BYTES})")
+    _check_shape(data)
     try:
-        parsed = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
-        raise BadMessage(f"not JSON: {exc}") from None
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadMessage("not UTF-8") from None
     try:
-        return _from_json(parsed)
-    except (ValueError, TypeError, RecursionError) as exc:
-        if isinstance(exc, BadMessage):
-            raise
-        raise BadMessage(str(exc)) from None
+        return json.loads(text, object_pairs_hook=lambda pairs: _tagged(pairs, on_handle, on_sympy),
+                          parse_int=_integer, parse_constant=_constant)
+    except BadMessage:
+        raise
+    except (json.JSONDecodeError, RecursionError) as exc:
+        raise BadMessage(f"not JSON: {exc}"[:200]) from None
+    except (ValueError, TypeError) as exc:
+        raise BadMessage(str(exc)[:200]) from None

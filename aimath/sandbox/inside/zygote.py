@@ -34,7 +34,10 @@ INLINE_BACKEND = "module://matplotlib_inline.backend_inline"  # what ipykernel s
 
 CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
 CLONE_NEWUSER, CLONE_NEWPID = 0x10000000, 0x20000000
-MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_BIND, MS_MOVE, MS_REC, MS_PRIVATE = 1, 2, 4, 8, 4096, 8192, 16384, 1 << 18
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT, MS_BIND, MS_MOVE, MS_REC = 1, 2, 4, 8, 32, 4096, 8192, 16384
+MS_NOATIME, MS_NODIRATIME, MS_PRIVATE, MS_RELATIME = 1024, 2048, 1 << 18, 1 << 21
+SCRATCH_FOLDER = ".scratch"  # in the scratch tmpfs's root, which the home's own mount then covers
+IPYTHON_DIR = "/tmp/.ipython"  # IPython's profile for the kernel: fresh and empty (not the submission's)
 PR_SET_PDEATHSIG, PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL = 1, 24, 38, 47, 4
 CAPABILITY_VERSION_3 = 0x20080522
 _libc = ctypes.CDLL(None, use_errno=True)
@@ -71,30 +74,44 @@ def _outermost(paths: list[str]) -> list[str]:
 
 
 def _wall_off(job_dir: str, run_root: str, home: str, scratch_bytes: int, keep: list[str]) -> None:
-    """Mounts of the kernel's own: a fresh home, /tmp and /dev/shm (the only writable places the sandbox has),
-    /proc of its PID namespace, and of the run folder only its job folder (the factory's control socket and other
-    jobs stay under a tmpfs). What was mounted under /tmp and must stay (`keep`: the Python environment or the
-    course's `inside` package when they live there, and the job folder) is carried over onto the fresh /tmp."""
+    """Mounts of the kernel's own. One fresh tmpfs of `scratch_bytes` holds every place it can write: the home,
+    /tmp and /dev/shm are folders of it (one quota for all three); /proc is of its PID namespace; of the run folder
+    only its job folder is left (under a read-only tmpfs that hides the factory's control socket and other jobs),
+    and `_seal` makes that read-only too once the kernel's sockets are there. What was mounted under /tmp and must
+    stay (`keep`: the Python environment or the course's `inside` package when they live there, and the job folder)
+    is carried over onto the fresh /tmp."""
     _mount(None, "/", None, MS_REC | MS_PRIVATE)
     _mount("tmpfs", home, "tmpfs", MS_NOSUID | MS_NODEV, f"mode=0755,size={scratch_bytes}")
-    staging = os.path.join(home, ".keep")
-    os.mkdir(staging)
+    scratch = {name: os.path.join(home, SCRATCH_FOLDER, name) for name in ("home", "tmp", "shm", "keep")}
+    for name, folder in scratch.items():
+        os.makedirs(folder)
+        os.chmod(folder, 0o1777 if name in ("tmp", "shm") else 0o755)
     kept = _outermost([p for p in keep if p.startswith("/tmp/") and os.path.exists(p)] + [job_dir])
     for index, path in enumerate(kept):
-        staged = os.path.join(staging, str(index))
+        staged = os.path.join(scratch["keep"], str(index))
         _mount_point(staged, os.path.isdir(path))
         _mount(path, staged, None, MS_BIND | MS_REC)
-    _mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, f"mode=1777,size={scratch_bytes}")
+    _mount(scratch["tmp"], "/tmp", None, MS_BIND)
     os.makedirs(run_root, exist_ok=True)
     _mount("tmpfs", run_root, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755,size=1m")
     for index, path in enumerate(kept):
-        staged = os.path.join(staging, str(index))
+        staged = os.path.join(scratch["keep"], str(index))
         _mount_point(path, os.path.isdir(staged))
         _mount(staged, path, None, MS_MOVE)
         (os.rmdir if os.path.isdir(staged) else os.remove)(staged)
-    os.rmdir(staging)
-    _mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777,size=16m")
+    _read_only(run_root)
+    _mount(scratch["shm"], "/dev/shm", None, MS_BIND)
+    _mount(scratch["home"], home, None, MS_BIND)  # covers the tmpfs's root: only the three folders stay reachable
     _mount("proc", "/proc", "proc", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC)
+
+
+def _read_only(path: str) -> None:
+    """Make the mount at `path` read-only, keeping its other flags (a mount's locked flags must be restated)."""
+    flags = os.statvfs(path).f_flag
+    kept = sum(ms for st, ms in ((os.ST_NOSUID, MS_NOSUID), (os.ST_NODEV, MS_NODEV), (os.ST_NOEXEC, MS_NOEXEC),
+                                 (os.ST_NOATIME, MS_NOATIME), (os.ST_NODIRATIME, MS_NODIRATIME),
+                                 (os.ST_RELATIME, MS_RELATIME)) if flags & st)
+    _mount(None, path, None, MS_REMOUNT | MS_BIND | MS_RDONLY | kept)
 
 
 def _mount_point(path: str, is_dir: bool) -> None:
@@ -133,8 +150,12 @@ def _prepare_home(job_dir: str, home: str, mpl_cache: str, mpl_config: str) -> N
         shutil.copy(os.path.join(mpl_cache, name), mpl_config)
 
 
-def _run_kernel(request: dict) -> None:
-    """In the forked PID 1: wall off, then serve as the notebook's ipykernel until it is killed or shut down."""
+def _run_kernel(request: dict, seal: "_Seal") -> None:
+    """In the forked PID 1: wall off, then serve as the notebook's ipykernel until it is killed or shut down.
+
+    The job folder is sealed (made read-only by the keeper) as soon as ipykernel has bound its sockets there, before
+    it runs anything of the submission's: IPython's profile (whose startup files and config it would run) is a fresh
+    empty folder, not the one a submission could bring in its home."""
     _wall_off(request["job_dir"], request["run_root"], request["home"], request["limits"]["scratch_bytes"],
               request["keep"])
     _prepare_home(request["job_dir"], request["home"], request["mpl_cache"], request["mpl_config"])
@@ -142,11 +163,61 @@ def _run_kernel(request: dict) -> None:
     _set_limits(request["limits"])
     os.setsid()
     os.chdir(request["home"])
+    os.makedirs(IPYTHON_DIR)
+    os.environ["IPYTHONDIR"] = IPYTHON_DIR
     sys.argv = ["ipykernel_launcher"]
     _silence()
     from ipykernel.kernelapp import IPKernelApp
 
-    IPKernelApp.launch_instance(argv=["-f", request["connection_file"], *request["kernel_arguments"]])
+    class SealedKernelApp(IPKernelApp):
+        def write_connection_file(self, **kwargs):
+            super().write_connection_file(**kwargs)
+            seal.ask()
+
+    SealedKernelApp.launch_instance(argv=["-f", request["connection_file"], *request["kernel_arguments"]])
+
+
+class _Seal:
+    """The kernel asks its keeper (which holds the capabilities the kernel dropped) to make the job folder read-only,
+    and waits until it is: two pipes made before the kernel is forked."""
+
+    def __init__(self):
+        self._ask_read, self._ask_write = os.pipe()
+        self._done_read, self._done_write = os.pipe()
+
+    def ask(self) -> None:
+        """In the kernel: returns once the job folder is read-only; exits the kernel if it could not be made so."""
+        if self._ask_write < 0:  # sealed already
+            return
+        os.write(self._ask_write, b"s")
+        answer = os.read(self._done_read, 1)
+        os.close(self._ask_write)
+        os.close(self._done_read)
+        self._ask_write = self._done_read = -1
+        if answer != b"1":
+            os._exit(72)
+
+    def kernel_side(self) -> None:
+        os.close(self._ask_read)
+        os.close(self._done_write)
+
+    def serve(self, job_dir: str) -> None:
+        """In the keeper: wait for the kernel's request (or its death), seal, answer."""
+        os.close(self._ask_write)
+        os.close(self._done_read)
+        try:
+            if os.read(self._ask_read, 1) == b"s":
+                try:
+                    _read_only(job_dir)
+                    os.write(self._done_write, b"1")
+                except OSError:  # a file held open for writing there: the kernel does not run
+                    traceback.print_exc()
+                    os.write(self._done_write, b"0")
+        except OSError:
+            pass
+        finally:
+            os.close(self._ask_read)
+            os.close(self._done_write)
 
 
 def _close_inherited_files() -> None:
@@ -177,19 +248,22 @@ def _spawn(request: dict) -> int:
         _close_inherited_files()
         _enter_namespaces()
         signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+        seal = _Seal()
         kernel = os.fork()
         if kernel == 0:
             try:
                 _check(_libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0), "death signal")
                 signal.signal(signal.SIGTERM, signal.SIG_DFL)
                 signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
-                _run_kernel(request)
+                seal.kernel_side()
+                _run_kernel(request, seal)
                 os._exit(0)
             except BaseException:
                 traceback.print_exc()
                 os._exit(71)
         signal.signal(signal.SIGTERM, lambda *_: os.kill(kernel, signal.SIGKILL))
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
+        seal.serve(request["job_dir"])
         code = os.waitstatus_to_exitcode(os.waitpid(kernel, 0)[1])
     finally:
         os._exit(code if code >= 0 else 128 - code)
