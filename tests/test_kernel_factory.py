@@ -216,3 +216,17 @@ print(json.dumps(aimath_probe_module.VALUE))
     finally:
         made.close()
     assert value == 42
+
+
+def test_a_figure_is_shown_as_a_png_output_as_in_a_stock_kernel(factory):
+    # the factory imports the inline backend before any shell exists; a student's plot must still reach the feedback
+    kernel, client = _kernel(factory, {})
+    try:
+        shown = []
+        reply = client.execute_interactive(
+            "import matplotlib.pyplot as plt\nplt.plot([1, 2, 3])\nplt.show()", timeout=30,
+            output_hook=lambda m: shown.append(sorted(m["content"]["data"])) if m["msg_type"] == "display_data" else None)
+        assert reply["content"]["status"] == "ok", reply["content"]
+        assert shown == [["image/png", "text/plain"]]
+    finally:
+        _stop(kernel, client)

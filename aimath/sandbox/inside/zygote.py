@@ -174,7 +174,19 @@ def _run_kernel(request: dict, seal: "_Seal") -> None:
             super().write_connection_file(**kwargs)
             seal.ask()
 
+        def init_shell(self):
+            super().init_shell()
+            _show_figures_inline()
+
     SealedKernelApp.launch_instance(argv=["-f", request["connection_file"], *request["kernel_arguments"]])
+
+
+def _show_figures_inline() -> None:
+    """Make figures display as PNG outputs, as in a stock kernel: the inline backend's hook that does so runs when the
+    backend is imported, which here happened in the factory, before any IPython shell existed."""
+    from matplotlib_inline import backend_inline
+
+    backend_inline._enable_matplotlib_integration()
 
 
 class _Seal:
