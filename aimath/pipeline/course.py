@@ -118,8 +118,8 @@ def _pending_submissions(root: Path, assignment: str, students: list[str]) -> li
     """Run intake on `students`' submissions of `assignment`, record what it found, return those fit to grade."""
     found = intake.check_assignment(root, assignment, students)
     intake.save(root, found, {(s, assignment) for s in students})
-    left_out = intake.blocked(found)
-    return [s for s in students if (s, assignment) not in left_out]
+    left_out = intake.blocked(found)  # by the names as intake shows them
+    return [s for s in students if (visible(s), visible(assignment)) not in left_out]
 
 
 def autograde(*, root: Path, assignments: list[str] | None = None, workers: int | None = None,

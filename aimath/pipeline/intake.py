@@ -27,7 +27,7 @@ import nbformat
 from nbgrader.utils import parse_utc
 
 from aimath import submission_files
-from aimath.pipeline.check_metadata import CompiledMetadataValidator
+from aimath.pipeline.check_metadata import CompiledMetadataValidator, schema_errors
 from aimath.pipeline.untrusted_text import visible
 from aimath.sandbox.execute import FLAGS_FILE
 
@@ -224,19 +224,29 @@ def read_notebook(name: str, text: str):
     return notebook, found
 
 
+def metadata_error(cell, validator) -> str | None:
+    """Why nbgrader cannot read a cell's nbgrader metadata (its schema first, naming the field, then the checks of
+    nbgrader's own validator, such as the schema version), or None."""
+    errors = schema_errors(cell.metadata["nbgrader"])
+    if errors:
+        path = ".".join(str(p) for p in errors[0].absolute_path)
+        return f"{path}: {errors[0].message}" if path else errors[0].message
+    try:
+        validator.validate_cell(cell)
+    except Exception as e:  # jsonschema's ValidationError, nbgrader's schema version errors, a TypeError ...
+        return str(getattr(e, "message", e))
+    return None
+
+
 def metadata_finding(name: str, notebook) -> Finding | None:
     """The first cell whose nbgrader metadata nbgrader's own validator (the schema and its checks of one cell)
     rejects, or None. Copies of graded cells are cell_findings' to name."""
     validator = CompiledMetadataValidator()
     for number, cell in enumerate(notebook.cells, 1):
-        if "nbgrader" not in cell.metadata:
-            continue
-        try:
-            validator.validate_cell(cell)
-        except Exception as e:  # jsonschema's ValidationError, nbgrader's schema version errors, a TypeError ...
+        why = metadata_error(cell, validator) if "nbgrader" in cell.metadata else None
+        if why:
             return Finding("invalid-nbgrader-metadata", f"{name}: cell {number} has nbgrader metadata nbgrader cannot "
-                                                        f"read ({_quoted(getattr(e, 'message', e))}); {RESUBMIT}",
-                           False)
+                                                        f"read ({_quoted(why)}); {RESUBMIT}", False)
     return None
 
 
@@ -276,7 +286,7 @@ def kernel_finding(name: str, notebook, course_kernel: str) -> Finding | None:
     kernel = spec.get("name") if isinstance(spec, dict) else None
     if kernel == course_kernel:
         return None
-    said = f"kernel '{_quoted(kernel)}'" if kernel else "no kernelspec"
+    said = f"kernel '{visible(str(kernel), MAX_QUOTED_CHARS)}'" if kernel else "no kernelspec"
     return Finding("kernelspec", f"{name} has {said}: graded with the course's {course_kernel} kernel", True)
 
 
