@@ -393,11 +393,15 @@ def intake_path(root: Path) -> Path:
 
 
 def read(path: Path) -> dict[tuple[str, str], list[Problem]]:
-    """The problems an intake.json records, by (student, assignment) (empty when absent or unreadable)."""
+    """The problems an intake.json records, by (student, assignment) (empty when absent or unreadable); every text
+    in them `visible` (what a run wrote is so already; a file edited by hand may not be)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return {tuple(key.split("/", 1)): [Problem(**p) for p in found] for key, found in data.items()}
-    except (OSError, ValueError, TypeError, AttributeError):
+        found = {tuple(key.split("/", 1)): [Problem(**p) for p in listed] for key, listed in data.items()}
+        return {tuple(map(visible, key)): [Problem(visible(p.student), visible(p.assignment), visible(p.kind),
+                                                   visible(p.message), p.graded) for p in listed]
+                for key, listed in found.items()}
+    except (OSError, ValueError, TypeError, AttributeError, RecursionError):
         return {}
 
 
@@ -424,8 +428,10 @@ def save(root: Path, problems: Mapping[tuple[str, str], list[Problem]], checked:
 
 
 def add(root: Path, problems: Iterable[Problem]) -> None:
-    """Add problems found while grading (nbgrader failed on a submission) to intake.json."""
-    problems = list(problems)
+    """Add problems found while grading (nbgrader failed on a submission) to intake.json (names and message made
+    `visible`)."""
+    problems = [Problem(visible(p.student), visible(p.assignment), p.kind, visible(p.message), p.graded)
+                for p in problems]
     if problems:
         merged = load(root)
         for p in problems:
