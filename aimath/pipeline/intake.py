@@ -125,10 +125,11 @@ def folder_findings(files: Iterable[str], expected: Iterable[str],
     if not_files:
         return [Finding("notebook-not-a-file", f"{listed([s.path for s in not_files])} is left unopened "
                                                f"({not_files[0].why}); {RESUBMIT}", False)]
-    if not files:
+    if not files and not skipped:
         return [Finding("empty", f"the folder is empty (expected {', '.join(expected)}); {RESUBMIT}", False)]
     if missing and len(missing) == len(expected):
-        seen = f"found {listed(strangers)} (renamed?)" if strangers else f"found no notebook ({listed(files)})"
+        held = files or [f"{s.path} ({s.why}, never opened)" for s in skipped]
+        seen = f"found {listed(strangers)} (renamed?)" if strangers else f"found no notebook ({listed(held)})"
         return [Finding("renamed" if strangers else "no-notebook",
                         f"no {' or '.join(missing)}; {seen}; not graded: rename it to the released name (or ask the "
                         f"student to resubmit), then rerun `make autograde`", False)]
