@@ -129,6 +129,15 @@ def test_a_student_id_nbgrader_cannot_use_is_left_out_with_one_escaped_line(tmp_
                             "not graded: rename the folder, then rerun `make autograde`")
 
 
+def test_an_assignment_folder_nbgrader_cannot_use_is_left_out_with_one_line(tmp_path):
+    """A stray folder beside the assignment's in a student's folder, named so nbgrader would refuse it."""
+    os.makedirs(tmp_path / "submitted" / "s1" / "a+b")
+    [finding] = intake.check_student(tmp_path, "s1", "a+b", {})
+    assert (finding.kind, finding.graded) == ("bad-folder-name", False)
+    assert "the assignment folder cannot be used as an nbgrader id (nbgrader refuses + in an assignment name)" in \
+        finding.message
+
+
 def _nb_with(change) -> bytes:
     nb = json.loads(nbformat.writes(RELEASE))
     change(nb)

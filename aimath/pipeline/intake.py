@@ -93,10 +93,10 @@ def _quoted(text: str) -> str:
     return visible(lines[0] if lines else "", MAX_QUOTED_CHARS)
 
 
-def id_problem(name: str) -> str | None:
-    """Why a folder name cannot be an nbgrader id (of a student or an assignment), or None when it can: it must be
-    UTF-8, printable, at most MAX_ID_CHARS long, without spaces, not hidden (a leading dot), and without the
-    characters nbgrader reads as a file glob (`* ? [ ] \\`)."""
+def id_problem(name: str, *, assignment: bool = False) -> str | None:
+    """Why a folder name cannot be an nbgrader id (of a student, or of an assignment), or None when it can: it must
+    be UTF-8, printable, at most MAX_ID_CHARS long, without spaces, not hidden (a leading dot), and without the
+    characters nbgrader reads as a file glob (`* ? [ ] \\`); an assignment's, without `+` (nbgrader refuses it)."""
     if any(0xDC80 <= ord(c) <= 0xDCFF for c in name):
         return "its name is not UTF-8"
     if not name or len(name) > MAX_ID_CHARS:
@@ -109,6 +109,8 @@ def id_problem(name: str) -> str | None:
         return "its name starts with a dot (a hidden folder)"
     if any(c in _GLOB_CHARACTERS for c in name):
         return "its name holds * ? [ ] or \\, which nbgrader reads as a file pattern"
+    if assignment and "+" in name:
+        return "nbgrader refuses + in an assignment name"
     return None
 
 
@@ -361,7 +363,7 @@ def check_student(root: Path, student: str, assignment: str, releases: Mapping[s
     use them as ids), then the folder. Never raises: a check that fails is itself the finding."""
     try:
         for what, name in (("student folder", student), ("assignment folder", assignment)):
-            why = id_problem(name)
+            why = id_problem(name, assignment=what == "assignment folder")
             if why:
                 return [Finding("bad-folder-name", f"the {what} cannot be used as an nbgrader id ({why}); not "
                                                    f"graded: rename the folder, then rerun `make autograde`", False)]
