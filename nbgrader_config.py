@@ -70,3 +70,8 @@ c.PercentPerDayLate.percent_per_day = 10.0
 # smithjohn_late_12345_67890_basic_math-1.ipynb: the student id is the name part, the notebook basic_math.ipynb.
 c.FileNameCollectorPlugin.named_regexp = (
     r".*/(?P<student_id>[^/_]+)_(?:late_)?\d+_\d+_(?P<file_id>[^/]+?)(?:-\d+)?\.ipynb$")
+
+# `nbgrader export` (and `make export`, the report's grades.csv): nbgrader's CsvExportPlugin over a view of the
+# gradebook whose text cells (student ids and names, assignment names) no spreadsheet reads as a formula and whose
+# commas and quotes are quoted (aimath/pipeline/csv_export.py).
+c.ExportApp.plugin_class = "aimath.pipeline.csv_export.ProtectedCsvExportPlugin"

@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlalchemy.exc import SAWarning
 
 from aimath.pipeline import course, demo_class, intake
+from aimath.pipeline.untrusted_text import visible
 from aimath.report.build import build_report
 
 
@@ -55,7 +56,7 @@ def main(argv=None) -> int:
         except course.GradingStopped as e:
             print(f"collect stopped: {e}", file=sys.stderr)
             return 1
-        skipped = [line for line in log.splitlines() if "Skipped" in line or "Invalid submission" in line]
+        skipped = [visible(line) for line in log.splitlines() if "Skipped" in line or "Invalid submission" in line]
         print("\n".join(skipped + ["collected into submitted/ (now run `make autograde`)"]))
     elif args.step == "autograde":
         try:
@@ -69,13 +70,17 @@ def main(argv=None) -> int:
                 raise
             print(f"\nautograde stopped: {course.DISK_FULL}", file=sys.stderr)
             return 1
-        print("autograded:", ", ".join(graded) or "nothing submitted")
+        print("autograded:", visible(", ".join(graded)) or "nothing submitted")
         left_out = sorted(intake.blocked(intake.load(root)))
         if left_out:
             print(f"not graded ({len(left_out)}, see `make summary`):",
-                  ", ".join(f"{s}/{a}" for s, a in left_out))
+                  visible(", ".join(f"{s}/{a}" for s, a in left_out)))
     elif args.step == "feedback":
-        print("feedback written for:", ", ".join(course.feedback(root=root, assignments=names)) or "nothing")
+        done = course.feedback(root=root, assignments=names)
+        print("feedback written for:", visible(", ".join(done.assignments)) or "nothing")
+        if done.failed:
+            print(f"no feedback page for {len(done.failed)} submission(s):", *(f"  {line}" for line in done.failed),
+                  sep="\n")
     elif args.step == "export":
         print("grades exported to", course.export(root=root))
     elif args.step == "summary":

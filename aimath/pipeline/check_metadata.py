@@ -25,6 +25,12 @@ def _compiled() -> jsonschema.protocols.Validator:
     return validator_class(schema)
 
 
+def schema_errors(meta) -> list[jsonschema.exceptions.ValidationError]:
+    """Every way a cell's nbgrader metadata (any JSON value) breaks nbgrader's schema, the deepest first (a field of
+    the wrong type before a missing field)."""
+    return sorted(_compiled().iter_errors(meta), key=lambda error: -len(error.absolute_path))
+
+
 class _CompiledSchema(BaseMetadataValidator):
     """Sits between nbgrader's MetadataValidator and its base class: the per-cell schema check, compiled."""
 

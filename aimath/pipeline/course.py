@@ -11,14 +11,16 @@ import shutil
 import sqlite3
 import sys
 from pathlib import Path
+from typing import NamedTuple
 
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.apps import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
-from nbgrader.plugins import CsvExportPlugin
 from traitlets.config.loader import PyFileConfigLoader
 
 from aimath.pipeline import intake, parallel
+from aimath.pipeline.csv_export import ProtectedCsvExportPlugin
+from aimath.pipeline.untrusted_text import visible
 from aimath.report.analysis import describe_lateness
 from aimath.report.sandbox_log import SandboxRecord, read_sandbox_record
 
@@ -116,8 +118,8 @@ def _pending_submissions(root: Path, assignment: str, students: list[str]) -> li
     """Run intake on `students`' submissions of `assignment`, record what it found, return those fit to grade."""
     found = intake.check_assignment(root, assignment, students)
     intake.save(root, found, {(s, assignment) for s in students})
-    left_out = intake.blocked(found)
-    return [s for s in students if (s, assignment) not in left_out]
+    left_out = intake.blocked(found)  # by the names as intake shows them
+    return [s for s in students if (visible(s), visible(assignment)) not in left_out]
 
 
 def autograde(*, root: Path, assignments: list[str] | None = None, workers: int | None = None,
@@ -139,8 +141,10 @@ def autograde(*, root: Path, assignments: list[str] | None = None, workers: int 
     check_gradebook_writable(Path(api.coursedir.root) / "gradebook.db")
 
     def record(assignment: str, students: list[str]) -> set[str]:
-        """nbgrader's autograde, here, of what a worker could not grade; returns the students it could not either."""
+        """nbgrader's autograde, here, of what a worker could not grade (from grading copies of the submissions, as
+        in a worker); returns the students it could not grade either."""
         api = open_api(root=root)
+        api.coursedir.submitted_directory = parallel.sanitized_submissions(root, assignment, students)
         failed = []
         for student in students:
             result = api.autograde(assignment, student, force=True, create=True)
@@ -226,21 +230,43 @@ def collect(*, root: Path, archive: Path, assignment: str | None = None) -> str:
     return done.stderr
 
 
-def feedback(*, root: Path, assignments: list[str] | None = None) -> list[str]:
-    """`nbgrader generate_feedback` (our preprocessors hide hidden tests) for each autograded assignment."""
+# What nbgrader's log says about each submission it failed on while it went on with the others.
+FAILED_SUBMISSION = re.compile(r"There was an error processing assignment '(.*)' for student '(.*)'$", re.M)
+
+
+class Feedback(NamedTuple):
+    """What `feedback` did: the assignments it ran on, and one line per submission nbgrader could not write."""
+
+    assignments: list[str]
+    failed: list[str]
+
+
+def feedback(*, root: Path, assignments: list[str] | None = None) -> Feedback:
+    """`nbgrader generate_feedback` (our preprocessors hide hidden tests) for each autograded assignment.
+
+    nbgrader goes on past a submission it fails on; each such submission is one line of `failed` (the others get
+    their pages). StepFailed only when nbgrader failed without naming a submission (the whole step's trouble)."""
     api = open_api(root=root)
     names = assignments or sorted({p.name for p in (root / "autograded").glob("*/*") if p.is_dir()})
+    failed = []
     for name in names:
-        _run(f"generate_feedback {name}", api.generate_feedback(name, force=True))
-    return names
+        result = api.generate_feedback(name, force=True)
+        named = FAILED_SUBMISSION.findall(result.get("log") or "")
+        if not result.get("success") and not named:
+            _run(f"generate_feedback {name}", result)
+        failed += [f"{student} / {assignment}: no feedback page (nbgrader could not write it: "
+                   f"{_last_error_line(result)}); see `nbgrader generate_feedback {assignment} --student {student}`"
+                   for assignment, student in named]
+    return Feedback(names, [visible(line) for line in failed])
 
 
 def export(*, root: Path, to: Path | None = None) -> Path:
-    """nbgrader's CSV export of the gradebook (one row per student and assignment)."""
+    """nbgrader's CSV export of the gradebook (one row per student and assignment), its text cells protected from
+    spreadsheet formulas (aimath/pipeline/csv_export.py)."""
     api = open_api(root=root)
     path = Path(to or root / GRADES_CSV)
     with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
-        CsvExportPlugin(to=str(path)).export(gradebook)
+        ProtectedCsvExportPlugin(to=str(path)).export(gradebook)
     return path
 
 
@@ -261,7 +287,8 @@ def scores(*, root: Path) -> dict[str, dict[str, tuple[float, float, bool]]]:
 def summary(*, root: Path) -> str:
     """The class as a text table: one row per student, one column per assignment, `score/max`.
 
-    A `*` marks a submission with answers still to grade by hand (formgrader).
+    A `*` marks a submission with answers still to grade by hand (formgrader). Every line is `visible`: what a
+    submission chose (names, kernelspecs, error text, the sandbox's audit entries) cannot act on the terminal.
     """
     table = scores(root=root)
     assignments = sorted({a for row in table.values() for a in row})
@@ -288,9 +315,9 @@ def summary(*, root: Path) -> str:
     if flagged:
         lines.append("\nFlagged by the grading sandbox (limits hit, attempts to reach outside the submission):")
         for (student, assignment), record in sorted(flagged.items()):
-            seen = f"; e.g. {record.attempts[0][:90]}" if record.attempts else ""
+            seen = f"; e.g. {visible(record.attempts[0], 90)}" if record.attempts else ""
             lines.append(f"  {student} / {assignment}: {', '.join(record.flags)}{seen}")
-    return "\n".join(lines)
+    return "\n".join(visible(line) for text in lines for line in text.split("\n"))
 
 
 def late_submissions(*, root: Path) -> dict[tuple[str, str], tuple[float, float]]:

@@ -8,11 +8,17 @@ one session on the course's gradebook for the whole run, one writer, values deci
 
 A rerun grades only what is new or changed: a submission is skipped when its folder's digest matches the one recorded
 in its grading.json and the gradebook has it (`force=True` regrades everything).
+
+nbgrader never reads a submission folder itself: it grades a copy made by aimath.submission_files (regular files
+only, no link followed, bounded), in the worker's private course, and in the course's `.grading/submitted/` for a
+submission graded here after a worker could not. One submission whose grading or recording fails is named in one
+line (autograded/intake.json) and the others go on; only what stops the whole run (the gradebook locked, the disk
+full) stops it.
 """
 from __future__ import annotations
 
 import concurrent.futures
-import hashlib
+import errno
 import json
 import math
 import multiprocessing
@@ -26,8 +32,11 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from nbgrader.api import MissingEntry
+from sqlalchemy.exc import OperationalError
 
-from aimath.pipeline import gradebook_rows
+from aimath import submission_files
+from aimath.pipeline import gradebook_rows, intake
+from aimath.pipeline.untrusted_text import visible
 from aimath.sandbox.execute import FLAGS_FILE
 
 # A local worker's start (imports, then the kernel factory loading the scientific stack) costs about as much as
@@ -35,6 +44,8 @@ from aimath.sandbox.execute import FLAGS_FILE
 NOTEBOOKS_PER_WORKER_START = 5
 DIGEST_KEY = "submission_sha256"
 SCRATCH = ".grading"  # in the course folder: the gradebook's skeleton, and graded folders before they are swapped in
+SANITIZED = f"{SCRATCH}/submitted"  # in the course folder: copies of submissions nbgrader grades here (not in a worker)
+MAX_ERROR_CHARS = 2000  # of a worker's error text, kept for the TA
 
 
 @dataclass(frozen=True)
@@ -47,18 +58,45 @@ class Job:
 
 
 def submission_digest(folder: Path) -> str:
-    """sha256 over the relative paths and bytes of every file of a submission folder."""
-    h = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        h.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
-    return h.hexdigest()
+    """sha256 of what a grading copy of the submission folder `folder` (submitted/<student>/<assignment>) holds:
+    relative paths and bytes of its files, and what was skipped (submission_files.digest). Never raises."""
+    return submission_files.digest(folder, trusted=folder.parent.parent, reserved=intake.GRADER_FILES)
+
+
+def copy_submission(root: Path, student: str, assignment: str, to: Path) -> submission_files.Listing:
+    """The grading copy of submitted/<student>/<assignment> in the new folder `to` (see aimath.submission_files)."""
+    return submission_files.copy(root / "submitted" / student / assignment, to, trusted=root / "submitted",
+                                 reserved=intake.GRADER_FILES)
+
+
+def sanitized_submissions(root: Path, assignment: str, students: Iterable[str]) -> str:
+    """Fresh grading copies of the students' submissions of `assignment` in the course's SANITIZED folder, for
+    nbgrader to grade in the course itself; returns that folder relative to `root` (what
+    CourseDirectory.submitted_directory takes). A folder that cannot be copied is left out (nbgrader then finds
+    no notebook for it)."""
+    for student in students:
+        target = root / SANITIZED / student / assignment
+        shutil.rmtree(target, ignore_errors=True)
+        try:
+            copy_submission(root, student, assignment, target)
+        except OSError:
+            pass
+    return SANITIZED
 
 
 def grade_job(job: Job) -> dict:
     """Run in a worker: nbgrader's whole autograde of one submission in a private course (the course's config, the
-    gradebook's skeleton with the TA's prior entries, the submission). Returns what it wrote: the gradebook rows
-    (gradebook_rows.read; None when nbgrader failed) and the files of its autograded folder ({relative path:
-    (bytes, mode)})."""
+    gradebook's skeleton with the TA's prior entries, the grading copy of the submission). Returns what it wrote:
+    the gradebook rows (gradebook_rows.read; None when grading failed, with `error` saying why) and the files of its
+    autograded folder ({relative path: (bytes, mode)}). Never raises for a submission's sake."""
+    try:
+        return _grade_job(job)
+    except Exception as e:  # noqa: BLE001 - whatever broke, it is this submission's failure, named by the caller
+        return {"student": job.student, "assignment": job.assignment, "rows": None, "files": {},
+                "error": f"{type(e).__name__}: {e}"[-MAX_ERROR_CHARS:]}
+
+
+def _grade_job(job: Job) -> dict:
     import warnings
 
     from nbgrader.api import Gradebook
@@ -72,8 +110,7 @@ def grade_job(job: Job) -> dict:
         private = Path(tmp)
         shutil.copy(root / course.CONFIG_FILE, private / course.CONFIG_FILE)
         shutil.copy(job.skeleton, private / "gradebook.db")
-        shutil.copytree(root / "submitted" / job.student / job.assignment,
-                        private / "submitted" / job.student / job.assignment)
+        copy_submission(root, job.student, job.assignment, private / "submitted" / job.student / job.assignment)
         if (root / "source" / job.assignment).is_dir():  # nbgrader copies the instructor's other files from there
             shutil.copytree(root / "source" / job.assignment, private / "source" / job.assignment,
                             ignore=shutil.ignore_patterns("*.ipynb"))
@@ -92,7 +129,7 @@ def grade_job(job: Job) -> dict:
             files = {str(p.relative_to(out)): (p.read_bytes(), p.stat().st_mode & 0o777)
                      for p in sorted(out.rglob("*")) if p.is_file()}
         return {"student": job.student, "assignment": job.assignment, "rows": rows, "files": files,
-                "error": (result.get("error") or result.get("log") or "")[-2000:]}
+                "error": (result.get("error") or result.get("log") or "")[-MAX_ERROR_CHARS:]}
 
 
 def _private_course_parent() -> str | None:
@@ -112,11 +149,25 @@ def _local_pool(workers: int):
     return concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
 
 
+def _failed(job: Job, error: BaseException) -> dict:
+    """The result of a job whose worker stopped (killed, out of memory) before it could answer."""
+    return {"student": job.student, "assignment": job.assignment, "rows": None, "files": {},
+            "error": f"the worker stopped: {type(error).__name__}: {error}"[-MAX_ERROR_CHARS:]}
+
+
+def _outcome(future, job: Job) -> dict:
+    try:
+        return future.result()
+    except Exception as e:  # noqa: BLE001 - a worker that died takes only its own submission with it
+        return _failed(job, e)
+
+
 def _run_local(jobs: Iterable[Job], workers: int) -> Iterable[dict]:
     pool = _local_pool(workers)
     try:
-        for future in concurrent.futures.as_completed([pool.submit(grade_job, job) for job in jobs]):
-            yield future.result()
+        futures = {pool.submit(grade_job, job): job for job in jobs}
+        for future in concurrent.futures.as_completed(futures):
+            yield _outcome(future, futures[future])
     finally:  # a run stopped early (the gradebook locked, Ctrl-C) does not wait for the notebooks not yet started
         pool.shutdown(wait=True, cancel_futures=True)
 
@@ -125,8 +176,9 @@ def _run_dask(jobs: Iterable[Job], scheduler: str) -> Iterable[dict]:
     from distributed import Client, as_completed
 
     with Client(scheduler, timeout=30) as client:  # each job is handed out as soon as it is made
-        for future in as_completed([client.submit(grade_job, job, pure=False) for job in jobs]):
-            yield future.result()
+        futures = {client.submit(grade_job, job, pure=False): job for job in jobs}
+        for future in as_completed(futures):
+            yield _outcome(future, futures[future])
 
 
 class Progress:
@@ -152,16 +204,20 @@ def _recorded_digest(root: Path, student: str, assignment: str) -> str | None:
 
 
 def _graded(gradebook, assignment: str) -> set[str]:
-    """The students the gradebook has a submission of `assignment` for."""
+    """The students the gradebook has a submission of `assignment` for (none for a name it cannot hold)."""
     try:
         return {s.student.id for s in gradebook.find_assignment(assignment).submissions}
-    except MissingEntry:
+    except (MissingEntry, UnicodeError):
         return set()
 
 
 def pending(root: Path, assignment: str, graded: set[str], force: bool) -> list[str]:
-    """The students of `assignment` to grade: all with force, else the new or changed submissions."""
-    students = sorted(p.parent.name for p in (root / "submitted").glob(f"*/{assignment}") if p.is_dir())
+    """The students of `assignment` to grade: all with force, else the new or changed submissions. A student is a
+    folder of submitted/ (hidden ones aside) with a folder `assignment` in it, whatever its name (intake says which
+    names nbgrader cannot use)."""
+    submitted = root / "submitted"
+    students = sorted(name for name in (os.listdir(submitted) if submitted.is_dir() else [])
+                      if not name.startswith(".") and (submitted / name / assignment).is_dir())
     if force:
         return students
     return [s for s in students if s not in graded or
@@ -176,6 +232,8 @@ def _stamp(root: Path, student: str, assignment: str) -> None:
     try:
         record = json.loads(path.read_text()) if path.exists() else {"flags": [], "notebooks": {}}
     except ValueError:
+        record = None
+    if not isinstance(record, dict):
         record = {"flags": [], "notebooks": {}}
     record[DIGEST_KEY] = submission_digest(root / "submitted" / student / assignment)
     if path.exists():
@@ -195,6 +253,38 @@ def _unstamp(root: Path, student: str, assignment: str) -> None:
         tmp = path.with_suffix(".tmp")
         tmp.write_text(json.dumps(record, indent=1))
         tmp.replace(path)
+
+
+def _stops_the_run(error: Exception) -> bool:
+    """Whether an error while recording one submission is the whole run's (the gradebook locked, the disk full),
+    not that submission's."""
+    from aimath.pipeline.course import fatal_message  # course imports this module
+
+    return isinstance(error, OperationalError) or fatal_message(str(error)) is not None or (
+        isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO))
+
+
+def _write_result(root: Path, gradebook, result: dict, scratch: Path) -> bool:
+    """Put a worker's result into the course (autograded folder, gradebook rows, digest); returns False, with a line
+    in intake.json, when this submission's data could not be recorded (the run goes on). Errors of the whole run
+    (_stops_the_run) are raised."""
+    student, assignment = result["student"], result["assignment"]
+    try:
+        gradebook_rows.replace_folder(root / "autograded" / student / assignment, result["files"],
+                                      scratch=scratch / "swap")
+        gradebook_rows.write(gradebook, assignment, student, result["rows"])
+        gradebook.db.commit()
+        _stamp(root, student, assignment)
+        return True
+    except Exception as e:  # noqa: BLE001 - one submission's bad data never stops the others
+        if _stops_the_run(e):
+            raise
+        gradebook.db.rollback()
+        intake.add(root, [intake.Problem(visible(student), visible(assignment), "recording-failed",
+                                         f"its grades could not be recorded ({type(e).__name__}: "
+                                         f"{visible(str(e), intake.MAX_QUOTED_CHARS)}); not graded: rerun "
+                                         f"`make autograde`", False)])
+        return False
 
 
 def autograde(*, root: Path, assignments: list[str], gradebook, record: Callable, workers: int | None,
@@ -239,14 +329,11 @@ def autograde(*, root: Path, assignments: list[str], gradebook, record: Callable
             student, assignment = result["student"], result["assignment"]
             _unstamp(root, student, assignment)
             if result["rows"] is not None:
-                gradebook_rows.replace_folder(root / "autograded" / student / assignment, result["files"],
-                                              scratch=scratch / "swap")
-                gradebook_rows.write(gradebook, assignment, student, result["rows"])
-                gradebook.db.commit()
-                _stamp(root, student, assignment)
+                if not _write_result(root, gradebook, result, scratch):
+                    failed.add((student, assignment))
             else:
-                print(f"\nworker could not grade {student}/{assignment} (it is graded here instead):"
-                      f"\n{result['error']}", file=sys.stderr)
+                print(f"\nworker could not grade {visible(student)}/{visible(assignment)} (it is graded here instead):",
+                      *(visible(line) for line in result["error"].splitlines()), sep="\n", file=sys.stderr)
                 if student in (record(assignment, [student]) or set()):
                     failed.add((student, assignment))
                 else:

@@ -21,6 +21,7 @@ SANDBOX_FLAG_WORDS = {
     "forbidden-access": "tried to reach files outside its sandbox (tampering)",
     "agent-misbehaved": "the notebook interfered with the grader's agent (tampering)",
     "unreadable-grading-json": "its grading.json could not be read",
+    "unreadable-autograded": "its autograded folder could not be read (look at the notebook)",
 }
 MISSING, LATE, FORBIDDEN_ACCESS = "missing", "late", "forbidden-access"
 MAX_ATTEMPTS_SHOWN = 3

@@ -122,5 +122,6 @@ def build_report(*, root: Path, out: Path | None = None) -> Path:
     course.export(root=root, to=report_dir / course.GRADES_CSV)
     exports = [(f"{WIDE_CSV} (student × assignment)", WIDE_CSV), (f"{course.GRADES_CSV} (nbgrader's export)", course.GRADES_CSV)]
     page = report_dir / INDEX_HTML
-    page.write_text(render_page(**page_context(grades, sections, exports)), encoding="utf-8")
+    # names reach the page `visible` already; a stray byte that is not UTF-8 is escaped, never a crash of the report
+    page.write_text(render_page(**page_context(grades, sections, exports)), encoding="utf-8", errors="backslashreplace")
     return page

@@ -10,6 +10,8 @@ from aimath.pipeline import intake
 from aimath.report.mistakes import diagnosed_mistakes
 from aimath.report.records import ClassGrades, Evidence
 from aimath.report.sandbox_log import GRADING_JSON, read_sandbox_record
+
+UNREADABLE_AUTOGRADED = "unreadable-autograded"
 from aimath.report.timing import execution_seconds
 
 
@@ -30,11 +32,20 @@ def read_evidence(folder: Path, *, assignment: str) -> Evidence:
     return Evidence(mistakes, record.flags, sandbox_attempts=record.attempts)
 
 
+def evidence_or_flag(folder: Path, *, assignment: str) -> Evidence:
+    """read_evidence, or, when the folder cannot be read (a notebook nbformat rejects, ...), Evidence flagged
+    UNREADABLE_AUTOGRADED: one submission never stops the report."""
+    try:
+        return read_evidence(folder, assignment=assignment)
+    except Exception:  # noqa: BLE001 - whatever the folder holds, the report names it and goes on
+        return Evidence(sandbox_flags=(UNREADABLE_AUTOGRADED,))
+
+
 def gather_evidence(grades: ClassGrades, *, autograded: Path) -> dict[tuple[str, str], Evidence]:
     """Evidence for every submission in the gradebook, by (student, assignment), from the autograded/ folder, and
     for every submission intake.json names (those left out of grading have only that)."""
     problems = intake.read(autograded / intake.INTAKE_JSON)
-    found = {(s, a): read_evidence(autograded / s / a, assignment=a) for s, a in grades.submissions}
+    found = {(s, a): evidence_or_flag(autograded / s / a, assignment=a) for s, a in grades.submissions}
     for key, listed in problems.items():
         found[key] = dataclasses.replace(found.get(key, Evidence()), intake=tuple((p.kind, p.message) for p in listed))
     return found

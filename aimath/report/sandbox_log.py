@@ -2,7 +2,8 @@
 
 The file is optional: `{"flags": ["time-limit", "forbidden-access", ...], "seconds": 0.8, "notebooks": {name:
 {"attempts": ["open /somewhere", ...], ...}}}` (aimath/sandbox/execute.py writes it). No file means no flags and no
-timing; a file that cannot be read is itself flagged, so a broken run never looks clean.
+timing; a file that cannot be read is itself flagged, so a broken run never looks clean. Flags and attempts are
+returned `visible` (the student's code can add entries to the audit list the attempts come from).
 """
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
+
+from aimath.pipeline.untrusted_text import visible
 
 GRADING_JSON = "grading.json"
 UNREADABLE = "unreadable-grading-json"
@@ -30,14 +33,14 @@ def _attempts(data: dict) -> tuple[str, ...]:
     notebooks = data.get("notebooks")
     found = [a for n in (notebooks.values() if isinstance(notebooks, dict) else ()) if isinstance(n, dict)
              for a in (n.get("attempts") if isinstance(n.get("attempts"), list) else ()) if isinstance(a, str)]
-    return tuple(dict.fromkeys(found))
+    return tuple(dict.fromkeys(visible(a) for a in found))
 
 
 def parse_grading_json(text: str) -> SandboxRecord:
     """The record in a grading.json text; `UNREADABLE` as its only flag when the text is not such a record."""
     try:
         data = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         return SandboxRecord((UNREADABLE,))
     flags = data.get("flags", []) if isinstance(data, dict) else None
     seconds = data.get("seconds") if isinstance(data, dict) else None
@@ -45,10 +48,15 @@ def parse_grading_json(text: str) -> SandboxRecord:
         return SandboxRecord((UNREADABLE,))
     if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not math.isfinite(seconds):
         seconds = None
-    return SandboxRecord(tuple(dict.fromkeys(flags)), None if seconds is None else float(seconds), _attempts(data))
+    return SandboxRecord(tuple(dict.fromkeys(visible(f) for f in flags)), None if seconds is None else float(seconds), _attempts(data))
 
 
 def read_sandbox_record(folder: Path) -> SandboxRecord:
     """The grading.json record of an autograded submission folder (empty when the file is absent)."""
     path = folder / GRADING_JSON
-    return parse_grading_json(path.read_text(encoding="utf-8")) if path.is_file() else SandboxRecord()
+    if not path.is_file():
+        return SandboxRecord()
+    try:
+        return parse_grading_json(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return SandboxRecord((UNREADABLE,))

@@ -1,12 +1,14 @@
 """Step 5: the wide grade table, one row per student and one column per assignment, for a spreadsheet or an LMS.
 
-nbgrader's own long export (one row per student and assignment) is `course.export` (grades.csv).
+nbgrader's own long export (one row per student and assignment) is `course.export` (grades.csv). Text cells go
+through `untrusted_text.spreadsheet_cell`: a student id such as `=2+5` is written `'=2+5`, never as a formula.
 """
 from __future__ import annotations
 
 import csv
 from pathlib import Path
 
+from aimath.pipeline.untrusted_text import spreadsheet_cell
 from aimath.report.analysis import graded_assignments, student_total
 from aimath.report.records import ClassGrades
 
@@ -19,12 +21,13 @@ def points(value: float) -> str:
 
 
 def wide_rows(grades: ClassGrades) -> list[list[str]]:
-    """Header `student_id, <assignment>..., total`, then one row per student; a missing submission is left empty."""
+    """Header `student_id, <assignment>..., total`, then one row per student; a missing submission is left empty.
+    Text cells are protected from spreadsheet formulas (spreadsheet_cell)."""
     assignments = [a.name for a in graded_assignments(grades)]
-    rows = [["student_id", *assignments, "total"]]
+    rows = [["student_id", *map(spreadsheet_cell, assignments), "total"]]
     for student in grades.students:
         cells = [grades.submissions.get((student, a)) for a in assignments]
-        rows.append([student, *("" if s is None else points(s.score) for s in cells),
+        rows.append([spreadsheet_cell(student), *("" if s is None else points(s.score) for s in cells),
                      points(student_total(grades, student))])
     return rows
 

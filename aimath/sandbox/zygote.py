@@ -17,7 +17,9 @@ import sys
 import tempfile
 import threading
 import time
+from pathlib import Path
 
+from aimath import submission_files
 from aimath.sandbox import bwrap
 from aimath.sandbox.inside import frames
 from aimath.sandbox.limits import Limits
@@ -84,11 +86,12 @@ class Factory:
         return self.process.poll() is None
 
     def spawn(self, *, submission_dir: str, kernel_arguments: list[str]) -> ForkedKernel:
-        """A kernel for one notebook, with a copy of `submission_dir` as its home. Its `job_dir` is where its
-        connection sockets go; remove it when the kernel is gone."""
+        """A kernel for one notebook, with a copy of `submission_dir` as its home (regular files only: no link,
+        special file or hard link is copied, aimath.submission_files). Its `job_dir` is where its connection sockets
+        go; remove it when the kernel is gone."""
         job_dir = tempfile.mkdtemp(prefix="job-", dir=self.run_root)
         os.chmod(job_dir, 0o777)
-        shutil.copytree(submission_dir, os.path.join(job_dir, "submission"), symlinks=True)
+        submission_files.copy(Path(submission_dir), Path(job_dir) / "submission")
         return ForkedKernel(self, job_dir, kernel_arguments)
 
     def close(self) -> None:
