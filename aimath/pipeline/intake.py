@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Iterable, Mapping
 
 import nbformat
-from nbgrader.utils import parse_utc
+
+from aimath.pipeline.late import TimestampError, read_timestamp
 
 INTAKE_JSON = "intake.json"  # in autograded/
 TIMESTAMP = "timestamp.txt"
@@ -156,13 +157,15 @@ def kernel_finding(name: str, notebook, course_kernel: str) -> Finding | None:
 
 
 def timestamp_finding(text: str) -> Finding | None:
-    """Why a timestamp.txt cannot be read by nbgrader (which would stop the whole run), or None."""
+    """Why a timestamp.txt cannot be read unambiguously (late.read_timestamp, which the pipeline's nbgrader reads it
+    with), or None."""
     if not text.strip():
         return None  # nbgrader ignores an empty one
     try:
-        parse_utc(text.strip())
-    except (ValueError, OverflowError):
-        return Finding("bad-timestamp", f"{TIMESTAMP} holds '{text.strip()[:40]}', not a date; {RESUBMIT}", False)
+        read_timestamp(text)
+    except TimestampError as e:
+        said = ", not a date" if str(e).startswith("it is not a date") else f": {e}"
+        return Finding("bad-timestamp", f"{TIMESTAMP} holds '{text.strip()[:40]}'{said}; {RESUBMIT}", False)
     return None
 
 
