@@ -88,4 +88,4 @@ test-fast: env
 	$(BIN)/python -m pytest -q -m "not pipeline"
 
 clean:
-	rm -rf $(VENV) submitted autograded feedback gradebook.db grades.csv report
+	rm -rf $(VENV) submitted autograded feedback gradebook.db grades.csv report downloaded .grading .release-*
