@@ -359,7 +359,8 @@ def _last_error_line(result: dict) -> str:
     lines = [line.strip() for line in f"{result.get('log') or ''}\n{result.get('error') or ''}".splitlines()]
     generic = ("see the above traceback", "see the the above traceback", "There was an error processing")
     useful = [line for line in lines if not any(g in line for g in generic)]
-    raised = [line for line in useful if re.match(r"^[\w.]+(Error|Exception|Exit)\b", line)]
+    raised = [line for line in useful if re.match(r"^(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:: |$)", line)
+              and not line.startswith("Traceback")]  # an exception's line: `[module.]Name: message`
     logged = [line.removeprefix("[ERROR] ") for line in useful if line.startswith("[ERROR]")]
     return ((raised or logged or ["no error text"])[-1])[:160]
 
