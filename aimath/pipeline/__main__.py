@@ -67,6 +67,7 @@ def run(args, fail) -> int:
                 raise
             print(f"\nautograde stopped: {course.DISK_FULL}", file=sys.stderr)
             return 1
+        args.finished = True
         print("autograded:", ", ".join(graded) or "nothing submitted")
         left_out = sorted(intake.blocked(intake.load(root)))
         if left_out:
@@ -92,8 +93,9 @@ def main(argv=None) -> int:
     except BrokenPipeError:
         # the reader stopped reading (`make summary | head -1`): what it read is all it wanted. Python would complain
         # again when it flushes stdout at exit, so stdout goes to /dev/null first (the Python documentation's way).
+        # Only an autograde cut short (its progress line written to a closed pipe) has not done its work.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
+        return 1 if args.step == "autograde" and not getattr(args, "finished", False) else 0
     return status
 
 

@@ -25,6 +25,7 @@ _TIMESTAMP = re.compile(r"(?P<when>\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2}(?:\
 _OFFSET = re.compile(r"(?P<sign>[+-])(?P<hours>\d{2}):?(?P<minutes>\d{2})?")
 _UTC_NAMES = ("Z", "UTC", "GMT")
 EXAMPLE = "2026-12-02 00:30:00 +01:00"
+MAX_TIMESTAMP_CHARS = 100  # the longest form is about 60 characters: anything longer is refused unread
 
 
 class TimestampError(ValueError):
@@ -45,7 +46,7 @@ def _zone(zone: str, local: datetime.datetime) -> datetime.tzinfo:
     if "/" in zone:  # an IANA zone name, e.g. Europe/Paris: its offset at that date, unless the clocks changed then
         try:
             tz = zoneinfo.ZoneInfo(zone)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
             raise TimestampError(f"'{zone}' is not a time zone name") from None
         if local.replace(tzinfo=tz, fold=0).utcoffset() != local.replace(tzinfo=tz, fold=1).utcoffset():
             raise TimestampError(f"{local:%H:%M} in {zone} is ambiguous or skipped that day (the clocks changed); "
@@ -65,7 +66,7 @@ def read_timestamp(text: str) -> datetime.datetime:
     ValueError) for anything else: an abbreviation several zones share (`KST`, `CET`, `EST`, `IST`), `UTC+1` (read
     with either sign), a local time the clocks skipped or repeated, or text that is not such a date.
     """
-    found = _TIMESTAMP.fullmatch(text.strip())
+    found = _TIMESTAMP.fullmatch(text.strip()) if len(text.strip()) <= MAX_TIMESTAMP_CHARS else None
     if not found:
         raise TimestampError("it is not a date and time such as '2026-12-01 23:59:00 UTC'")
     try:
