@@ -120,7 +120,10 @@ def closest_assignment(folder: str, assignments: list[str]) -> str | None:
     return by_plain[found[0]] if found else None
 
 
-MISNAMED = ("misnamed-folder", "unknown-assignment")  # intake kinds of folders in submitted/ that name no assignment
+# intake kinds of a folder of submitted/<student>/ that names no assignment: one close to an assignment's name (the
+# problem is listed under that assignment), and one close to none (listed under the folder's own name)
+MISNAMED_FOLDER, UNKNOWN_FOLDER = "misnamed-folder", "unknown-assignment"
+MISNAMED = (MISNAMED_FOLDER, UNKNOWN_FOLDER)
 
 
 def misnamed_folders(*, root: Path, assignments: list[str]) -> list[intake.Problem]:
@@ -132,16 +135,16 @@ def misnamed_folders(*, root: Path, assignments: list[str]) -> list[intake.Probl
         meant = closest_assignment(folder.name, assignments)
         if meant is None:
             problems.append(intake.Problem(
-                student, folder.name, MISNAMED[1], f"{where} is not an assignment of this course (they are "
+                student, folder.name, UNKNOWN_FOLDER, f"{where} is not an assignment of this course (they are "
                 f"{', '.join(assignments)}); not graded: move it to the right one's folder, then rerun "
                 f"`make autograde`", False))
         elif (root / "submitted" / student / meant).is_dir():
             problems.append(intake.Problem(
-                student, meant, MISNAMED[0], f"also has {where} (not an assignment of this course; {meant}/ is "
+                student, meant, MISNAMED_FOLDER, f"also has {where} (not an assignment of this course; {meant}/ is "
                 f"graded): not graded", True))
         else:
             problems.append(intake.Problem(
-                student, meant, MISNAMED[0], f"the submission is in {where}, not submitted/{student}/{meant}/; not "
+                student, meant, MISNAMED_FOLDER, f"the submission is in {where}, not submitted/{student}/{meant}/; not "
                 f"graded: move it there, then rerun `make autograde`", False))
     return problems
 
@@ -643,7 +646,7 @@ def attention_lines(*, root: Path, table: dict, assignments: list[str]) -> list[
     everyone = sorted(set(table) | roster | {s for s, _ in problems})
     # the assignments handed in (a folder that names none is not one: its student gets its line, nobody else a line)
     handed_in = set(assignments) | {a for (_, a), found in problems.items()
-                                    if any(p.kind != MISNAMED[1] for p in found)}
+                                    if any(p.kind != UNKNOWN_FOLDER for p in found)}
     late = late_submissions(root=root)
     lines = []
     for student in everyone:
