@@ -6,7 +6,6 @@ Makefile calls. nbgrader does the work (NbGraderAPI, CsvExportPlugin, Gradebook)
 from __future__ import annotations
 
 import difflib
-import filecmp
 import hashlib
 import json
 import os
@@ -231,10 +230,7 @@ def _generate(api: NbGraderAPI, assignment: str, into: Path) -> None:
 
 def _same_files(a: Path, b: Path) -> bool:
     """Whether folders a and b hold the same files with the same bytes."""
-    def files(folder: Path) -> list[str]:
-        return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
-
-    return b.is_dir() and files(a) == files(b) and all(filecmp.cmp(a / f, b / f, shallow=False) for f in files(a))
+    return b.is_dir() and parallel.submission_digest(a) == parallel.submission_digest(b)
 
 
 def _put_in_place(new: Path, folder: Path) -> bool:
