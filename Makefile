@@ -88,8 +88,9 @@ bench: env sandbox ## measure autograding throughput, stock nbgrader against our
 test-fast: env ## run the tests not marked pipeline (no real nbgrader runs)
 	$(BIN)/python -m pytest -q -m "not pipeline"
 
-clean: ## remove .venv and all grading state (never committed files)
-	rm -rf $(VENV) submitted autograded feedback gradebook.db grades.csv report
+clean: ## remove .venv, .venv-student and all grading state (never committed files)
+	rm -rf $(VENV) $(STUDENT_VENV) submitted autograded feedback gradebook.db grades.csv report downloaded .grading \
+		.release-*
 
 # A student's environment: the release notebooks' packages, JupyterLab and nbgrader at the course's versions, with
 # only nbgrader's Validate button (no Formgrader, Create Assignment, course or assignment list: the server and lab

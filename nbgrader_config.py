@@ -2,8 +2,9 @@
 import os
 
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
-from nbgrader.preprocessors import (AssignLatePenalties, ClearHiddenTests, ClearOutput, DeduplicateIds, IgnorePattern,
-                                    LimitOutput, OverwriteCells, OverwriteKernelspec, SaveAutoGrades)
+from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearHiddenTests, ClearOutput,
+                                    DeduplicateIds, Execute, IgnorePattern, LimitOutput, OverwriteCells,
+                                    OverwriteKernelspec, SaveAutoGrades)
 
 from aimath.pipeline import feedback_page
 from aimath.pipeline.cell_names import NameGradedCells
@@ -11,6 +12,7 @@ from aimath.pipeline.check_metadata import CompiledCheckCellMetadata
 from aimath.pipeline.drop_verdict_data import DropVerdictData
 from aimath.pipeline.pending_grades import GetGradesWithPending
 from aimath.pipeline.sanitize_html import SanitizeOutputs
+from aimath.pipeline.missing_cells import ScoreMissingCells
 from aimath.pipeline.shorten_tracebacks import ShortenTracebacks
 from aimath.report.sandbox_log import GRADING_JSON
 
@@ -49,13 +51,19 @@ c.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:", "--IPKernelA
 # metadata check by one with the schema compiled once (aimath/pipeline/check_metadata.py: same decisions, about 30 ms
 # a notebook less). `make autograde` runs this autograde in parallel workers (aimath/pipeline/parallel.py).
 # AIMATH_SANDBOX=off grades with stock nbgrader instead (student code then runs with the TA's permissions).
+# Either way, a graded cell missing from a submission scores 0 without waiting for manual grading
+# (aimath/pipeline/missing_cells.py), as nbgrader scores a missing notebook.
 if os.environ.get("AIMATH_SANDBOX", "on") != "off":
     from aimath.sandbox.execute import SandboxedExecute
 
     c.Autograde.sanitize_preprocessors = [ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells,
                                           CompiledCheckCellMetadata]
     c.Autograde.autograde_preprocessors = [SandboxedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
-                                           SaveAutoGrades, AssignLatePenalties, CompiledCheckCellMetadata]
+                                           SaveAutoGrades, ScoreMissingCells, AssignLatePenalties,
+                                           CompiledCheckCellMetadata]
+else:  # nbgrader's own list, with ScoreMissingCells
+    c.Autograde.autograde_preprocessors = [Execute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
+                                           SaveAutoGrades, ScoreMissingCells, AssignLatePenalties, CheckCellMetadata]
 
 # Late submissions: nbgrader compares timestamp.txt (written by `nbgrader collect`, or by zip_collect when the LMS
 # file name carries a time) with the assignment's due date (formgrader's "Manage assignments", or
@@ -68,8 +76,11 @@ c.PercentPerDayLate.percent_per_day = 10.0
 # LMS downloads: `make collect ZIP=download.zip` runs nbgrader's zip_collect. Canvas names each file
 # <name>_[late_]<user id>_<submission id>_<uploaded name> (a resubmission's name gets -1, -2, ...), e.g.
 # smithjohn_late_12345_67890_basic_math-1.ipynb: the student id is the name part, the notebook basic_math.ipynb.
+# Of a student's several uploads, the latest attempt is collected (larger `attempt`, then `resubmission`; see
+# aimath/pipeline/lms.py), the others skipped with a line.
+c.ZipCollectApp.collector_plugin = "aimath.pipeline.lms.LatestAttemptCollector"
 c.FileNameCollectorPlugin.named_regexp = (
-    r".*/(?P<student_id>[^/_]+)_(?:late_)?\d+_\d+_(?P<file_id>[^/]+?)(?:-\d+)?\.ipynb$")
+    r".*/(?P<student_id>[^/_]+)_(?:late_)?\d+_(?P<attempt>\d+)_(?P<file_id>[^/]+?)(?:-(?P<resubmission>\d+))?\.ipynb$")
 
 # `nbgrader export` (and `make export`, the report's grades.csv): nbgrader's CsvExportPlugin over a view of the
 # gradebook whose text cells (student ids and names, assignment names) no spreadsheet reads as a formula and whose

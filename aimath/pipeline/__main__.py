@@ -1,6 +1,10 @@
-"""`python -m aimath.pipeline STEP [ASSIGNMENT ...]`: the Makefile's entry point to the course pipeline."""
+"""`python -m aimath.pipeline STEP [ASSIGNMENT ...] [options]`: the Makefile's entry point to the course pipeline.
+
+Options may come before, between or after the assignment names.
+"""
 import argparse
 import errno
+import os
 import sys
 import warnings
 from pathlib import Path
@@ -10,7 +14,6 @@ from sqlalchemy.exc import SAWarning
 from aimath.pipeline import course, demo_class, intake
 from aimath.pipeline.untrusted_text import visible
 from aimath.report.build import build_report
-
 
 # What each step does, in one line: `--help` lists them, and `make help` begins the line of the Makefile's target of
 # the same name with it (tests/test_help.py).
@@ -26,38 +29,46 @@ STEPS = {
 }
 
 
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(
+def parser() -> argparse.ArgumentParser:
+    """The command line: a step, assignment names, and options in any order."""
+    parsed = argparse.ArgumentParser(
         prog="python -m aimath.pipeline", formatter_class=argparse.RawDescriptionHelpFormatter,
-        description=__doc__ + "\n\nsteps:\n" + "\n".join(f"  {step:<10} {what}" for step, what in STEPS.items()))
-    parser.add_argument("step", choices=STEPS, metavar="STEP", help="one of the steps above")
-    parser.add_argument("assignments", nargs="*", help="default: every assignment the step applies to")
-    parser.add_argument("--root", type=Path, default=Path.cwd(), help="course root (default: current folder)")
-    parser.add_argument("--workers", type=int, default=None, help="autograde: local worker processes (default: cores)")
-    parser.add_argument("--scheduler", default=None, help="autograde: a Dask scheduler address, e.g. tcp://host:8786")
-    parser.add_argument("--zip", type=Path, default=None, help="collect: an LMS download (zip) to put in submitted/")
-    parser.add_argument("--force", action="store_true", help="autograde: regrade every submission, not only new ones")
-    args = parser.parse_args(argv)
+        description=__doc__ + "\nsteps:\n" + "\n".join(f"  {step:<10} {what}" for step, what in STEPS.items()))
+    parsed.add_argument("step", choices=STEPS, metavar="STEP", help="one of the steps above")
+    parsed.add_argument("assignments", nargs="*", help="default: every assignment the step applies to")
+    parsed.add_argument("--root", type=Path, default=Path.cwd(), help="course root (default: current folder)")
+    parsed.add_argument("--workers", type=int, default=None, help="autograde: local worker processes (default: cores)")
+    parsed.add_argument("--scheduler", default=None, help="autograde: a Dask scheduler address, e.g. tcp://host:8786")
+    parsed.add_argument("--zip", type=Path, default=None, help="collect: an LMS download (zip) to put in submitted/")
+    parsed.add_argument("--force", action="store_true", help="autograde: regrade every submission, not only new ones")
+    return parsed
+
+
+def run(args, fail) -> int:
+    """Run the step `args` names; `fail(message)` reports a usage error. Returns the exit status."""
     # nbgrader 0.9.6 autoflushes a half-built submission under SQLAlchemy 2.x: harmless noise in a TA's log
     # (pyproject.toml filters the same warning for the tests).
     warnings.filterwarnings("ignore", message="Object of type <Submitted", category=SAWarning)
     root, names = args.root.resolve(), args.assignments or None
     if args.step == "release":
-        print("released:", ", ".join(course.release(root=root, assignments=names)))
+        try:
+            print("released:", ", ".join(course.release(root=root, assignments=names)))
+        except course.GradingStopped as e:
+            print("\n".join(f"release stopped: {line}" for line in str(e).splitlines()), file=sys.stderr)
+            return 1
     elif args.step == "seed":
         written = demo_class.seed_if_empty(root=root)
         print(f"seeded submitted/ with the demo class ({written} notebooks)" if written
               else "submitted/ already has submissions: left as it is")
     elif args.step == "collect":
         if args.zip is None or str(args.zip) in ("", "."):  # `make collect` without ZIP=...
-            parser.error("collect needs --zip PATH (make collect ZIP=path/to/download.zip)")
+            fail("collect needs --zip PATH (make collect ZIP=path/to/download.zip)")
         try:
-            log = course.collect(root=root, archive=args.zip, assignment=names[0] if names else None)
+            collected = course.collect(root=root, archive=args.zip, assignment=names[0] if names else None)
         except course.GradingStopped as e:
             print(f"collect stopped: {e}", file=sys.stderr)
             return 1
-        skipped = [visible(line) for line in log.splitlines() if "Skipped" in line or "Invalid submission" in line]
-        print("\n".join(skipped + ["collected into submitted/ (now run `make autograde`)"]))
+        print("\n".join(visible(line) for line in collected.lines + [collected.summary]))
     elif args.step == "autograde":
         try:
             graded = course.autograde(root=root, assignments=names, workers=args.workers, scheduler=args.scheduler,
@@ -70,6 +81,7 @@ def main(argv=None) -> int:
                 raise
             print(f"\nautograde stopped: {course.DISK_FULL}", file=sys.stderr)
             return 1
+        args.finished = True
         print("autograded:", visible(", ".join(graded)) or "nothing submitted")
         left_out = sorted(intake.blocked(intake.load(root)))
         if left_out:
@@ -88,6 +100,21 @@ def main(argv=None) -> int:
     elif args.step == "report":
         print("report written to", build_report(root=root))
     return 0
+
+
+def main(argv=None) -> int:
+    parsed = parser()
+    args = parsed.parse_intermixed_args(argv)
+    try:
+        status = run(args, parsed.error)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # the reader stopped reading (`make summary | head -1`): what it read is all it wanted. Python would complain
+        # again when it flushes stdout at exit, so stdout goes to /dev/null first (the Python documentation's way).
+        # Only an autograde cut short (its progress line written to a closed pipe) has not done its work.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1 if args.step == "autograde" and not getattr(args, "finished", False) else 0
+    return status
 
 
 if __name__ == "__main__":

@@ -5,21 +5,31 @@ Makefile calls. nbgrader does the work (NbGraderAPI, CsvExportPlugin, Gradebook)
 """
 from __future__ import annotations
 
+import difflib
+import hashlib
+import json
 import os
 import re
 import shutil
 import sqlite3
+import subprocess
 import sys
+import tempfile
+import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
+import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.apps import NbGraderAPI
-from nbgrader.coursedir import CourseDirectory
+from nbgrader.utils import is_grade, is_locked, is_solution, is_task, temp_attrs
 from traitlets.config.loader import PyFileConfigLoader
 
-from aimath.pipeline import intake, parallel
+import aimath
+from aimath.pipeline import intake, lms, parallel
 from aimath.pipeline.csv_export import ProtectedCsvExportPlugin
+from aimath.pipeline.late import TimestampCourseDirectory
 from aimath.pipeline.untrusted_text import visible
 from aimath.report.analysis import describe_lateness
 from aimath.report.sandbox_log import SandboxRecord, read_sandbox_record
@@ -33,7 +43,8 @@ class StepFailed(RuntimeError):
 
 
 class GradingStopped(RuntimeError):
-    """Grading cannot go on (the gradebook is locked, the disk is full); the message is one line for the TA."""
+    """A step cannot go on (the gradebook is locked, the disk is full, the environment cannot grade, nbgrader refuses
+    a release); the message is one line for the TA or instructor."""
 
 
 # What nbgrader's log says when the whole run, not one submission, is in trouble, and what the TA is told.
@@ -72,22 +83,83 @@ def _use_this_environment() -> None:
 
 
 def open_api(*, root: Path) -> NbGraderAPI:
-    """An NbGraderAPI configured by `root/nbgrader_config.py`, rooted at `root`."""
+    """An NbGraderAPI configured by `root/nbgrader_config.py`, rooted at `root`; it reads timestamp.txt with
+    aimath.pipeline.late.read_timestamp."""
     _use_this_environment()
     config = PyFileConfigLoader(CONFIG_FILE, path=str(root)).load_config()
     config.CourseDirectory.root = str(root)
-    coursedir = CourseDirectory(config=config)
+    coursedir = TimestampCourseDirectory(config=config)
     return NbGraderAPI(coursedir=coursedir, config=config)
 
 
 def source_assignments(*, root: Path) -> list[str]:
     """Assignment names: the folders of source/ that hold a notebook, sorted."""
+    if not (root / "source").is_dir():
+        return []
     return sorted(p.name for p in (root / "source").iterdir() if p.is_dir() and any(p.glob("*.ipynb")))
 
 
 def submitted_assignments(*, root: Path) -> list[str]:
-    """Assignments with at least one submission in submitted/<student>/<assignment>/."""
+    """The folder names of submitted/<student>/<folder>/ (the assignments handed in, and any misnamed folder)."""
     return sorted({p.name for p in (root / "submitted").glob("*/*") if p.is_dir()})
+
+
+def course_assignments(*, root: Path, api: NbGraderAPI) -> list[str]:
+    """The assignments of the course: those of source/ and those the gradebook knows."""
+    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
+        recorded = {a.name for a in gradebook.assignments}
+    return sorted(recorded | set(source_assignments(root=root)))
+
+
+def closest_assignment(folder: str, assignments: list[str]) -> str | None:
+    """The assignment a misnamed folder most likely means (`basic-math`, `Basic Math` -> `basic_math`), or None."""
+    def plain(name: str) -> str:
+        return re.sub(r"[\s.-]+", "_", name.strip().lower())
+
+    by_plain = {plain(a): a for a in assignments}
+    found = difflib.get_close_matches(plain(folder), list(by_plain), n=1, cutoff=0.6)
+    return by_plain[found[0]] if found else None
+
+
+# intake kinds of a folder of submitted/<student>/ that names no assignment: one close to an assignment's name (the
+# problem is listed under that assignment), and one close to none (listed under the folder's own name)
+MISNAMED_FOLDER, UNKNOWN_FOLDER = "misnamed-folder", "unknown-assignment"
+MISNAMED = (MISNAMED_FOLDER, UNKNOWN_FOLDER)
+
+
+def misnamed_folders(*, root: Path, assignments: list[str]) -> list[intake.Problem]:
+    """One problem per folder submitted/<student>/<folder>/ whose name is not one of the course's `assignments`:
+    under the assignment it most likely means (the summary and report show it there), else under the folder's name."""
+    problems = []
+    for folder in sorted(p for p in (root / "submitted").glob("*/*") if p.is_dir() and p.name not in assignments):
+        student, where = folder.parent.name, f"submitted/{folder.parent.name}/{folder.name}/"
+        meant = closest_assignment(folder.name, assignments)
+        if meant is None:
+            problems.append(intake.Problem(
+                student, folder.name, UNKNOWN_FOLDER, f"{where} is not an assignment of this course (they are "
+                f"{', '.join(assignments)}); not graded: move it to the right one's folder, then rerun "
+                f"`make autograde`", False))
+        elif (root / "submitted" / student / meant).is_dir():
+            problems.append(intake.Problem(
+                student, meant, MISNAMED_FOLDER, f"also has {where} (not an assignment of this course; {meant}/ is "
+                f"graded): not graded", True))
+        else:
+            problems.append(intake.Problem(
+                student, meant, MISNAMED_FOLDER, f"the submission is in {where}, not submitted/{student}/{meant}/; not "
+                f"graded: move it there, then rerun `make autograde`", False))
+    return problems
+
+
+def _record_misnamed(root: Path, found: list[intake.Problem]) -> None:
+    """Make intake.json list exactly `found` of the misnamed folders (those moved since are forgotten)."""
+    recorded = intake.load(root)
+    keys = {key for key, problems in recorded.items() if any(p.kind in MISNAMED for p in problems)}
+    keys |= {(p.student, p.assignment) for p in found}
+    if not keys:
+        return
+    merged = {key: [p for p in recorded.get(key, []) if p.kind not in MISNAMED] +
+              [p for p in found if (p.student, p.assignment) == key] for key in keys}
+    intake.save(root, {key: problems for key, problems in merged.items() if problems}, keys)
 
 
 def _run(step: str, result: dict) -> None:
@@ -95,13 +167,192 @@ def _run(step: str, result: dict) -> None:
         raise StepFailed(f"{step} failed:\n{result.get('error') or ''}\n{result.get('log') or ''}")
 
 
+# ------------------------------------------------------------------ release, and the gradebook's copy of source/
+
+SOURCES_JSON = "sources.json"  # in autograded/: {assignment: [source digest, gradebook digest]} at its last update
+RELEASE_SCRATCH = ".release-"  # prefix of the temporary folder (in the course folder) releases are generated in
+CELLS_CHANGED = ("Cannot add or remove cells", "Cannot modify existing assignment")  # nbgrader's refusals
+MID_TERM = "README, \"Changing an assignment mid-term\""
+
+
+class ReleaseRefused(GradingStopped):
+    """nbgrader would not (or could not) generate an assignment; release/ and the gradebook are as they were."""
+
+
+def source_digest(*, root: Path, assignment: str) -> str:
+    """sha256 over nbgrader_config.py and every file of source/<assignment>/ (what generate_assignment reads)."""
+    config = hashlib.sha256((root / CONFIG_FILE).read_bytes()).hexdigest()
+    return hashlib.sha256((config + parallel.submission_digest(root / "source" / assignment)).encode()).hexdigest()
+
+
+def _recorded_cells(nb) -> set[str]:
+    """The grade ids of a notebook's cells that generate_assignment records in the gradebook (its SaveCells)."""
+    return {cell.metadata.nbgrader["grade_id"] for cell in nb.cells
+            if (is_grade(cell) or is_solution(cell) or is_locked(cell) or is_task(cell))
+            and cell.metadata.get("nbgrader", {}).get("grade_id")}
+
+
+def _cell_changes(api: NbGraderAPI, assignment: str) -> str:
+    """What source/<assignment>/ adds to or removes from the cells and notebooks the gradebook holds, in words."""
+    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
+        held = {n.name: {c.name for c in n.source_cells} for n in gradebook.find_assignment(assignment).notebooks}
+    source = {p.stem: _recorded_cells(nbformat.read(p, as_version=4))
+              for p in sorted((Path(api.coursedir.root) / "source" / assignment).glob("*.ipynb"))}
+    changes = [f"notebook {n} added" for n in sorted(set(source) - set(held))]
+    changes += [f"notebook {n} removed" for n in sorted(set(held) - set(source))]
+    for name in sorted(set(source) & set(held)):
+        changes += [f"cell {c} added" for c in sorted(source[name] - held[name])]
+        changes += [f"cell {c} removed" for c in sorted(held[name] - source[name])]
+    return ", ".join(changes[:4]) + (" ..." if len(changes) > 4 else "")
+
+
+def _refusal(api: NbGraderAPI, assignment: str, result: dict) -> str:
+    """The one line saying why nbgrader did not generate `assignment`, and what the instructor can do."""
+    text = f"{result.get('log') or ''}\n{result.get('error') or ''}"
+    if any(refusal in text for refusal in CELLS_CHANGED):
+        with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
+            submissions = len(gradebook.find_assignment(assignment).submissions)
+        return (f"{assignment}: source/{assignment}/ adds or removes graded cells ({_cell_changes(api, assignment)}), "
+                f"and nbgrader cannot change an assignment's cells once the gradebook holds submissions of it "
+                f"({submissions}); release/ and the gradebook are unchanged. Keep the cells (a new test can go in an "
+                f"existing test cell; points and test code may change), or see the {MID_TERM}")
+    return f"{assignment}: nbgrader's generate_assignment failed ({_last_error_line(result)}); release/ is unchanged"
+
+
+def _generate(api: NbGraderAPI, assignment: str, into: Path) -> None:
+    """nbgrader's generate_assignment of `assignment` with its release written to `into`/<assignment>, not release/
+    (it records the assignment's notebooks, cells, points and test code in the gradebook). Raises ReleaseRefused (one
+    line) when nbgrader fails, GradingStopped when the gradebook is locked or the disk full."""
+    with temp_attrs(api.coursedir, release_directory=str(into)):
+        result = api.generate_assignment(assignment, force=True, create=True)
+    if not result.get("success"):
+        _stop_if_fatal(result)
+        raise ReleaseRefused(_refusal(api, assignment, result))
+
+
+def _same_files(a: Path, b: Path) -> bool:
+    """Whether folders a and b hold the same files with the same bytes."""
+    return b.is_dir() and parallel.submission_digest(a) == parallel.submission_digest(b)
+
+
+def _put_in_place(new: Path, folder: Path) -> bool:
+    """Make `folder` hold what `new` holds (swapped in with renames: `new` is on the same file system); a folder that
+    already holds the same files is left untouched. Returns whether it changed."""
+    if _same_files(new, folder):
+        return False
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    old = new.with_name(new.name + ".old")
+    if folder.exists():
+        folder.rename(old)
+    new.rename(folder)
+    shutil.rmtree(old, ignore_errors=True)
+    return True
+
+
 def release(*, root: Path, assignments: list[str] | None = None) -> list[str]:
-    """`nbgrader generate_assignment` for each assignment (all of source/ by default); returns the names."""
+    """`nbgrader generate_assignment` for each assignment (all of source/ by default); returns the names.
+
+    Each release is generated in a temporary folder and swapped into release/<name>/ only when nbgrader succeeded and
+    the files changed (an unchanged release is not rewritten). One nbgrader refuses (graded cells added or removed
+    while the gradebook holds submissions) or fails on is left as it was, and the others are released; then
+    ReleaseRefused says why, one line per assignment.
+    """
     api = open_api(root=root)
     names = assignments or source_assignments(root=root)
-    for name in names:
-        _run(f"generate_assignment {name}", api.generate_assignment(name, force=True, create=True))
+    refused = []
+    with tempfile.TemporaryDirectory(dir=root, prefix=RELEASE_SCRATCH) as scratch:
+        for name in names:
+            try:
+                _generate(api, name, Path(scratch))
+            except ReleaseRefused as e:
+                refused.append(str(e))
+                continue
+            _put_in_place(Path(scratch) / name, root / "release" / name)
+    if refused:
+        raise ReleaseRefused("\n".join(refused))
     return names
+
+
+def update_gradebook(*, root: Path, api: NbGraderAPI, assignments: list[str]) -> list[str]:
+    """Bring the gradebook's copy of each assignment of source/ (notebooks, cells, points, test code) up to date, as
+    `make release` does (nbgrader's generate_assignment), without touching release/ (but for writing a release/<name>/
+    that is missing). An assignment whose source and gradebook digests are those recorded after its last update
+    (autograded/sources.json) is skipped. Returns the assignments updated; raises ReleaseRefused (graded cells added
+    or removed after grading) or GradingStopped (locked gradebook, full disk) with one line."""
+    record = root / "autograded" / SOURCES_JSON
+    try:
+        recorded = json.loads(record.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        recorded = {}
+    recorded = recorded if isinstance(recorded, dict) else {}
+
+    def digests(gradebook, name: str) -> list:
+        return [source_digest(root=root, assignment=name), parallel.assignment_digest(gradebook, name)]
+
+    sources = set(source_assignments(root=root))
+    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
+        stale = [a for a in assignments if a in sources and
+                 (recorded.get(a) != digests(gradebook, a) or not any((root / "release" / a).glob("*.ipynb")))]
+    if not stale:
+        return []
+    with tempfile.TemporaryDirectory(dir=root, prefix=RELEASE_SCRATCH) as scratch:
+        for name in stale:
+            _generate(api, name, Path(scratch))
+            if not any((root / "release" / name).glob("*.ipynb")):
+                _put_in_place(Path(scratch) / name, root / "release" / name)
+    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
+        recorded.update({name: digests(gradebook, name) for name in stale})
+    record.parent.mkdir(parents=True, exist_ok=True)
+    tmp = record.with_suffix(".tmp")
+    tmp.write_text(json.dumps(recorded, indent=1), encoding="utf-8")
+    tmp.replace(record)
+    return stale
+
+
+# ------------------------------------------------------------------ autograde
+
+# What the environment check runs: with the sandbox, in it (as the kernel factory starts there); without, as nbgrader
+# starts a kernel (this environment's Python, outside the course folder), importing what the hidden tests import.
+SANDBOX_PROBE = ("import os, aimath.sandbox.inside.zygote, aimath.sandbox.inside.agent; "
+                 "print(os.path.dirname(aimath.__file__))")
+KERNEL_PROBE = "import os, aimath.checks; print(os.path.dirname(aimath.__file__))"
+PROBE_TIMEOUT_S = 120.0
+NEW_ENVIRONMENT = ("was the course folder moved or copied with its .venv? Make a new one (rm -rf .venv && make env), "
+                   "then rerun `make autograde`")
+
+
+def _sandboxed(api: NbGraderAPI) -> bool:
+    """Whether nbgrader_config.py grades in the sandbox (aimath.sandbox.execute.SandboxedExecute)."""
+    steps = api.config.Autograde.get("autograde_preprocessors", [])
+    return any(getattr(step, "__name__", str(step)).endswith("SandboxedExecute") for step in steps)
+
+
+def check_environment(api: NbGraderAPI) -> None:
+    """Raise GradingStopped (one line) when no notebook could be graded here: the sandbox cannot start, or the Python
+    that runs the students' code does not import this course's aimath package (a course folder moved or copied with
+    its .venv imports another copy, or none, and every notebook would fail, or score 0, the same way)."""
+    here = Path(aimath.__file__).resolve().parent
+    with tempfile.TemporaryDirectory(prefix="aimath-probe-") as run_dir:
+        if _sandboxed(api):
+            from aimath.sandbox import bwrap
+            from aimath.sandbox.limits import Limits
+
+            try:
+                argv = [*bwrap.command(bwrap.find_bwrap(), run_dir, Limits()), sys.executable, "-c", SANDBOX_PROBE]
+            except bwrap.SandboxUnavailable as e:
+                raise GradingStopped(str(e)) from None
+        else:
+            argv = [sys.executable, "-c", KERNEL_PROBE]
+        try:
+            done = subprocess.run(argv, cwd=run_dir, capture_output=True, text=True, timeout=PROBE_TIMEOUT_S)
+        except (OSError, subprocess.TimeoutExpired) as e:
+            raise GradingStopped(f"the grading environment does not start ({e}); {NEW_ENVIRONMENT}") from None
+    said = done.stdout.strip().splitlines()
+    found = Path(said[-1]).resolve() if done.returncode == 0 and said else None
+    if found != here:
+        why = f"it imports {found}" if found else (done.stderr.strip().splitlines() or ["no error text"])[-1]
+        raise GradingStopped(f"the grading environment cannot import this course's aimath package ({here}): "
+                             f"{why[:160]}; {NEW_ENVIRONMENT}")
 
 
 def _last_error_line(result: dict) -> str:
@@ -109,7 +360,8 @@ def _last_error_line(result: dict) -> str:
     lines = [line.strip() for line in f"{result.get('log') or ''}\n{result.get('error') or ''}".splitlines()]
     generic = ("see the above traceback", "see the the above traceback", "There was an error processing")
     useful = [line for line in lines if not any(g in line for g in generic)]
-    raised = [line for line in useful if re.match(r"^[\w.]+(Error|Exception|Exit)\b", line)]
+    raised = [line for line in useful if re.match(r"^(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:: |$)", line)
+              and not line.startswith("Traceback")]  # an exception's line: `[module.]Name: message`
     logged = [line.removeprefix("[ERROR] ") for line in useful if line.startswith("[ERROR]")]
     return ((raised or logged or ["no error text"])[-1])[:160]
 
@@ -131,14 +383,35 @@ def autograde(*, root: Path, assignments: list[str] | None = None, workers: int 
     what they found into the gradebook (aimath/pipeline/parallel.py). Returns the assignments looked at;
     `on_job((student, assignment))` hears of each submission graded.
 
+    First the gradebook's copy of each assignment is brought up to date with source/ (`update_gradebook`): a
+    submission graded against another version of its assignment (points, tests, due date) is graded again. A folder
+    of submitted/ that names no assignment is not graded, and listed (`misnamed_folders`). Before the first notebook
+    goes out, `check_environment` makes sure it can be graded here at all.
+
     Before an assignment's submissions go to the workers, intake (aimath/pipeline/intake.py) looks at each: one that
     cannot be graded is left out and, like one nbgrader fails on, listed in `autograded/intake.json` for the summary
-    and the report; the rest of the batch is graded. A locked gradebook or a full disk stops the run with
-    GradingStopped (one line).
+    and the report; the rest of the batch is graded. GradingStopped (one line) stops the run: a locked gradebook, a
+    full disk, an environment that cannot grade, an assignment nbgrader cannot update, an unknown assignment asked
+    for, or every notebook (two or more) failing the same way.
     """
-    names = assignments or submitted_assignments(root=root)
     api = open_api(root=root)
     check_gradebook_writable(Path(api.coursedir.root) / "gradebook.db")
+    known = course_assignments(root=root, api=api)
+    for name in assignments or []:
+        if name not in known:
+            meant = closest_assignment(name, known)
+            raise GradingStopped(f"{name} is not an assignment of this course" +
+                                 (f" (did you mean {meant}?)" if meant else f" ({', '.join(known)})"))
+    names = assignments or [a for a in submitted_assignments(root=root) if a in known]
+    failures: list[tuple[intake.Problem, str]] = []
+    handed_out: list[tuple[str, str]] = []
+    checked = []
+
+    def screen(assignment: str, students: list[str]) -> list[str]:
+        if not checked:  # once, just before the first notebook is handed out (not when nothing is to be graded)
+            check_environment(api)
+            checked.append(True)
+        return _pending_submissions(root, assignment, students)
 
     def record(assignment: str, students: list[str]) -> set[str]:
         """nbgrader's autograde, here, of what a worker could not grade (from grading copies of the submissions, as
@@ -150,20 +423,34 @@ def autograde(*, root: Path, assignments: list[str] | None = None, workers: int 
             result = api.autograde(assignment, student, force=True, create=True)
             if not result.get("success"):
                 _stop_if_fatal(result)
-                failed.append(intake.Problem(
+                cause = _last_error_line(result)
+                failed.append((intake.Problem(
                     student, assignment, "grading-failed",
-                    f"nbgrader could not grade it ({_last_error_line(result)}); not graded: look at the "
-                    f"notebook (or `nbgrader autograde {assignment} --student {student}` for the whole log)",
-                    False))
-        _forget_half_graded(api, failed)
-        intake.add(root, failed)
-        return {p.student for p in failed}
+                    f"nbgrader could not grade it ({cause}); not graded: look at the notebook (or "
+                    f"`nbgrader autograde {assignment} --student {student}` for the whole log)", False),
+                    cause.replace(student, "<student>")))
+        _forget_half_graded(api, [problem for problem, _ in failed])
+        failures.extend(failed)
+        return {problem.student for problem, _ in failed}
+
+    def finished(job: tuple[str, str]) -> None:
+        handed_out.append(job)
+        if on_job is not None:
+            on_job(job)
 
     try:
+        update_gradebook(root=root, api=api, assignments=names)
         with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
             parallel.autograde(root=root, assignments=names, gradebook=gradebook, record=record,
-                               workers=workers, scheduler=scheduler, force=force, on_job=on_job,
-                               screen=lambda assignment, students: _pending_submissions(root, assignment, students))
+                               workers=workers, scheduler=scheduler, force=force, on_job=finished, screen=screen)
+        _record_misnamed(root, misnamed_folders(root=root, assignments=known))
+        if len(failures) >= 2 and len(failures) == len(handed_out) and len({c for _, c in failures}) == 1:
+            problem = failures[0][0]
+            raise GradingStopped(
+                f"all {len(failures)} notebooks failed the same way ({failures[0][1].replace('<student>', '...')}), "
+                f"so the fault is not in them: nothing was recorded; fix it, then rerun `make autograde` "
+                f"(`nbgrader autograde {problem.assignment} --student {problem.student}` shows the whole log)")
+        intake.add(root, [problem for problem, _ in failures])
     except GradingStopped:
         raise
     except Exception as e:  # nbgrader wraps database errors in its own InvalidEntry; the text tells what happened
@@ -198,15 +485,37 @@ def zip_assignment(names: list[str], assignments: list[str]) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
-def collect(*, root: Path, archive: Path, assignment: str | None = None) -> str:
+@dataclass(frozen=True)
+class Collected:
+    """What `collect` did: one line per file or student it left out, and a closing line."""
+
+    lines: list[str]
+    summary: str
+
+
+def _zip_collect_lines(log: str) -> list[str]:
+    """The lines of nbgrader zip_collect's log a TA should read: the files it skipped, and why (the plugin's own
+    line for a file it explains, nbgrader's otherwise), and notebooks under an unexpected name."""
+    said = [re.sub(r"^\[[^\]]*\]\s*", "", line).strip() for line in log.splitlines()
+            if "WARNING" in line or "ERROR" in line]
+    explained = [line for line in said if line.startswith(lms.SKIPPED + " ") and "with no match" not in line]
+    unmatched = [os.path.basename(line.rsplit(": ", 1)[-1]) for line in said
+                 if line.startswith("Skipped submission with no match")]
+    return explained + [f"Skipped {name}: its name does not match FileNameCollectorPlugin.named_regexp "
+                        f"(nbgrader_config.py)" for name in unmatched if not any(name in e for e in explained)] + [
+        line for line in said if "Invalid submission" in line or "Skipped notebook with invalid name" in line]
+
+
+def collect(*, root: Path, archive: Path, assignment: str | None = None) -> Collected:
     """nbgrader zip_collect of an LMS download into submitted/ (file names as nbgrader_config.py's regexp says).
 
     The zip is copied to downloaded/<assignment>/archive/ (which holds only it); the assignment is read off the file
-    names when not given. Returns nbgrader's log. zip_collect never overwrites a submission already in submitted/.
+    names when not given. zip_collect puts the submissions in downloaded/<assignment>/collected/, and each student's
+    folder is then moved into submitted/ whole: a collect that stops leaves nothing half-done, and a rerun collects
+    what is missing. A student whose submitted/ folder already holds other files keeps them (a line says so); of a
+    student's several uploads the latest is taken (aimath/pipeline/lms.py). Raises GradingStopped (one line) when
+    zip_collect fails; then nothing is moved into submitted/.
     """
-    import subprocess
-    import zipfile
-
     archive = Path(archive).resolve()
     if not zipfile.is_zipfile(archive):
         raise GradingStopped(f"{archive} is not a zip file")
@@ -217,17 +526,39 @@ def collect(*, root: Path, archive: Path, assignment: str | None = None) -> str:
         raise GradingStopped(f"cannot tell the assignment from the file names in {archive.name}: "
                              "say it, e.g. `make collect ZIP=... ASSIGNMENT=basic_math`")
     downloaded = root / "downloaded" / assignment
-    for step in ("archive", "extracted"):
+    staging = downloaded / "collected"  # zip_collect's submitted/ for this download
+    for step in ("archive", "extracted", "collected"):
         if (downloaded / step).exists():
             shutil.rmtree(downloaded / step)
     (downloaded / "archive").mkdir(parents=True)
     shutil.copy(archive, downloaded / "archive" / archive.name)
     _use_this_environment()
-    done = subprocess.run(["nbgrader", "zip_collect", assignment], cwd=root, capture_output=True, text=True)
+    done = subprocess.run(["nbgrader", "zip_collect", assignment,
+                           f"--CourseDirectory.submitted_directory={staging}"],
+                          cwd=root, capture_output=True, text=True)
     if done.returncode != 0:
+        shutil.rmtree(staging, ignore_errors=True)
         errors = [line for line in done.stderr.splitlines() if "ERROR" in line or "CRITICAL" in line]
-        raise GradingStopped(f"zip_collect {assignment} failed: {(errors or ['see its log'])[-1]}")
-    return done.stderr
+        raise GradingStopped(f"zip_collect {assignment} failed: {(errors or ['see its log'])[-1]}; nothing was "
+                             f"collected into submitted/")
+    lines, moved, already = _zip_collect_lines(done.stderr), 0, 0
+    for folder in sorted(staging.glob(f"*/{assignment}")):
+        student = folder.parent.name
+        target = root / "submitted" / student / assignment
+        if target.exists():
+            if _same_files(folder, target):
+                already += 1
+            else:
+                lines.append(f"{student}: submitted/{student}/{assignment}/ already holds another submission, kept; "
+                             f"to take the download's, move that folder away and rerun `make collect`")
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        folder.rename(target)
+        moved += 1
+    shutil.rmtree(staging, ignore_errors=True)
+    there = f" ({already} already there)" if already else ""
+    return Collected(lines, f"collected {moved} submissions of {assignment} into submitted/{there} "
+                            f"(now run `make autograde`)")
 
 
 # What nbgrader's log says about each submission it failed on while it went on with the others.
@@ -336,16 +667,18 @@ def attention_lines(*, root: Path, table: dict, assignments: list[str]) -> list[
     with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
         roster = {student.id for student in gradebook.students}
     everyone = sorted(set(table) | roster | {s for s, _ in problems})
-    assignments = sorted(set(assignments) | {a for _, a in problems})
+    # the assignments handed in (a folder that names none is not one: its student gets its line, nobody else a line)
+    handed_in = set(assignments) | {a for (_, a), found in problems.items()
+                                    if any(p.kind != UNKNOWN_FOLDER for p in found)}
     late = late_submissions(root=root)
     lines = []
     for student in everyone:
-        for assignment in assignments:
+        for assignment in sorted(handed_in | {a for s, a in problems if s == student}):
             key = (student, assignment)
             lines += [p.line for p in problems.get(key, [])]
             if key in late:
                 lines.append(f"{student} / {assignment}: late, {describe_lateness(*late[key])}")
-            if assignment not in table.get(student, {}) and key not in problems:
+            if assignment in handed_in and assignment not in table.get(student, {}) and key not in problems:
                 lines.append(f"{student} / {assignment}: no submission")
     return lines
 

@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
 import nbformat
-from nbgrader.utils import parse_utc
+
+from aimath.pipeline.late import TimestampError, read_timestamp
 
 from aimath import submission_files
 from aimath.pipeline.check_metadata import CompiledMetadataValidator, schema_errors
@@ -294,21 +295,22 @@ def kernel_finding(name: str, notebook, course_kernel: str) -> Finding | None:
 
 
 def timestamp_finding(data: bytes | str) -> Finding | None:
-    """Why a timestamp.txt's bytes (or text) cannot be read by nbgrader (which would stop the whole run), or None."""
+    """Why a timestamp.txt's bytes (or text) cannot be read unambiguously (late.read_timestamp, which the pipeline's
+    nbgrader reads it with), or None."""
     if isinstance(data, str):
         data = data.encode("utf-8", errors="surrogateescape")
+    text = data[:MAX_TIMESTAMP_BYTES + 1].decode("utf-8", errors="surrogateescape")
     if len(data) > MAX_TIMESTAMP_BYTES:
-        return Finding("bad-timestamp", f"{TIMESTAMP} is longer than {MAX_TIMESTAMP_BYTES} bytes, not a date; "
-                                        f"{RESUBMIT}", False)
-    text = data.decode("utf-8", errors="surrogateescape")
+        return Finding("bad-timestamp", f"{TIMESTAMP} holds '{visible(text.strip()[:40])}', longer than "
+                                        f"{MAX_TIMESTAMP_BYTES} bytes, not a date; {RESUBMIT}", False)
     if not text.strip():
         return None  # nbgrader ignores an empty one
     try:
         data.decode("utf-8")
-        parse_utc(text.strip())
-    except Exception:  # not UTF-8, dateutil's ParserError, OverflowError, ...
-        return Finding("bad-timestamp", f"{TIMESTAMP} holds '{visible(text.strip(), 40)}', not a date; {RESUBMIT}",
-                       False)
+        read_timestamp(text)
+    except (UnicodeDecodeError, TimestampError) as e:
+        said = f": {e}" if isinstance(e, TimestampError) and not str(e).startswith("it is not a date") else ", not a date"
+        return Finding("bad-timestamp", f"{TIMESTAMP} holds '{visible(text.strip()[:40])}'{said}; {RESUBMIT}", False)
     return None
 
 

@@ -6,8 +6,9 @@ TA's prior entries for this submission, the submission. It returns the gradebook
 autograded folder. As each comes back, this process puts them into the course (aimath/pipeline/gradebook_rows.py):
 one session on the course's gradebook for the whole run, one writer, values decided by nbgrader alone.
 
-A rerun grades only what is new or changed: a submission is skipped when its folder's digest matches the one recorded
-in its grading.json and the gradebook has it (`force=True` regrades everything).
+A rerun grades only what is new or changed: a submission is skipped when its folder's digest and the digest of its
+assignment as the gradebook holds it (due date, cells, points, test code) match the ones recorded in its grading.json
+and the gradebook has it (`force=True` regrades everything).
 
 nbgrader never reads a submission folder itself: it grades a copy made by aimath.submission_files (regular files
 only, no link followed, bounded), in the worker's private course, and in the course's `.grading/submitted/` for a
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import errno
+import hashlib
 import json
 import math
 import multiprocessing
@@ -43,6 +45,7 @@ from aimath.sandbox.execute import FLAGS_FILE
 # grading this many notebooks: by default a run starts no more workers than it has such batches of notebooks.
 NOTEBOOKS_PER_WORKER_START = 5
 DIGEST_KEY = "submission_sha256"
+ASSIGNMENT_DIGEST_KEY = "assignment_sha256"  # the assignment_digest it was graded against
 SCRATCH = ".grading"  # in the course folder: the gradebook's skeleton, and graded folders before they are swapped in
 SANITIZED = f"{SCRATCH}/submitted"  # in the course folder: copies of submissions nbgrader grades here (not in a worker)
 MAX_ERROR_CHARS = 2000  # of a worker's error text, kept for the TA
@@ -82,6 +85,24 @@ def sanitized_submissions(root: Path, assignment: str, students: Iterable[str]) 
         except OSError:
             pass
     return SANITIZED
+
+
+def assignment_digest(gradebook, assignment: str) -> str | None:
+    """sha256 over what nbgrader's autograde reads of an assignment from the gradebook: its due date and, for each
+    notebook, its kernelspec, graded cells (points, type), solution and task cells, and the source of each recorded
+    cell (tests, locked cells). None when the gradebook does not know the assignment."""
+    try:
+        found = gradebook.find_assignment(assignment)
+    except MissingEntry:
+        return None
+    parts: list = [str(found.duedate)]
+    for notebook in sorted(found.notebooks, key=lambda n: n.name):
+        parts.append([notebook.name, notebook.kernelspec,
+                      sorted([c.name, c.max_score, c.cell_type] for c in notebook.grade_cells),
+                      sorted(c.name for c in notebook.solution_cells),
+                      sorted([c.name, c.max_score, c.cell_type] for c in notebook.task_cells),
+                      sorted([c.name, c.cell_type, c.locked, c.checksum, c.source] for c in notebook.source_cells)])
+    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
 
 
 def grade_job(job: Job) -> dict:
@@ -182,25 +203,29 @@ def _run_dask(jobs: Iterable[Job], scheduler: str) -> Iterable[dict]:
 
 
 class Progress:
-    """One line on stderr, rewritten as jobs finish."""
+    """One line on stderr, rewritten as jobs finish: the notebooks graded, and those that could not be."""
 
     def __init__(self, where: str):
-        self.done, self.where, self.started = 0, where, time.monotonic()
+        self.graded, self.failed, self.where, self.started = 0, 0, where, time.monotonic()
 
-    def step(self, *, of: int) -> None:
-        self.done += 1
+    def step(self, *, of: int, graded: bool = True) -> None:
+        self.graded += graded
+        self.failed += not graded
         elapsed = time.monotonic() - self.started
-        end = "\n" if self.done == of else ""
-        print(f"\rgraded {self.done}/{of} notebooks (on {self.where}), {elapsed:.0f} s", end=end,
+        end = "\n" if self.graded + self.failed == of else ""
+        failed = f", {self.failed} could not be graded" if self.failed else ""
+        print(f"\rgraded {self.graded}/{of} notebooks{failed} (on {self.where}), {elapsed:.0f} s", end=end,
               file=sys.stderr, flush=True)
 
 
-def _recorded_digest(root: Path, student: str, assignment: str) -> str | None:
+def _recorded_digests(root: Path, student: str, assignment: str) -> tuple[str | None, str | None]:
+    """(submission digest, assignment digest) its grading.json records."""
     path = root / "autograded" / student / assignment / FLAGS_FILE
     try:
-        return json.loads(path.read_text()).get(DIGEST_KEY)
+        record = json.loads(path.read_text())
+        return record.get(DIGEST_KEY), record.get(ASSIGNMENT_DIGEST_KEY)
     except (OSError, ValueError, AttributeError):
-        return None
+        return None, None
 
 
 def _graded(gradebook, assignment: str) -> set[str]:
@@ -211,21 +236,23 @@ def _graded(gradebook, assignment: str) -> set[str]:
         return set()
 
 
-def pending(root: Path, assignment: str, graded: set[str], force: bool) -> list[str]:
-    """The students of `assignment` to grade: all with force, else the new or changed submissions. A student is a
-    folder of submitted/ (hidden ones aside) with a folder `assignment` in it, whatever its name (intake says which
-    names nbgrader cannot use)."""
+def pending(root: Path, assignment: str, graded: set[str], force: bool, version: str | None = None) -> list[str]:
+    """The students of `assignment` to grade: all with force, else the new or changed submissions and those graded
+    against another `version` of the assignment (its assignment_digest now). A student is a folder of submitted/
+    (hidden ones aside) with a folder `assignment` in it, whatever its name (intake says which names nbgrader cannot
+    use)."""
     submitted = root / "submitted"
     students = sorted(name for name in (os.listdir(submitted) if submitted.is_dir() else [])
                       if not name.startswith(".") and (submitted / name / assignment).is_dir())
     if force:
         return students
-    return [s for s in students if s not in graded or
-            _recorded_digest(root, s, assignment) != submission_digest(root / "submitted" / s / assignment)]
+    return [s for s in students if s not in graded or _recorded_digests(root, s, assignment) != (
+        submission_digest(root / "submitted" / s / assignment), version)]
 
 
-def _stamp(root: Path, student: str, assignment: str) -> None:
-    """Record the digest of what was graded (the resumable run's memory) in the submission's grading.json."""
+def _stamp(root: Path, student: str, assignment: str, version: str | None = None) -> None:
+    """Record the digests of what was graded and of the assignment it was graded against (the resumable run's
+    memory) in the submission's grading.json."""
     path = root / "autograded" / student / assignment / FLAGS_FILE
     if not path.parent.is_dir():
         return
@@ -236,6 +263,7 @@ def _stamp(root: Path, student: str, assignment: str) -> None:
     if not isinstance(record, dict):
         record = {"flags": [], "notebooks": {}}
     record[DIGEST_KEY] = submission_digest(root / "submitted" / student / assignment)
+    record[ASSIGNMENT_DIGEST_KEY] = version
     if path.exists():
         path.chmod(0o644)
     path.write_text(json.dumps(record, indent=1))
@@ -264,8 +292,9 @@ def _stops_the_run(error: Exception) -> bool:
         isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO))
 
 
-def _write_result(root: Path, gradebook, result: dict, scratch: Path) -> bool:
-    """Put a worker's result into the course (autograded folder, gradebook rows, digest); returns False, with a line
+def _write_result(root: Path, gradebook, result: dict, scratch: Path, version: str | None) -> bool:
+    """Put a worker's result into the course (autograded folder, gradebook rows, the digests of the submission and of
+    the assignment `version` it was graded against); returns False, with a line
     in intake.json, when this submission's data could not be recorded (the run goes on). Errors of the whole run
     (_stops_the_run) are raised."""
     student, assignment = result["student"], result["assignment"]
@@ -274,7 +303,7 @@ def _write_result(root: Path, gradebook, result: dict, scratch: Path) -> bool:
                                       scratch=scratch / "swap")
         gradebook_rows.write(gradebook, assignment, student, result["rows"])
         gradebook.db.commit()
-        _stamp(root, student, assignment)
+        _stamp(root, student, assignment, version)
         return True
     except Exception as e:  # noqa: BLE001 - one submission's bad data never stops the others
         if _stops_the_run(e):
@@ -299,7 +328,8 @@ def autograde(*, root: Path, assignments: list[str], gradebook, record: Callable
     students it could not grade either). A submission's digest is stamped only once it is written, and removed
     before it is written again, so a run killed at any moment regrades exactly what it had not finished writing.
     """
-    todo = {a: pending(root, a, _graded(gradebook, a), force) for a in assignments}
+    versions = {a: assignment_digest(gradebook, a) for a in assignments}
+    todo = {a: pending(root, a, _graded(gradebook, a), force, versions[a]) for a in assignments}
     scratch = root / SCRATCH
     shutil.rmtree(scratch, ignore_errors=True)
     scratch.mkdir()
@@ -316,7 +346,7 @@ def autograde(*, root: Path, assignments: list[str], gradebook, record: Callable
             for student in students:
                 graded = root / "autograded" / student / assignment  # what the TA graded, once fully recorded
                 submitted.append(Job(str(root), assignment, student, str(skeleton), gradebook_rows.prior(
-                    gradebook, assignment, student, graded if _recorded_digest(root, student, assignment) else None)))
+                    gradebook, assignment, student, graded if _recorded_digests(root, student, assignment)[0] else None)))
                 yield submitted[-1]
 
     failed: set[tuple[str, str]] = set()
@@ -329,16 +359,17 @@ def autograde(*, root: Path, assignments: list[str], gradebook, record: Callable
             student, assignment = result["student"], result["assignment"]
             _unstamp(root, student, assignment)
             if result["rows"] is not None:
-                if not _write_result(root, gradebook, result, scratch):
+                if not _write_result(root, gradebook, result, scratch, versions[assignment]):
                     failed.add((student, assignment))
             else:
-                print(f"\nworker could not grade {visible(student)}/{visible(assignment)} (it is graded here instead):",
-                      *(visible(line) for line in result["error"].splitlines()), sep="\n", file=sys.stderr)
+                print(f"\nworker could not grade {visible(student)}/{visible(assignment)}: grading it here instead",
+                      file=sys.stderr)
                 if student in (record(assignment, [student]) or set()):
                     failed.add((student, assignment))
                 else:
-                    _stamp(root, student, assignment)
-            progress.step(of=len(submitted))  # all jobs are handed out before the first result is read
+                    _stamp(root, student, assignment, versions[assignment])
+            # all jobs are handed out before the first result is read
+            progress.step(of=len(submitted), graded=(student, assignment) not in failed)
             if on_job is not None:
                 on_job((student, assignment))
     shutil.rmtree(scratch, ignore_errors=True)
