@@ -295,8 +295,9 @@ def test_the_diagnosed_mistake_is_counted_once_in_the_tests_it_failed(page, grad
 @in_course
 def test_missing_late_and_sandbox_flags_are_shown_and_nothing_else(page):
     flags = sorted((student, kind) for assignment, student, kind in page.value["flags"] if assignment == ASSIGNMENT)
-    # the hostile student's grading.json is an extra file of their submission (intake's flag)
-    assert flags == sorted([(ABSENT, MISSING), (MISTAKEN, LATE), (HOSTILE, "extra-files")] +
+    # the hostile student's grading.json, a name the grader writes itself, is left out of the grading copy (intake's
+    # flag)
+    assert flags == sorted([(ABSENT, MISSING), (MISTAKEN, LATE), (HOSTILE, "skipped-entries")] +
                            [(STUB, f) for f in SANDBOX["flags"]])
     assert _shown(page, "flagged") == [str(len({student for student, _ in flags}))]
     [tampering] = _shown(page, "detail", assignment=ASSIGNMENT, student=STUB, flag="forbidden-access")
