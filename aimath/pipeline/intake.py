@@ -44,6 +44,9 @@ LARGE_NOTEBOOK_BYTES = 20 * 2**20
 MAX_JSON_DEPTH = 64
 MAX_JSON_CONTAINERS = 1_000_000
 MAX_TIMESTAMP_BYTES = 200
+# Cells of a notebook: the course's notebooks have 12-45, a student adds a few dozen at most; nbgrader's own steps and
+# the feedback page cost time per cell, outside the sandbox's limits (a notebook of 300,000 empty cells cost minutes).
+MAX_CELLS = 2_000
 MAX_ID_CHARS = 128           # a student id (folder name) nbgrader's gradebook keeps
 MAX_NAMES_LISTED = 5         # names one line lists before "and N more"
 MAX_QUOTED_CHARS = 100       # how much of a student's text (an error message, a timestamp) a line quotes
@@ -194,6 +197,9 @@ def text_finding(name: str, data: bytes) -> tuple[str | None, Finding | None]:
         return None, Finding("invalid-json", f"{name} is not valid JSON{where}; {RESUBMIT}", False)
     if json_depth(value) > MAX_JSON_DEPTH:
         return None, deep
+    if isinstance(value, dict) and isinstance(value.get("cells"), list) and len(value["cells"]) > MAX_CELLS:
+        return None, Finding("too-many-cells", f"{name} has {len(value['cells']):,} cells, more than {MAX_CELLS:,} "
+                                               f"(the released notebook has a few dozen); {RESUBMIT}", False)
     return text, None
 
 
