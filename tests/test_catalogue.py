@@ -12,7 +12,7 @@ import pytest
 
 from aimath.judge import CheckFailed
 from aimath.sandbox.remote import local_remote
-from tests.catalogue import all_catalogues
+from aimath.catalogue import all_catalogues
 
 MIN_MISTAKES = 6
 MIN_ALTERNATIVES = 2

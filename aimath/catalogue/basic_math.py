@@ -3,7 +3,7 @@ import math
 
 import numpy as np
 
-from tests.catalogue import Catalogue
+from aimath.catalogue import Catalogue
 
 catalogue = Catalogue("basic_math")
 mistake, alternative = catalogue.mistake, catalogue.alternative

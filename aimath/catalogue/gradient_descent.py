@@ -6,7 +6,7 @@ import numpy as np
 import sympy as sym
 from sympy.abc import x
 
-from tests.catalogue import Catalogue
+from aimath.catalogue import Catalogue
 
 catalogue = Catalogue("gradient_descent")
 mistake, alternative = catalogue.mistake, catalogue.alternative

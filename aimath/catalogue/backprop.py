@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 
-from tests.catalogue import Catalogue
+from aimath.catalogue import Catalogue
 
 catalogue = Catalogue("backprop")
 mistake, alternative = catalogue.mistake, catalogue.alternative
