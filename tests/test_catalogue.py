@@ -59,7 +59,7 @@ def test_alternative_passes_its_check_silently(entry, where):
 
 @pytest.mark.parametrize("assignment", sorted(CATALOGUES))
 def test_entry_ids_are_unique_across_the_parts_of_a_catalogue(assignment):
-    """The demo class, benchmarks and tests name entries by id; two parts of a package may not reuse a name."""
+    """Tests and benchmarks name entries by id; two parts of a package may not reuse a name."""
     ids = [e.id for e in CATALOGUES[assignment].entries]
     assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
 
