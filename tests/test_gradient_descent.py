@@ -10,7 +10,7 @@ from aimath import gradcheck
 from aimath.checks import gradient_descent as checks
 from aimath.reference import basic_math
 from aimath.reference import gradient_descent as ref
-from tests.catalogue.gradient_descent import catalogue
+from aimath.catalogue.gradient_descent import catalogue
 
 
 def test_descent_from_3_takes_673_steps_to_about_minus_one():

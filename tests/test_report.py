@@ -36,7 +36,7 @@ from aimath.report.page import CONTENT_SECURITY_POLICY
 from tests import hostile_outputs
 from aimath.sandbox.grader_side import error_output
 from tests.browser import visit
-from tests.catalogue import all_catalogues
+from aimath.catalogue import all_catalogues
 
 ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOT = ROOT / "build" / "test-artifacts" / "report.png"
