@@ -169,7 +169,6 @@ def _run(step: str, result: dict) -> None:
 
 # ------------------------------------------------------------------ release, and the gradebook's copy of source/
 
-SOURCES_JSON = "sources.json"  # in autograded/: {assignment: [source digest, gradebook digest]} at its last update
 RELEASE_SCRATCH = ".release-"  # prefix of the temporary folder (in the course folder) releases are generated in
 CELLS_CHANGED = ("Cannot add or remove cells", "Cannot modify existing assignment")  # nbgrader's refusals
 MID_TERM = "README, \"Changing an assignment mid-term\""
@@ -279,7 +278,7 @@ def update_gradebook(*, root: Path, api: NbGraderAPI, assignments: list[str]) ->
     that is missing). An assignment whose source and gradebook digests are those recorded after its last update
     (autograded/sources.json) is skipped. Returns the assignments updated; raises ReleaseRefused (graded cells added
     or removed after grading) or GradingStopped (locked gradebook, full disk) with one line."""
-    record = root / "autograded" / SOURCES_JSON
+    record = root / "autograded" / intake.SOURCES_JSON
     try:
         recorded = json.loads(record.read_text(encoding="utf-8"))
     except (OSError, ValueError):

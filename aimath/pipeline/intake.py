@@ -33,6 +33,9 @@ from aimath.pipeline.untrusted_text import visible
 from aimath.sandbox.execute import FLAGS_FILE
 
 INTAKE_JSON = "intake.json"  # in autograded/
+SOURCES_JSON = "sources.json"  # in autograded/: {assignment: [source digest, gradebook digest]} at its last update
+# The files the pipeline keeps in autograded/ beside the student folders: no student folder may take their names.
+AUTOGRADED_RECORDS = frozenset({INTAKE_JSON, SOURCES_JSON})
 TIMESTAMP = "timestamp.txt"
 # Top-level names of a submission folder the grader writes in its autograded copy: a student's file of that name is
 # never copied (it would be read as the grader's record).
@@ -111,6 +114,8 @@ def id_problem(name: str, *, assignment: bool = False) -> str | None:
         return "its name holds spaces"
     if name.startswith("."):
         return "its name starts with a dot (a hidden folder)"
+    if name in AUTOGRADED_RECORDS:
+        return f"{name} is the name of a file the grading pipeline keeps in autograded/"
     if any(c in _GLOB_CHARACTERS for c in name):
         return "its name holds * ? [ ] or \\, which nbgrader reads as a file pattern"
     if assignment and "+" in name:
