@@ -79,7 +79,7 @@ def run_step(step: str, args, fail) -> int:
         except course.GradingStopped as e:
             print("\n".join(f"release stopped: {line}" for line in str(e).splitlines()), file=sys.stderr)
             return 1
-        print("released:", ", ".join(released))
+        print(f"released: {', '.join(released)}" if released else "release/ is up to date with source/")
     elif step == "seed":
         written = demo_class.seed_if_empty(root=root)
         print(f"seeded submitted/ with the demo class ({written} notebooks)" if written

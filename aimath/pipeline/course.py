@@ -170,6 +170,9 @@ def _run(step: str, result: dict) -> None:
 # ------------------------------------------------------------------ release, and the gradebook's copy of source/
 
 SOURCES_JSON = "sources.json"  # in autograded/: {assignment: [source digest, gradebook digest]} at its last update
+# in autograded/: {assignment: [source digest, gradebook digest, release/<assignment>/ digest, requirements digest]}
+# as its last release left them
+RELEASES_JSON = "releases.json"
 RELEASE_SCRATCH = ".release-"  # prefix of the temporary folder (in the course folder) releases are generated in
 CELLS_CHANGED = ("Cannot add or remove cells", "Cannot modify existing assignment")  # nbgrader's refusals
 MID_TERM = "README, \"Changing an assignment mid-term\""
@@ -249,28 +252,88 @@ def _put_in_place(new: Path, folder: Path) -> bool:
     return True
 
 
-def release(*, root: Path, assignments: list[str] | None = None) -> list[str]:
-    """`nbgrader generate_assignment` for each assignment (all of source/ by default); returns the names.
+def read_record(path: Path) -> dict:
+    """The JSON object a pipeline record file holds ({} when it is missing, unreadable or not an object)."""
+    try:
+        recorded = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return recorded if isinstance(recorded, dict) else {}
 
-    Each release is generated in a temporary folder and swapped into release/<name>/ only when nbgrader succeeded and
-    the files changed (an unchanged release is not rewritten). One nbgrader refuses (graded cells added or removed
-    while the gradebook holds submissions) or fails on is left as it was, and the others are released; then
-    ReleaseRefused says why, one line per assignment.
+
+def write_if_changed(path: Path, data: bytes) -> bool:
+    """Make the file `path` hold `data`, only when it holds something else (so its modification time says when what
+    it holds last changed): written beside it, then renamed into place. Returns whether it was written."""
+    try:
+        if path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+    return True
+
+
+def update_record(path: Path, entries: dict) -> None:
+    """Merge `entries` into the record file `path`."""
+    if entries:
+        recorded = {**read_record(path), **entries}
+        write_if_changed(path, json.dumps(recorded, indent=1, sort_keys=True).encode())
+
+
+def _file_digest(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _release_state(root: Path, gradebook, assignment: str) -> list:
+    """What a release of `assignment` depends on and leaves: [source digest, the gradebook's digest of the
+    assignment, release/<assignment>/'s digest, requirements.txt's digest (the nbgrader that generates it)]."""
+    return [source_digest(root=root, assignment=assignment), parallel.assignment_digest(gradebook, assignment),
+            parallel.submission_digest(root / "release" / assignment), _file_digest(root / "requirements.txt")]
+
+
+def release(*, root: Path, assignments: list[str] | None = None) -> list[str]:
+    """`nbgrader generate_assignment` for each assignment (all of source/ by default) whose release is not up to date;
+    returns the assignments generated.
+
+    An assignment is up to date when its source/ (and nbgrader_config.py), the gradebook's copy of it, its release/
+    folder and requirements.txt are as its last release here left them (autograded/releases.json): editing source/,
+    changing release/ by hand, a gradebook without the assignment or another nbgrader each make it stale. Each release
+    is generated in a temporary folder and swapped into release/<name>/ only when nbgrader succeeded and the files
+    changed (an unchanged release is not rewritten). One nbgrader refuses (graded cells added or removed while the
+    gradebook holds submissions) or fails on is left as it was, and the others are released; then ReleaseRefused says
+    why, one line per assignment.
     """
     api = open_api(root=root)
     names = assignments or source_assignments(root=root)
-    refused = []
-    with tempfile.TemporaryDirectory(dir=root, prefix=RELEASE_SCRATCH) as scratch:
-        for name in names:
-            try:
-                _generate(api, name, Path(scratch))
-            except ReleaseRefused as e:
-                refused.append(str(e))
-                continue
-            _put_in_place(Path(scratch) / name, root / "release" / name)
+    released = root / "autograded" / RELEASES_JSON
+    recorded = read_record(released)
+    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
+        stale = [name for name in names if recorded.get(name) != _release_state(root, gradebook, name)]
+    refused, generated = [], []
+    if stale:
+        with tempfile.TemporaryDirectory(dir=root, prefix=RELEASE_SCRATCH) as scratch:
+            for name in stale:
+                try:
+                    _generate(api, name, Path(scratch))
+                except ReleaseRefused as e:
+                    refused.append(str(e))
+                    continue
+                _put_in_place(Path(scratch) / name, root / "release" / name)
+                generated.append(name)
+        with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
+            states = {name: _release_state(root, gradebook, name) for name in generated}
+        update_record(released, states)
+        # the gradebook now holds source/ as it is: autograde need not bring it up to date again (update_gradebook)
+        update_record(root / "autograded" / SOURCES_JSON, {name: state[:2] for name, state in states.items()})
     if refused:
         raise ReleaseRefused("\n".join(refused))
-    return names
+    return generated
 
 
 def update_gradebook(*, root: Path, api: NbGraderAPI, assignments: list[str]) -> list[str]:
@@ -280,11 +343,7 @@ def update_gradebook(*, root: Path, api: NbGraderAPI, assignments: list[str]) ->
     (autograded/sources.json) is skipped. Returns the assignments updated; raises ReleaseRefused (graded cells added
     or removed after grading) or GradingStopped (locked gradebook, full disk) with one line."""
     record = root / "autograded" / SOURCES_JSON
-    try:
-        recorded = json.loads(record.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        recorded = {}
-    recorded = recorded if isinstance(recorded, dict) else {}
+    recorded = read_record(record)
 
     def digests(gradebook, name: str) -> list:
         return [source_digest(root=root, assignment=name), parallel.assignment_digest(gradebook, name)]
@@ -301,11 +360,7 @@ def update_gradebook(*, root: Path, api: NbGraderAPI, assignments: list[str]) ->
             if not any((root / "release" / name).glob("*.ipynb")):
                 _put_in_place(Path(scratch) / name, root / "release" / name)
     with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
-        recorded.update({name: digests(gradebook, name) for name in stale})
-    record.parent.mkdir(parents=True, exist_ok=True)
-    tmp = record.with_suffix(".tmp")
-    tmp.write_text(json.dumps(recorded, indent=1), encoding="utf-8")
-    tmp.replace(record)
+        update_record(record, {name: digests(gradebook, name) for name in stale})
     return stale
 
 
