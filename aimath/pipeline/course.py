@@ -463,10 +463,11 @@ def autograde(*, root: Path, assignments: list[str] | None = None, workers: int 
     checked = []
 
     def screen(assignment: str, students: list[str]) -> list[str]:
-        if not checked:  # once, just before the first notebook is handed out (not when nothing is to be graded)
+        fit = _pending_submissions(root, assignment, students)
+        if fit and not checked:  # once, just before the first notebook is handed out (not when none is to be graded)
             check_environment(api)
             checked.append(True)
-        return _pending_submissions(root, assignment, students)
+        return fit
 
     def record(assignment: str, students: list[str]) -> set[str]:
         """nbgrader's autograde, here, of what a worker could not grade (from grading copies of the submissions, as
