@@ -114,7 +114,9 @@ def run_step(step: str, args, fail) -> int:
                   visible(", ".join(f"{s}/{a}" for s, a in left_out)))
     elif step == "feedback":
         done = course.feedback(root=root, assignments=names)
-        print("feedback written for:", visible(", ".join(done.assignments)) or "nothing")
+        written = sorted({a for _, a in done.written})
+        print(f"feedback written for {len(done.written)} submission(s) of: {visible(', '.join(written))}"
+              if done.written else "feedback/ is up to date (nothing graded since its pages were written)")
         if done.failed:
             print(f"no feedback page for {len(done.failed)} submission(s):", *(f"  {line}" for line in done.failed),
                   sep="\n")

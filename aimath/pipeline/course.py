@@ -621,30 +621,117 @@ def collect(*, root: Path, archive: Path, assignment: str | None = None) -> Coll
 FAILED_SUBMISSION = re.compile(r"There was an error processing assignment '(.*)' for student '(.*)'$", re.M)
 
 
-class Feedback(NamedTuple):
-    """What `feedback` did: the assignments it ran on, and one line per submission nbgrader could not write."""
+FEEDBACK_JSON = "feedback.json"  # in autograded/: {assignment: {student: feedback_inputs}} of the pages written
+# The gradebook rows a feedback page shows, per submission: its grades and comments (auto and manual scores, extra
+# credit, needs-manual-grade, comments), each notebook's late penalty, the submission's timestamp and extension.
+_FEEDBACK_ROWS = {
+    "grade": "g.auto_score, g.manual_score, g.extra_credit, g.needs_manual_grade",
+    "comment": "g.auto_comment, g.manual_comment",
+}
+_FEEDBACK_QUERY = """SELECT a.name, sa.student_id, sa.timestamp, sa.extension, n.name, sn.late_submission_penalty,
+    c.name, {fields}
+    FROM {table} g JOIN submitted_notebook sn ON g.notebook_id = sn.id
+    JOIN submitted_assignment sa ON sn.assignment_id = sa.id JOIN assignment a ON sa.assignment_id = a.id
+    JOIN notebook n ON sn.notebook_id = n.id JOIN base_cell c ON g.cell_id = c.id"""
 
-    assignments: list[str]
+
+class Feedback(NamedTuple):
+    """What `feedback` did: the (student, assignment) pages written, and one line per submission nbgrader could not
+    write a page for."""
+
+    written: list[tuple[str, str]]
     failed: list[str]
 
 
-def feedback(*, root: Path, assignments: list[str] | None = None) -> Feedback:
-    """`nbgrader generate_feedback` (our preprocessors hide hidden tests) for each autograded assignment.
+def renderer_digest(*, root: Path) -> str:
+    """sha256 over what turns the same grades into the same feedback page: nbgrader_config.py, requirements.txt
+    (nbgrader, nbconvert and the rest, pinned) and every file of the aimath package (the page's preprocessors,
+    exporter and template)."""
+    h = hashlib.sha256()
+    package = Path(aimath.__file__).resolve().parent
+    files = [root / CONFIG_FILE, root / "requirements.txt"] + sorted(
+        p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.relative_to(package).parts)
+    for path in files:
+        h.update(str(path.relative_to(package) if path.is_relative_to(package) else path.name).encode() + b"\0")
+        h.update((_file_digest(path) or "missing").encode() + b"\0")
+    return h.hexdigest()
 
-    nbgrader goes on past a submission it fails on; each such submission is one line of `failed` (the others get
-    their pages). StepFailed only when nbgrader failed without naming a submission (the whole step's trouble)."""
+
+def gradebook_feedback_rows(gradebook) -> dict[tuple[str, str], str]:
+    """{(student, assignment): sha256 of the gradebook rows its feedback page shows} for every submission of the
+    gradebook (two queries, whatever the size of the class). A TA's score or comment in formgrader changes it."""
+    from sqlalchemy import text
+
+    rows: dict[tuple[str, str], list] = {}
+    for table, fields in _FEEDBACK_ROWS.items():
+        for row in gradebook.db.execute(text(_FEEDBACK_QUERY.format(table=table, fields=fields))):
+            rows.setdefault((row[1], row[0]), []).append([table, *row[2:]])
+    return {key: hashlib.sha256(json.dumps(sorted(found, key=str), default=str).encode()).hexdigest()
+            for key, found in rows.items()}
+
+
+def feedback_inputs(*, root: Path, student: str, assignment: str, renderer: str, version: str | None,
+                    rows: str | None) -> str:
+    """sha256 of everything a submission's feedback page is made from: the `renderer` (renderer_digest), the
+    assignment's `version` in the gradebook (parallel.assignment_digest: points, cells, due date), the files of
+    autograded/<student>/<assignment>/ and the submission's gradebook `rows` (gradebook_feedback_rows)."""
+    graded = parallel.submission_digest(root / "autograded" / student / assignment)
+    return hashlib.sha256(json.dumps([renderer, version, graded, rows]).encode()).hexdigest()
+
+
+def _has_pages(root: Path, student: str, assignment: str) -> bool:
+    """Whether feedback/<student>/<assignment>/ holds a page for every notebook of its autograded folder."""
+    notebooks = (root / "autograded" / student / assignment).glob("*.ipynb")
+    return all((root / "feedback" / student / assignment / f"{nb.stem}.html").is_file() for nb in notebooks)
+
+
+def feedback(*, root: Path, assignments: list[str] | None = None) -> Feedback:
+    """nbgrader's generate_feedback (our preprocessors hide hidden tests) for each autograded submission whose page
+    is missing or was made from other inputs (`feedback_inputs`: regraded, a new submission, a TA's hand grade or
+    comment, the assignment's points, or the page's code changed); the others are left as they are.
+
+    When every submission of an assignment needs a page, nbgrader makes them in one call for the assignment; else one
+    call per submission (`generate_feedback(assignment, student)`, forced). autograded/feedback.json records the
+    inputs of each page written. nbgrader goes on past a submission it fails on; each such submission is one line of
+    `failed` (the others get their pages) and is tried again next time. StepFailed only when nbgrader failed without
+    naming a submission (the whole step's trouble)."""
     api = open_api(root=root)
-    names = assignments or sorted({p.name for p in (root / "autograded").glob("*/*") if p.is_dir()})
-    failed = []
+    autograded = root / "autograded"
+    names = assignments or sorted({p.name for p in autograded.glob("*/*") if p.is_dir()})
+    record = autograded / FEEDBACK_JSON
+    recorded = read_record(record)
+    renderer = renderer_digest(root=root)
+    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
+        rows = gradebook_feedback_rows(gradebook)
+        versions = {name: parallel.assignment_digest(gradebook, name) for name in names}
+    written, failed = [], []
     for name in names:
-        result = api.generate_feedback(name, force=True)
-        named = FAILED_SUBMISSION.findall(result.get("log") or "")
-        if not result.get("success") and not named:
-            _run(f"generate_feedback {name}", result)
-        failed += [f"{student} / {assignment}: no feedback page (nbgrader could not write it: "
-                   f"{_last_error_line(result)}); see `nbgrader generate_feedback {assignment} --student {student}`"
-                   for assignment, student in named]
-    return Feedback(names, [visible(line) for line in failed])
+        students = sorted(p.parent.name for p in autograded.glob(f"*/{name}")
+                          if p.is_dir() and not p.parent.name.startswith("."))  # nbgrader ignores hidden folders
+        inputs = {s: feedback_inputs(root=root, student=s, assignment=name, renderer=renderer, version=versions[name],
+                                     rows=rows.get((s, name))) for s in students}
+        held = recorded.get(name) if isinstance(recorded.get(name), dict) else {}
+        stale = [s for s in students if held.get(s) != inputs[s] or not _has_pages(root, s, name)]
+        if not stale:
+            continue
+        if stale == students:
+            results = [api.generate_feedback(name, force=True)]
+        else:
+            results = [api.generate_feedback(name, student, force=True) for student in stale]
+        unwritten = set()
+        for result in results:
+            named = FAILED_SUBMISSION.findall(result.get("log") or "")
+            if not result.get("success") and not named:
+                _run(f"generate_feedback {name}", result)
+            unwritten |= {student for _, student in named}
+            failed += [f"{student} / {assignment}: no feedback page (nbgrader could not write it: "
+                       f"{_last_error_line(result)}); see `nbgrader generate_feedback {assignment} --student "
+                       f"{student}`" for assignment, student in named]
+        done = [s for s in stale if s not in unwritten]
+        written += [(s, name) for s in done]
+        kept = {s: digest for s, digest in held.items() if s in inputs and s not in unwritten}
+        update_record(record, {name: {**kept, **{s: inputs[s] for s in done}}})
+    return Feedback(written, [visible(line) for line in failed])
 
 
 def export(*, root: Path, to: Path | None = None) -> Path:
