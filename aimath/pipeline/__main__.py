@@ -62,6 +62,10 @@ def run(args, fail) -> int:
     return 0
 
 
+def _mtime(path: Path) -> int | None:
+    return path.stat().st_mtime_ns if path.exists() else None
+
+
 def run_step(step: str, args, fail) -> int:
     """Run one step with the options of `args`; returns the exit status."""
     from sqlalchemy.exc import SAWarning
@@ -121,13 +125,19 @@ def run_step(step: str, args, fail) -> int:
             print(f"no feedback page for {len(done.failed)} submission(s):", *(f"  {line}" for line in done.failed),
                   sep="\n")
     elif step == "export":
-        print("grades exported to", course.export(root=root))
+        before = _mtime(root / course.GRADES_CSV)
+        path = course.export(root=root)
+        print("grades exported to" if _mtime(path) != before else "grades.csv is up to date:", path)
     elif step == "summary":
         print(course.summary(root=root))
     elif step == "report":
-        from aimath.report.build import build_report
+        from aimath.report.build import INDEX_HTML, REPORT_DIR, build_report
+        from aimath.report.wide_csv import WIDE_CSV
 
-        print("report written to", build_report(root=root))
+        files = [root / REPORT_DIR / name for name in (INDEX_HTML, WIDE_CSV, course.GRADES_CSV)]
+        before = [_mtime(path) for path in files]
+        path = build_report(root=root)
+        print("report written to" if [_mtime(path) for path in files] != before else "report is up to date:", path)
     return 0
 
 

@@ -736,11 +736,15 @@ def feedback(*, root: Path, assignments: list[str] | None = None) -> Feedback:
 
 def export(*, root: Path, to: Path | None = None) -> Path:
     """nbgrader's CSV export of the gradebook (one row per student and assignment), its text cells protected from
-    spreadsheet formulas (aimath/pipeline/csv_export.py)."""
+    spreadsheet formulas (aimath/pipeline/csv_export.py), written to `to` (default root/grades.csv) when it changed;
+    returns that path."""
     api = open_api(root=root)
     path = Path(to or root / GRADES_CSV)
-    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
-        ProtectedCsvExportPlugin(to=str(path)).export(gradebook)
+    with tempfile.TemporaryDirectory() as scratch, \
+            Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
+        exported = Path(scratch) / GRADES_CSV
+        ProtectedCsvExportPlugin(to=str(exported)).export(gradebook)
+        write_if_changed(path, exported.read_bytes())
     return path
 
 
