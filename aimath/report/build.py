@@ -137,8 +137,8 @@ def build_report(*, root: Path, out: Path | None = None) -> Path:
     record = root / "autograded" / REPORT_JSON
     inputs = report_inputs(root=root, coursedir=coursedir)
     outputs = (page, report_dir / WIDE_CSV, report_dir / course.GRADES_CSV)
-    if inputs is not None and all(p.is_file() for p in outputs) and \
-            course.read_record(record).get(str(report_dir.resolve())) == inputs:
+    key = os.path.relpath(report_dir.resolve(), root.resolve())  # the course folder may be moved or copied
+    if inputs is not None and all(p.is_file() for p in outputs) and course.read_record(record).get(key) == inputs:
         return page
     report_dir.mkdir(parents=True, exist_ok=True)
     grades = read_grades(root=root)
@@ -155,5 +155,5 @@ def build_report(*, root: Path, out: Path | None = None) -> Path:
     course.write_if_changed(page, render_page(**page_context(grades, sections, exports)).encode(
         "utf-8", errors="backslashreplace"))
     if inputs is not None:
-        course.update_record(record, {str(report_dir.resolve()): inputs})
+        course.update_record(record, {key: inputs})
     return page
