@@ -47,6 +47,8 @@ class GradingStopped(RuntimeError):
     a release); the message is one line for the TA or instructor."""
 
 
+# Names a missing-work line of the summary lists before "and N more" (the report lists them all).
+MISSING_LISTED = 30
 # What nbgrader's log says when the whole run, not one submission, is in trouble, and what the TA is told.
 LOCKED = ("gradebook.db is locked by another program (formgrader saving a grade, or another autograde?): "
           "close it or let it finish, then rerun `make autograde` (what was recorded is kept, the rest is graded then)")
@@ -763,7 +765,9 @@ def scores(*, root: Path) -> dict[str, dict[str, tuple[float, float, bool]]]:
 
 
 def summary(*, root: Path) -> str:
-    """The class as a text table: one row per student, one column per assignment, `score/max`.
+    """The class as a text table: one row per student, one column per assignment, `score/max`; then one line per
+    submission to look at (what intake or grading found, late), the sandbox's flags, and one line per assignment some
+    students handed in nothing for (`missing_lines`).
 
     A `*` marks a submission with answers still to grade by hand (formgrader). Every line is `visible`: what a
     submission chose (names, kernelspecs, error text, the sandbox's audit entries) cannot act on the terminal.
@@ -771,7 +775,8 @@ def summary(*, root: Path) -> str:
     table = scores(root=root)
     assignments = sorted({a for row in table.values() for a in row})
     attention = attention_lines(root=root, table=table, assignments=assignments)
-    if not table and not attention:
+    missing = missing_lines(root=root, table=table, assignments=assignments)
+    if not table and not attention and not missing:
         return "No graded submissions yet: put them in submitted/<student>/<assignment>/ and run `make autograde`."
     width = max([len("student"), *(len(s) for s in table)])
     columns = [max(len(a), 9) for a in assignments]
@@ -795,6 +800,9 @@ def summary(*, root: Path) -> str:
         for (student, assignment), record in sorted(flagged.items()):
             seen = f"; e.g. {visible(record.attempts[0], 90)}" if record.attempts else ""
             lines.append(f"  {student} / {assignment}: {', '.join(record.flags)}{seen}")
+    if missing:
+        lines.append("\nMissing work (one line per assignment):")
+        lines += [f"  {line}" for line in missing]
     return "\n".join(visible(line) for text in lines for line in text.split("\n"))
 
 
@@ -806,28 +814,55 @@ def late_submissions(*, root: Path) -> dict[tuple[str, str], tuple[float, float]
                 for a in gradebook.assignments for s in a.submissions if s.total_seconds_late > 0}
 
 
-def attention_lines(*, root: Path, table: dict, assignments: list[str]) -> list[str]:
-    """One line per submission a TA should look at: what intake or grading found, late, or not handed in (by a
-    student of the gradebook's roster, for an assignment someone handed in)."""
+class _Class(NamedTuple):
+    """Who and what the summary's lines are about."""
+
+    problems: dict  # intake.load: {(student, assignment): [Problem]}
+    students: list[str]  # sorted: the gradebook's roster, the students graded and those intake names
+    handed_in: set[str]  # the assignments someone handed in (a folder that names none is not one)
+
+
+def _the_class(root: Path, table: dict, assignments: list[str]) -> _Class:
     problems = intake.load(root)
     api = open_api(root=root)
     with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
         roster = {student.id for student in gradebook.students}
-    everyone = sorted(set(table) | roster | {s for s, _ in problems})
-    # the assignments handed in (a folder that names none is not one: its student gets its line, nobody else a line)
     handed_in = set(assignments) | {a for (_, a), found in problems.items()
                                     if any(p.kind != UNKNOWN_FOLDER for p in found)}
+    return _Class(problems, sorted(set(table) | roster | {s for s, _ in problems}), handed_in)
+
+
+def attention_lines(*, root: Path, table: dict, assignments: list[str]) -> list[str]:
+    """One line per submission a TA should look at: what intake or grading found (including why it was not graded),
+    or late. (Work not handed in is `missing_lines`.)"""
+    known = _the_class(root, table, assignments)
     late = late_submissions(root=root)
     lines = []
-    for student in everyone:
-        for assignment in sorted(handed_in | {a for s, a in problems if s == student}):
+    for student in known.students:
+        for assignment in sorted(known.handed_in | {a for s, a in known.problems if s == student}):
             key = (student, assignment)
-            lines += [p.line for p in problems.get(key, [])]
+            lines += [p.line for p in known.problems.get(key, [])]
             if key in late:
                 lines.append(f"{student} / {assignment}: late, {describe_lateness(*late[key])}")
-            if assignment in handed_in and assignment not in table.get(student, {}) and key not in problems:
-                lines.append(f"{student} / {assignment}: no submission")
     return lines
+
+
+def missing_work(*, root: Path, table: dict, assignments: list[str]) -> tuple[dict[str, list[str]], int]:
+    """({assignment: the students who handed nothing in for it, sorted}, the number of students in the class): for
+    each assignment someone handed in, the students of the class (the gradebook's roster, the students graded and
+    those intake names) with no submission of it in the gradebook and none that intake or grading left out."""
+    known = _the_class(root, table, assignments)
+    missing = {a: [s for s in known.students if a not in table.get(s, {}) and (s, a) not in known.problems]
+               for a in sorted(known.handed_in)}
+    return {a: students for a, students in missing.items() if students}, len(known.students)
+
+
+def missing_lines(*, root: Path, table: dict, assignments: list[str]) -> list[str]:
+    """One line per assignment some students handed nothing in for (`missing_work`), e.g. `mle: no submission from 2
+    of 12 students: kim, lee`; past MISSING_LISTED names, `and N more` (the report lists them all)."""
+    missing, size = missing_work(root=root, table=table, assignments=assignments)
+    return [f"{assignment}: no submission from {len(students)} of {size} students: "
+            f"{intake.listed(students, MISSING_LISTED)}" for assignment, students in missing.items()]
 
 
 def sandbox_flags(*, root: Path) -> dict[tuple[str, str], SandboxRecord]:

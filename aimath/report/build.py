@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 from aimath.pipeline import course, intake, parallel
 from aimath.report.analysis import (
-    Flag, ItemResult, ScoreStats, Timing, class_max_total, flags_of, graded_assignments, item_analysis,
+    MISSING, Flag, ItemResult, ScoreStats, Timing, class_max_total, flags_of, graded_assignments, item_analysis,
     mistake_table, score_stats, student_total, submissions_of, timing_of)
 from aimath.report.evidence import gather_evidence
 from aimath.report.gradebook import read_grades
@@ -51,8 +51,14 @@ class Section:
 
     @property
     def flags(self) -> tuple[Flag, ...]:
-        """Every flag of the assignment, by student."""
-        return tuple(flag for row in self.rows for flag in row.flags)
+        """Every flag of a submission that needs a look (intake, grading, late, the sandbox), by student: work not
+        handed in is `missing`."""
+        return tuple(flag for row in self.rows for flag in row.flags if flag.kind != MISSING)
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        """The students who handed nothing in for the assignment."""
+        return tuple(row.student for row in self.rows if any(flag.kind == MISSING for flag in row.flags))
 
     @property
     def row_of(self) -> dict[str, StudentRow]:
@@ -101,7 +107,8 @@ def page_context(grades: ClassGrades, sections: list[Section], exports: list[tup
         students=grades.students,
         sections=sections,
         submission_count=len(grades.submissions),
-        flagged=sum(1 for s in sections for row in s.rows if row.flags),
+        flagged=sum(1 for s in sections for row in s.rows if any(flag.kind != MISSING for flag in row.flags)),
+        missing=sum(len(s.missing) for s in sections),
         total_seconds=sum(s.timing.total for s in sections) if any(s.timing.timed for s in sections) else None,
         totals={student: student_total(grades, student) for student in grades.students},
         max_total=class_max_total(grades),
