@@ -6,7 +6,6 @@ import math
 
 import matplotlib.pyplot as plt
 import numpy as np
-from scipy.stats import norm
 
 from aimath.catalogue import Catalogue
 

@@ -34,8 +34,13 @@ from aimath.sandbox.execute import FLAGS_FILE
 
 INTAKE_JSON = "intake.json"  # in autograded/
 SOURCES_JSON = "sources.json"  # in autograded/: {assignment: [source digest, gradebook digest]} at its last update
+# in autograded/: {assignment: [source digest, gradebook digest, release/<assignment>/ digest, requirements digest]}
+# as its last release left them
+RELEASES_JSON = "releases.json"
+FEEDBACK_JSON = "feedback.json"  # in autograded/: {assignment: {student: feedback_inputs}} of the pages written
+REPORT_JSON = "report.json"  # in autograded/: {report folder: report_inputs it was last built from}
 # The files the pipeline keeps in autograded/ beside the student folders: no student folder may take their names.
-AUTOGRADED_RECORDS = frozenset({INTAKE_JSON, SOURCES_JSON})
+AUTOGRADED_RECORDS = frozenset({INTAKE_JSON, SOURCES_JSON, RELEASES_JSON, FEEDBACK_JSON, REPORT_JSON})
 TIMESTAMP = "timestamp.txt"
 # Top-level names of a submission folder the grader writes in its autograded copy: a student's file of that name is
 # never copied (it would be read as the grader's record).
