@@ -30,9 +30,9 @@ import aimath
 from aimath.pipeline import intake, lms, parallel
 from aimath.pipeline.csv_export import ProtectedCsvExportPlugin
 from aimath.pipeline.late import TimestampCourseDirectory
-from aimath.pipeline.untrusted_text import visible
 from aimath.report.analysis import describe_lateness
 from aimath.report.sandbox_log import SandboxRecord, read_sandbox_record
+from aimath.untrusted_text import visible
 
 CONFIG_FILE = "nbgrader_config.py"
 GRADES_CSV = "grades.csv"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from nbgrader.plugins import CsvExportPlugin
 
-from aimath.pipeline.untrusted_text import spreadsheet_cell
+from aimath.untrusted_text import spreadsheet_cell
 
 
 class _Cell(str):

@@ -25,12 +25,11 @@ from typing import Iterable, Mapping, Sequence
 
 import nbformat
 
-from aimath.pipeline.late import TimestampError, read_timestamp
-
 from aimath import submission_files
 from aimath.pipeline.check_metadata import CompiledMetadataValidator, schema_errors
-from aimath.pipeline.untrusted_text import visible
+from aimath.pipeline.late import TimestampError, read_timestamp
 from aimath.sandbox.execute import FLAGS_FILE
+from aimath.untrusted_text import visible
 
 INTAKE_JSON = "intake.json"  # in autograded/
 SOURCES_JSON = "sources.json"  # in autograded/: {assignment: [source digest, gradebook digest]} at its last update

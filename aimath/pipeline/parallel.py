@@ -38,8 +38,8 @@ from sqlalchemy.exc import OperationalError
 
 from aimath import submission_files
 from aimath.pipeline import gradebook_rows, intake
-from aimath.pipeline.untrusted_text import visible
 from aimath.sandbox.execute import FLAGS_FILE
+from aimath.untrusted_text import visible
 
 # A local worker's start (imports, then the kernel factory loading the scientific stack) costs about as much as
 # grading this many notebooks: by default a run starts no more workers than it has such batches of notebooks.

@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from aimath.pipeline.untrusted_text import visible
+from aimath.untrusted_text import visible
 
 GRADING_JSON = "grading.json"
 UNREADABLE = "unreadable-grading-json"

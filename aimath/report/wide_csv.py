@@ -10,9 +10,9 @@ import io
 from pathlib import Path
 
 from aimath.pipeline.course import write_if_changed
-from aimath.pipeline.untrusted_text import spreadsheet_cell
 from aimath.report.analysis import graded_assignments, student_total
 from aimath.report.records import ClassGrades
+from aimath.untrusted_text import spreadsheet_cell
 
 WIDE_CSV = "grades_wide.csv"
 
