@@ -6,6 +6,7 @@ from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Clea
                                     DeduplicateIds, Execute, IgnorePattern, LimitOutput, OverwriteCells,
                                     OverwriteKernelspec, SaveAutoGrades)
 
+from aimath.grading_record import GRADING_JSON
 from aimath.pipeline import feedback_page
 from aimath.pipeline.cell_names import NameGradedCells
 from aimath.pipeline.check_metadata import CompiledCheckCellMetadata
@@ -14,7 +15,6 @@ from aimath.pipeline.pending_grades import GetGradesWithPending
 from aimath.pipeline.sanitize_html import SanitizeOutputs
 from aimath.pipeline.missing_cells import ScoreMissingCells
 from aimath.pipeline.shorten_tracebacks import ShortenTracebacks
-from aimath.report.sandbox_log import GRADING_JSON
 
 c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
 

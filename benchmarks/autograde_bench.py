@@ -51,10 +51,10 @@ def cell_scores(root: Path) -> dict:
 
 def mean_cell_seconds(root: Path) -> float:
     """The cells' own time per notebook (student cells in the kernel plus test cells), from each grading.json."""
-    import json
+    from aimath import grading_record
 
-    seconds = [n["cell_seconds"] for p in root.glob("autograded/*/*/grading.json")
-               for n in json.loads(p.read_text()).get("notebooks", {}).values() if "cell_seconds" in n]
+    seconds = [run.cell_seconds for folder in root.glob("autograded/*/*") if folder.is_dir()
+               for run in grading_record.read(folder).notebooks.values()]
     return sum(seconds) / max(1, len(seconds))
 
 

@@ -11,7 +11,6 @@ the cells' own share (student cells in the kernel plus test cells in the grader)
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import statistics
@@ -25,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import nbformat  # noqa: E402
 
+from aimath import grading_record  # noqa: E402
 from aimath.pipeline import course  # noqa: E402
 from aimath.pipeline.demo_class import Answer, graded_solution_cells, submission  # noqa: E402
 
@@ -67,8 +67,8 @@ def main(argv=None) -> int:
         _course(sandbox_root, assignment, args.copies)
         stock = _seconds_per_notebook(stock_root, assignment, args.copies, sandbox=False)
         ours = _seconds_per_notebook(sandbox_root, assignment, args.copies, sandbox=True)
-        records = [json.loads(p.read_text()) for p in sandbox_root.glob(f"autograded/*/{assignment}/grading.json")]
-        cells = statistics.mean(n["cell_seconds"] for r in records for n in r["notebooks"].values())
+        records = [grading_record.read(folder) for folder in sandbox_root.glob(f"autograded/*/{assignment}")]
+        cells = statistics.mean(run.cell_seconds for record in records for run in record.notebooks.values())
         print(f"{assignment:18} {stock:10.2f} {ours:12.2f} {ours - stock:+12.2f} {cells:10.2f}")
     shutil.rmtree(work, ignore_errors=True)
     return 0

@@ -20,7 +20,8 @@ from nbgrader.api import Gradebook
 
 from aimath.pipeline import course
 from aimath.pipeline.demo_class import write_demo_class
-from aimath.pipeline.parallel import DIGEST_KEY, submission_digest
+from aimath.grading_record import DIGEST_KEY
+from aimath.pipeline.parallel import submission_digest
 from tests.test_faults import ASSIGNMENT, digest_tree, new_course
 from tests.test_pipeline import ROOT
 

@@ -16,6 +16,7 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
+from aimath import grading_record
 from aimath.pipeline import course, intake, parallel
 from aimath.pipeline.demo_class import Answer, graded_solution_cells, submission
 from aimath.report.build import INDEX_HTML, build_report
@@ -266,5 +267,5 @@ def test_every_notebook_failing_the_same_way_is_reported_once(small_course, tmp_
         "kernel named no-such-kernel), so the fault is not in them: nothing was recorded; fix it, then rerun "
         "`make autograde` (`nbgrader autograde basic_math --student alice` shows the whole log)")
     assert intake.load(root) == {} and scores(root) == {}
-    assert not any(json.loads(p.read_text()).get(parallel.DIGEST_KEY)
+    assert not any(json.loads(p.read_text()).get(grading_record.DIGEST_KEY)
                    for p in (root / "autograded").glob("*/*/grading.json"))

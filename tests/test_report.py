@@ -28,7 +28,7 @@ from aimath.report.build import INDEX_HTML, build_report
 from aimath.report.mistakes import diagnosed_mistakes
 from aimath.report.plots import histogram_png
 from aimath.report.records import Assignment, ClassGrades, Evidence, Item, Submission
-from aimath.report.sandbox_log import GRADING_JSON, UNREADABLE, parse_grading_json
+from aimath.grading_record import GRADING_JSON, UNREADABLE, parse as parse_grading_json
 from aimath.report.timing import execution_seconds
 from aimath.report.wide_csv import WIDE_CSV, wide_rows
 from aimath.pipeline.feedback_page import with_csp

@@ -27,11 +27,11 @@ from nbgrader.utils import is_grade, is_locked, is_solution, is_task, temp_attrs
 from traitlets.config.loader import PyFileConfigLoader
 
 import aimath
+from aimath import grading_record
 from aimath.pipeline import intake, lms, parallel
 from aimath.pipeline.csv_export import ProtectedCsvExportPlugin
 from aimath.pipeline.late import TimestampCourseDirectory
 from aimath.report.analysis import describe_lateness
-from aimath.report.sandbox_log import SandboxRecord, read_sandbox_record
 from aimath.untrusted_text import visible
 
 CONFIG_FILE = "nbgrader_config.py"
@@ -860,8 +860,9 @@ def missing_lines(*, root: Path, table: dict, assignments: list[str]) -> list[st
             f"{intake.listed(students, MISSING_LISTED)}" for assignment, students in missing.items()]
 
 
-def sandbox_flags(*, root: Path) -> dict[tuple[str, str], SandboxRecord]:
-    """{(student, assignment): the sandbox's record} for every autograded submission it flagged."""
-    records = {(folder.parent.name, folder.name): read_sandbox_record(folder)
+def sandbox_flags(*, root: Path) -> dict[tuple[str, str], grading_record.GradingRecord]:
+    """{(student, assignment): its grading.json record} for every autograded submission the sandbox flagged (or
+    whose record cannot be read)."""
+    records = {(folder.parent.name, folder.name): grading_record.read(folder)
                for folder in sorted((root / "autograded").glob("*/*")) if folder.is_dir()}
     return {key: record for key, record in records.items() if record.flags}

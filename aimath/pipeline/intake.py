@@ -25,10 +25,9 @@ from typing import Iterable, Mapping, Sequence
 
 import nbformat
 
-from aimath import submission_files
+from aimath import grading_record, submission_files
 from aimath.pipeline.check_metadata import CompiledMetadataValidator, schema_errors
 from aimath.pipeline.late import TimestampError, read_timestamp
-from aimath.sandbox.execute import FLAGS_FILE
 from aimath.untrusted_text import visible
 
 INTAKE_JSON = "intake.json"  # in autograded/
@@ -43,7 +42,7 @@ AUTOGRADED_RECORDS = frozenset({INTAKE_JSON, SOURCES_JSON, RELEASES_JSON, FEEDBA
 TIMESTAMP = "timestamp.txt"
 # Top-level names of a submission folder the grader writes in its autograded copy: a student's file of that name is
 # never copied (it would be read as the grader's record).
-GRADER_FILES = frozenset({FLAGS_FILE})
+GRADER_FILES = frozenset({grading_record.GRADING_JSON})
 # Past this size a notebook is almost always saved outputs (cleared before grading); the TA hears of it.
 LARGE_NOTEBOOK_BYTES = 20 * 2**20
 # Decoding bounds of a notebook: nesting of JSON lists and objects, and how many there are (a real notebook has a

@@ -36,16 +36,13 @@ from typing import Callable, Iterable
 from nbgrader.api import MissingEntry
 from sqlalchemy.exc import OperationalError
 
-from aimath import submission_files
+from aimath import grading_record, submission_files
 from aimath.pipeline import gradebook_rows, intake
-from aimath.sandbox.execute import FLAGS_FILE
 from aimath.untrusted_text import visible
 
 # A local worker's start (imports, then the kernel factory loading the scientific stack) costs about as much as
 # grading this many notebooks: by default a run starts no more workers than it has such batches of notebooks.
 NOTEBOOKS_PER_WORKER_START = 5
-DIGEST_KEY = "submission_sha256"
-ASSIGNMENT_DIGEST_KEY = "assignment_sha256"  # the assignment_digest it was graded against
 SCRATCH = ".grading"  # in the course folder: the gradebook's skeleton, and graded folders before they are swapped in
 SANITIZED = f"{SCRATCH}/submitted"  # in the course folder: copies of submissions nbgrader grades here (not in a worker)
 MAX_ERROR_CHARS = 2000  # of a worker's error text, kept for the TA
@@ -219,13 +216,9 @@ class Progress:
 
 
 def _recorded_digests(root: Path, student: str, assignment: str) -> tuple[str | None, str | None]:
-    """(submission digest, assignment digest) its grading.json records."""
-    path = root / "autograded" / student / assignment / FLAGS_FILE
-    try:
-        record = json.loads(path.read_text())
-        return record.get(DIGEST_KEY), record.get(ASSIGNMENT_DIGEST_KEY)
-    except (OSError, ValueError, AttributeError):
-        return None, None
+    """(submission digest, assignment digest) its grading.json records (None: not recorded)."""
+    record = grading_record.read(root / "autograded" / student / assignment)
+    return record.submission_digest, record.assignment_digest
 
 
 def _graded(gradebook, assignment: str) -> set[str]:
@@ -253,34 +246,13 @@ def pending(root: Path, assignment: str, graded: set[str], force: bool, version:
 def _stamp(root: Path, student: str, assignment: str, version: str | None = None) -> None:
     """Record the digests of what was graded and of the assignment it was graded against (the resumable run's
     memory) in the submission's grading.json."""
-    path = root / "autograded" / student / assignment / FLAGS_FILE
-    if not path.parent.is_dir():
-        return
-    try:
-        record = json.loads(path.read_text()) if path.exists() else {"flags": [], "notebooks": {}}
-    except ValueError:
-        record = None
-    if not isinstance(record, dict):
-        record = {"flags": [], "notebooks": {}}
-    record[DIGEST_KEY] = submission_digest(root / "submitted" / student / assignment)
-    record[ASSIGNMENT_DIGEST_KEY] = version
-    if path.exists():
-        path.chmod(0o644)
-    path.write_text(json.dumps(record, indent=1))
+    grading_record.stamp(root / "autograded" / student / assignment, assignment_digest=version,
+                         submission_digest=submission_digest(root / "submitted" / student / assignment))
 
 
 def _unstamp(root: Path, student: str, assignment: str) -> None:
     """Forget the digest of a submission about to be recorded again: a run killed while recording it regrades it."""
-    path = root / "autograded" / student / assignment / FLAGS_FILE
-    try:
-        record = json.loads(path.read_text())
-    except (OSError, ValueError):
-        return
-    if isinstance(record, dict) and record.pop(DIGEST_KEY, None) is not None:
-        path.chmod(0o644)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(record, indent=1))
-        tmp.replace(path)
+    grading_record.unstamp(root / "autograded" / student / assignment)
 
 
 def _stops_the_run(error: Exception) -> bool:

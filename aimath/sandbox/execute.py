@@ -29,6 +29,7 @@ from nbgrader.preprocessors import Execute
 from nbgrader.utils import is_grade, is_solution
 from traitlets import Bool, Enum, Instance
 
+from aimath import grading_record
 from aimath.sandbox import bwrap, grader_side, inputs_salt, remote, zygote
 from aimath.sandbox.inside import codec
 from aimath.sandbox.kernel import SandboxKernelManager
@@ -36,7 +37,6 @@ from aimath.sandbox.limits import Limits
 from aimath.sandbox.remote import Channel, SandboxError, SocketTransport
 
 AGENT_SOCKET = "agent.sock"
-FLAGS_FILE = "grading.json"
 _SERVE = "__import__('aimath.sandbox.inside.agent', fromlist=['serve']).serve(get_ipython().user_ns, {path!r})"
 _START = "import aimath.sandbox.inside.agent as _aimath_agent\n_aimath_agent.start({prefixes!r}, {path!r})"
 # Absolute paths a correct notebook opens inside the sandbox (anything else is recorded as an attempt to look around).
@@ -285,16 +285,7 @@ class SandboxedExecute(Execute):
 
     def _record(self, resources, notebook: str, seconds: float):
         """grading.json beside the autograded notebook: flags for the TA summary and the report."""
-        path = Path(resources["metadata"]["path"]) / FLAGS_FILE
-        try:
-            record = json.loads(path.read_text()) if path.exists() else {}
-        except ValueError:
-            record = {}
-        attempts = self._attempt_log
-        notebooks = record.get("notebooks", {})
-        notebooks[notebook] = {"flags": self._flags, "attempts": attempts, "seconds": round(seconds, 3),
-                               "cell_seconds": round(self._cell_seconds, 3),
-                               "slowest_cells": [[name, spent] for spent, name in sorted(self._cell_times)[::-1][:5]]}
-        record = {"flags": sorted({f for n in notebooks.values() for f in n["flags"]}),
-                  "seconds": round(sum(n["seconds"] for n in notebooks.values()), 3), "notebooks": notebooks}
-        path.write_text(json.dumps(record, indent=1))
+        slowest = sorted(self._cell_times)[::-1][:grading_record.SLOWEST_CELLS]
+        grading_record.add_notebook(Path(resources["metadata"]["path"]), notebook, grading_record.NotebookRun(
+            tuple(self._flags), tuple(self._attempt_log), round(seconds, 3), round(self._cell_seconds, 3),
+            tuple((name, spent) for spent, name in slowest)))
