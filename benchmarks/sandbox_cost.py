@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import nbformat  # noqa: E402
 
 from aimath import grading_record  # noqa: E402
-from aimath.pipeline import course  # noqa: E402
+from aimath.pipeline import course, nbgrader_session  # noqa: E402
 from aimath.pipeline.demo_class import Answer, graded_solution_cells, submission  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
@@ -33,7 +33,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 def _course(root: Path, assignment: str, copies: int) -> None:
     root.mkdir(parents=True)
-    shutil.copy(REPO / course.CONFIG_FILE, root)
+    shutil.copy(REPO / nbgrader_session.CONFIG_FILE, root)
     shutil.copytree(REPO / "source" / assignment, root / "source" / assignment)
     course.release(root=root, assignments=[assignment])
     release_nb = nbformat.read(root / "release" / assignment / f"{assignment}.ipynb", as_version=4)
@@ -48,7 +48,8 @@ def _course(root: Path, assignment: str, copies: int) -> None:
 def _seconds_per_notebook(root: Path, assignment: str, copies: int, sandbox: bool) -> float:
     os.environ["AIMATH_SANDBOX"] = "on" if sandbox else "off"
     started = time.perf_counter()
-    course.open_api(root=root).autograde(assignment, "*", force=True, create=True)  # nbgrader's own, one at a time
+    # nbgrader's own, one at a time
+    nbgrader_session.open_api(root=root).autograde(assignment, "*", force=True, create=True)
     return (time.perf_counter() - started) / copies
 
 
@@ -58,7 +59,7 @@ def main(argv=None) -> int:
     parser.add_argument("--copies", type=int, default=3)
     args = parser.parse_args(argv)
     warnings.filterwarnings("ignore", message="Object of type <Submitted")  # nbgrader's harmless autoflush notice
-    assignments = args.assignments or course.source_assignments(root=REPO)
+    assignments = args.assignments or nbgrader_session.source_assignments(root=REPO)
     work = Path(tempfile.mkdtemp(prefix="aimath-sandbox-cost-"))
     print(f"{'assignment':18} {'stock s/nb':>10} {'sandbox s/nb':>12} {'sandbox cost':>12} {'cells s/nb':>10}")
     for assignment in assignments:

@@ -12,7 +12,7 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from aimath.pipeline import course
+from aimath.pipeline import course, nbgrader_session
 from aimath.pipeline.late import PercentPerDayLate, read_timestamp
 from tests.test_faults import ASSIGNMENT, NOTEBOOK
 from tests.test_pipeline import ROOT
@@ -32,7 +32,7 @@ def test_a_canvas_zip_is_collected_by_student_name(tmp_path):
     root = tmp_path / "course"  # zip_collect needs the config, the assignment's name and its release
     for folder in ("source", "release"):
         shutil.copytree(ROOT / folder / ASSIGNMENT, root / folder / ASSIGNMENT)
-    shutil.copy(ROOT / course.CONFIG_FILE, root)
+    shutil.copy(ROOT / nbgrader_session.CONFIG_FILE, root)
     data = nbformat.writes(nbformat.read(ROOT / "release" / ASSIGNMENT / NOTEBOOK, as_version=4)).encode()
     download = tmp_path / "submissions.zip"
     with zipfile.ZipFile(download, "w") as z:
@@ -54,7 +54,7 @@ def zip_course(tmp_path):
     root = tmp_path / "course"
     for folder in ("source", "release"):
         shutil.copytree(ROOT / folder / ASSIGNMENT, root / folder / ASSIGNMENT)
-    shutil.copy(ROOT / course.CONFIG_FILE, root)
+    shutil.copy(ROOT / nbgrader_session.CONFIG_FILE, root)
     return root, nbformat.writes(nbformat.read(ROOT / "release" / ASSIGNMENT / NOTEBOOK, as_version=4)).encode()
 
 
@@ -112,9 +112,9 @@ def test_a_student_already_collected_does_not_stop_the_others_and_a_rerun_is_cle
 
 def test_a_failed_zip_collect_puts_nothing_in_submitted(tmp_path):
     root, data = zip_course(tmp_path)
-    with open(root / course.CONFIG_FILE, "a") as config:  # a regexp without the file_id nbgrader needs
+    with open(root / nbgrader_session.CONFIG_FILE, "a") as config:  # a regexp without the file_id nbgrader needs
         config.write('\nc.FileNameCollectorPlugin.named_regexp = r".*/(?P<student_id>[^/_]+)_.*"\n')
-    with pytest.raises(course.GradingStopped, match="nothing was collected into submitted/"):
+    with pytest.raises(nbgrader_session.GradingStopped, match="nothing was collected into submitted/"):
         course.collect(root=root, archive=download(tmp_path, {f"aaa_1_2_{NOTEBOOK}": data}))
     assert not (root / "submitted").exists()
 
@@ -141,7 +141,7 @@ def stamped(tmp_path_factory):
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("AIMATH_SANDBOX", "off")
         root = new_course(tmp_path_factory.mktemp("stamps") / "course")
-        api = course.open_api(root=root)
+        api = nbgrader_session.open_api(root=root)
         with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
             gradebook.update_or_create_assignment(ASSIGNMENT, duedate=DUE)
         for student, stamp in STAMPS.items():
@@ -153,7 +153,7 @@ def stamped(tmp_path_factory):
 def test_offsets_in_timestamp_txt_are_read_right_by_the_pipelines_nbgrader(stamped):
     """Case 7: '+0100' is 23:30 UTC, on time; '+01:00' 31 minutes late; intake's reading is nbgrader's."""
     from tests.test_faults import FULL
-    api = course.open_api(root=stamped)
+    api = nbgrader_session.open_api(root=stamped)
     with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
         for student in ("ontime", "late"):
             assert gradebook.find_submission(ASSIGNMENT, student).timestamp == read_timestamp(STAMPS[student])
@@ -173,7 +173,7 @@ def test_a_due_date_changed_after_grading_regrades_the_late_penalties(stamped, t
     root = tmp_path / "course"
     shutil.copytree(stamped, root)
     monkeypatch.setenv("AIMATH_SANDBOX", "off")
-    api = course.open_api(root=root)
+    api = nbgrader_session.open_api(root=root)
     with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
         gradebook.update_or_create_assignment(ASSIGNMENT, duedate="2026-12-01 23:00:00 UTC")
     course.autograde(root=root, workers=1)

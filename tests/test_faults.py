@@ -16,7 +16,7 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from aimath.pipeline import course, intake
+from aimath.pipeline import course, intake, nbgrader_session
 from aimath.pipeline.demo_class import Answer, graded_solution_cells, submission
 from aimath.report.build import INDEX_HTML, build_report
 from tests.test_pipeline import ROOT
@@ -41,7 +41,7 @@ def digest_tree(folder: Path) -> dict[str, str]:
 def new_course(root: Path) -> Path:
     """A released course holding basic_math only."""
     root.mkdir(parents=True)
-    shutil.copy(ROOT / course.CONFIG_FILE, root)
+    shutil.copy(ROOT / nbgrader_session.CONFIG_FILE, root)
     shutil.copytree(ROOT / "source" / ASSIGNMENT, root / "source" / ASSIGNMENT)
     course.release(root=root)
     return root
@@ -143,7 +143,7 @@ def broken_class(tmp_path_factory):
         (root / "submitted" / "extrafiles" / ASSIGNMENT / "notes.txt").write_text("my notes")
         (root / "submitted" / "extrafiles" / ASSIGNMENT / "data.csv").write_text("1,2\n")
         put(root, "big", nb=_big(solved))
-        api = course.open_api(root=root)
+        api = nbgrader_session.open_api(root=root)
         with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
             gradebook.update_or_create_student(ABSENT)  # on the roster, nothing handed in
             gradebook.update_or_create_assignment(ASSIGNMENT, duedate=DUE)
@@ -198,7 +198,7 @@ def test_a_late_submission_gets_the_late_penalty_and_a_line(broken_class):
     root, _, summary, _ = broken_class
     penalty = FULL * 0.2
     assert course.late_submissions(root=root) == {(LATE, ASSIGNMENT): (LATE_BY.total_seconds(), pytest.approx(penalty))}
-    api = course.open_api(root=root)
+    api = nbgrader_session.open_api(root=root)
     with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:  # nbgrader keeps the raw score
         assert gradebook.find_submission(ASSIGNMENT, LATE).score == FULL
     assert course.scores(root=root)[LATE][ASSIGNMENT][0] == pytest.approx(FULL - penalty)  # as nbgrader's CSV export
@@ -240,7 +240,7 @@ def test_intake_checks_are_pure_and_name_what_they_see():
 
 
 def test_the_summary_says_so_when_no_submission_could_be_graded(tmp_path):
-    shutil.copy(ROOT / course.CONFIG_FILE, tmp_path)
+    shutil.copy(ROOT / nbgrader_session.CONFIG_FILE, tmp_path)
     problem = intake.Problem("s1", "basic_math", "grading-failed", "nbgrader could not grade it (X); not graded", False)
     intake.add(tmp_path, [problem])
     text = course.summary(root=tmp_path)

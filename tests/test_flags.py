@@ -13,13 +13,13 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell
 
-from aimath.pipeline import course
+from aimath.pipeline import course, nbgrader_session
 from aimath.pipeline.demo_class import Answer, graded_solution_cells, submission
 from tests.test_pipeline import ROOT
 
 pytestmark = [pytest.mark.pipeline, pytest.mark.xdist_group("flags")]
 
-ASSIGNMENTS = course.source_assignments(root=ROOT)
+ASSIGNMENTS = nbgrader_session.source_assignments(root=ROOT)
 TEST_CONFIG = """
 from aimath.sandbox.limits import Limits
 c.SandboxedExecute.limits = Limits(request_timeout_s=5.0, wall_s=90.0, memory_bytes=2 * 2**30)
@@ -49,7 +49,7 @@ def _with_cell(nb, code):
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     root = tmp_path_factory.mktemp("flags")
-    (root / course.CONFIG_FILE).write_text((ROOT / course.CONFIG_FILE).read_text() + TEST_CONFIG)
+    (root / nbgrader_session.CONFIG_FILE).write_text((ROOT / nbgrader_session.CONFIG_FILE).read_text() + TEST_CONFIG)
     for assignment in ASSIGNMENTS:
         shutil.copytree(ROOT / "source" / assignment, root / "source" / assignment)
     course.release(root=root)

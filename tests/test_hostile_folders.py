@@ -19,7 +19,7 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from aimath.pipeline import course, intake, parallel
+from aimath.pipeline import course, digests, intake, nbgrader_session, parallel
 from tests.test_pipeline import ROOT
 
 ASSIGNMENT = "basic_math"
@@ -32,7 +32,7 @@ CODE = next(i for i, cell in enumerate(RELEASE.cells) if cell.cell_type == "code
 def _course(root: Path) -> Path:
     """A course folder with the config only (no grading here)."""
     root.mkdir(parents=True, exist_ok=True)
-    shutil.copy(ROOT / course.CONFIG_FILE, root)
+    shutil.copy(ROOT / nbgrader_session.CONFIG_FILE, root)
     return root
 
 
@@ -105,8 +105,8 @@ def test_names_that_are_not_utf8_are_digested_and_named_escaped(tmp_path):
     for name in (b"\xff.txt", b"dir\xfe/\x80"):
         with open(os.path.join(folder, name), "wb") as handle:
             handle.write(b"x")
-    digest = parallel.submission_digest(tmp_path / "submitted" / "s1" / ASSIGNMENT)
-    assert digest == parallel.submission_digest(tmp_path / "submitted" / "s1" / ASSIGNMENT)
+    digest = digests.submission_digest(tmp_path / "submitted" / "s1" / ASSIGNMENT)
+    assert digest == digests.submission_digest(tmp_path / "submitted" / "s1" / ASSIGNMENT)
     [found] = _findings(tmp_path)
     assert found.message == "extra files, not graded: dir\\xfe/\\x80, \\xff.txt"
 
@@ -253,7 +253,7 @@ def _is_formula(cell: str) -> bool:
 def test_nbgraders_csv_export_writes_no_formula(tmp_path):
     """Issue 19, case 3: `make export` (nbgrader's CsvExportPlugin, configured to our protected subclass)."""
     root = _course(tmp_path / "course")
-    api = course.open_api(root=root)
+    api = nbgrader_session.open_api(root=root)
     with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
         gradebook.update_or_create_assignment(ASSIGNMENT)
         for student in FORMULAS:

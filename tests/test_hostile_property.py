@@ -33,7 +33,7 @@ from hypothesis import strategies as st
 from nbgrader.api import Gradebook
 
 from aimath import submission_files
-from aimath.pipeline import course, intake
+from aimath.pipeline import course, intake, nbgrader_session
 from tests.test_faults import ASSIGNMENT, FULL, NOTEBOOK, new_course, solved_notebook
 from tests.test_hostile_submissions import CONTROL, run_step, snapshot
 from tests.test_pipeline import ROOT
@@ -263,7 +263,7 @@ def hostile_student(draw):
 
 def _gradebook_cells(root: Path) -> tuple:
     """The gradebook's cells of the assignment: source and checksum of each, points of each graded one."""
-    api = course.open_api(root=root)
+    api = nbgrader_session.open_api(root=root)
     with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
         notebook = gradebook.find_notebook(ASSIGNMENT, ASSIGNMENT)
         return (sorted((c.name, c.source, c.checksum) for c in notebook.source_cells),
@@ -271,7 +271,7 @@ def _gradebook_cells(root: Path) -> tuple:
 
 
 def _grades(root: Path, student: str) -> dict:
-    api = course.open_api(root=root)
+    api = nbgrader_session.open_api(root=root)
     with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
         return {g.name: (g.score, g.max_score) for g in
                 gradebook.find_submission_notebook(ASSIGNMENT, ASSIGNMENT, student).grades}
@@ -280,7 +280,7 @@ def _grades(root: Path, student: str) -> dict:
 def _course_files(root: Path) -> dict:
     paths = [p for p in sorted((root / "source").rglob("*")) + sorted((root / "release").rglob("*")) if p.is_file()]
     return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in paths + [root / course.CONFIG_FILE, root / "secret.txt"]}
+            for p in paths + [root / nbgrader_session.CONFIG_FILE, root / "secret.txt"]}
 
 
 @pytest.mark.pipeline

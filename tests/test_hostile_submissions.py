@@ -28,7 +28,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from aimath.pipeline import course, intake
+from aimath.pipeline import course, nbgrader_session, run_records
 from tests.test_faults import ASSIGNMENT, FULL, NOTEBOOK, new_course, solved_notebook
 
 pytestmark = [pytest.mark.pipeline, pytest.mark.xdist_group("hostile")]
@@ -93,7 +93,7 @@ def _committed(root: Path) -> dict:
     """sha256 of the course's own files: source/, release/, nbgrader_config.py and the secret beside them."""
     paths = [p for p in sorted((root / "source").rglob("*")) + sorted((root / "release").rglob("*")) if p.is_file()]
     return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in paths + [root / course.CONFIG_FILE, root / "secret.txt"]}
+            for p in paths + [root / nbgrader_session.CONFIG_FILE, root / "secret.txt"]}
 
 
 def run_step(root: Path, step: str) -> subprocess.CompletedProcess:
@@ -258,6 +258,6 @@ def test_submissions_and_course_files_are_unchanged(hostile_class):
 
 def test_intake_json_holds_only_printable_text(hostile_class):
     root, _, _, _ = hostile_class
-    for key, problems in json.loads((root / "autograded" / intake.INTAKE_JSON).read_text()).items():
+    for key, problems in json.loads((root / "autograded" / run_records.INTAKE_JSON).read_text()).items():
         for problem in problems:
             assert all(str(v).isprintable() for v in (key, *problem.values())), problem

@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 from nbgrader.api import Gradebook
 
-from aimath.pipeline import course
+from aimath.pipeline import course, nbgrader_session
 from aimath.pipeline.demo_class import write_demo_class
 from aimath.grading_record import DIGEST_KEY
-from aimath.pipeline.parallel import submission_digest
+from aimath.pipeline.digests import submission_digest
 from tests.test_faults import ASSIGNMENT, digest_tree, new_course
 from tests.test_pipeline import ROOT
 
@@ -38,7 +38,7 @@ def autograde_command(root: Path) -> list[str]:
 
 def gradebook_state(root: Path) -> dict:
     """{(student, grade cell): auto score} of the gradebook, and each submission's number of rows (must be 1)."""
-    api = course.open_api(root=root)
+    api = nbgrader_session.open_api(root=root)
     with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
         cells = {(s.student.id, g.name): g.auto_score for s in gradebook.find_assignment(ASSIGNMENT).submissions
                  for n in s.notebooks for g in n.grades}
@@ -139,7 +139,7 @@ def test_killed_twice_then_locked_by_formgrader_then_rerun_gives_the_uninterrupt
     monkeypatch.setenv("AIMATH_SANDBOX", "off")
     with sqlite3.connect(root / "gradebook.db") as formgrader:
         formgrader.execute("BEGIN IMMEDIATE")
-        with pytest.raises(course.GradingStopped, match=re.escape(course.LOCKED)):
+        with pytest.raises(nbgrader_session.GradingStopped, match=re.escape(nbgrader_session.LOCKED)):
             course.autograde(root=root, workers=1)
         formgrader.rollback()
     assert integrity(root) == "ok" and not all_stamped(root)
@@ -158,7 +158,7 @@ def test_a_gradebook_locked_at_the_start_stops_the_command_at_once_with_one_line
         done = subprocess.run(autograde_command(root), env=ENV, capture_output=True, text=True, timeout=300)
         formgrader.rollback()
     assert done.returncode == 1
-    assert done.stderr.strip().splitlines()[-1] == f"autograde stopped: {course.LOCKED}"
+    assert done.stderr.strip().splitlines()[-1] == f"autograde stopped: {nbgrader_session.LOCKED}"
     assert digest_tree(root / "autograded") == recorded and integrity(root) == "ok"
 
 
@@ -185,7 +185,8 @@ def test_a_full_disk_stops_with_one_line_and_a_rerun_after_freeing_space_complet
     subprocess.run(["bwrap", "--dev-bind", "/", "/", "--size", str(size), "--tmpfs", "/mnt", "sh", "-c", script],
                    env=ENV, check=True, timeout=600)
     assert (out / "first.rc").read_text().strip() == "1"
-    assert (out / "first.err").read_text().strip().splitlines()[-1] == f"autograde stopped: {course.DISK_FULL}"
+    assert (out / "first.err").read_text().strip().splitlines()[-1] == (
+        f"autograde stopped: {nbgrader_session.DISK_FULL}")
     assert (out / "integrity").read_text().strip() == "ok"
     assert (out / "second.rc").read_text().strip() == "0", (out / "second.err").read_text()[-2000:]
     assert gradebook_state(out / "course") == reference

@@ -17,7 +17,7 @@ import pytest
 from nbgrader.api import Gradebook
 
 from aimath import grading_record
-from aimath.pipeline import course, intake, parallel
+from aimath.pipeline import course, digests, intake, nbgrader_session
 from aimath.pipeline.demo_class import Answer, graded_solution_cells, submission
 from aimath.report.build import INDEX_HTML, build_report
 from tests.test_pipeline import ROOT
@@ -74,9 +74,9 @@ def scores(root: Path) -> dict:
 
 
 def versions(root: Path) -> dict[str, str | None]:
-    api = course.open_api(root=root)
+    api = nbgrader_session.open_api(root=root)
     with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
-        return {a: parallel.assignment_digest(gradebook, a) for a in ASSIGNMENTS}
+        return {a: digests.assignment_digest(gradebook, a) for a in ASSIGNMENTS}
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +87,7 @@ def fresh_clone(tmp_path_factory):
     folder named basic-math."""
     root = tmp_path_factory.mktemp("clone") / "course"
     root.mkdir()
-    shutil.copy(ROOT / course.CONFIG_FILE, root)
+    shutil.copy(ROOT / nbgrader_session.CONFIG_FILE, root)
     for assignment in ASSIGNMENTS:
         for folder in ("source", "release"):
             shutil.copytree(ROOT / folder / assignment, root / folder / assignment)
@@ -127,7 +127,7 @@ def test_a_misnamed_folder_gets_one_line_and_no_phantom_assignment(fresh_clone):
     html = (root / "report" / INDEX_HTML).read_text()
     assert html.count("submitted/kim/basic-math/") >= 1 and html.count("basic-math") == html.count(
         "submitted/kim/basic-math/")
-    api = course.open_api(root=root)
+    api = nbgrader_session.open_api(root=root)
     with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
         assert sorted(a.name for a in gradebook.assignments) == sorted(ASSIGNMENTS)
 
@@ -213,7 +213,7 @@ def small_course(tmp_path_factory):
     """A released basic_math course with two solved submissions, not graded."""
     root = tmp_path_factory.mktemp("small") / "course"
     root.mkdir()
-    shutil.copy(ROOT / course.CONFIG_FILE, root)
+    shutil.copy(ROOT / nbgrader_session.CONFIG_FILE, root)
     shutil.copytree(ROOT / "source" / "basic_math", root / "source" / "basic_math")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("AIMATH_SANDBOX", "off")
@@ -257,7 +257,7 @@ def test_every_notebook_failing_the_same_way_is_reported_once(small_course, tmp_
     and the progress line counts no failed notebook as graded."""
     root = tmp_path / "course"
     shutil.copytree(small_course, root)
-    with open(root / course.CONFIG_FILE, "a") as config:
+    with open(root / nbgrader_session.CONFIG_FILE, "a") as config:
         config.write('\nc.Execute.kernel_name = "no-such-kernel"\n')
     done = pipeline(root, "autograde")
     assert done.returncode == 1

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 import pytest
 from nbgrader.api import Gradebook
 
-from aimath.pipeline import course, intake
+from aimath.pipeline import course, intake, nbgrader_session
 from aimath.report.build import INDEX_HTML, build_report
 from tests.test_pipeline import ROOT
 
@@ -33,8 +33,8 @@ STUDENTS = 8
 @pytest.fixture(scope="module")
 def absent_class(tmp_path_factory):
     root = tmp_path_factory.mktemp("missing")
-    shutil.copy(ROOT / course.CONFIG_FILE, root)
-    api = course.open_api(root=root)
+    shutil.copy(ROOT / nbgrader_session.CONFIG_FILE, root)
+    api = nbgrader_session.open_api(root=root)
     with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
         for assignment in ASSIGNMENTS:
             gradebook.add_assignment(assignment, duedate=DUE)

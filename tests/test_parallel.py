@@ -12,7 +12,7 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from aimath.pipeline import course
+from aimath.pipeline import course, nbgrader_session
 from aimath.pipeline.demo_class import write_demo_class
 from tests.test_pipeline import ROOT
 
@@ -24,7 +24,7 @@ STUDENTS = ("demo01", "demo04", "demo05", "demo06", "demo07")
 
 def _course(root: Path) -> Path:
     root.mkdir()
-    shutil.copy(ROOT / course.CONFIG_FILE, root)
+    shutil.copy(ROOT / nbgrader_session.CONFIG_FILE, root)
     shutil.copytree(ROOT / "source" / ASSIGNMENT, root / "source" / ASSIGNMENT)
     course.release(root=root)
     write_demo_class(root=root)
@@ -35,7 +35,7 @@ def _course(root: Path) -> Path:
 
 
 def _cells(root: Path) -> dict:
-    api = course.open_api(root=root)
+    api = nbgrader_session.open_api(root=root)
     with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
         return {(s.student.id, g.name): g.auto_score for s in gradebook.find_assignment(ASSIGNMENT).submissions
                 for n in s.notebooks for g in n.grades}
@@ -43,7 +43,7 @@ def _cells(root: Path) -> dict:
 
 def _sequential(root: Path) -> dict:
     """Stock nbgrader's one-at-a-time autograde of the same course (sandboxed execution), for comparison."""
-    _run = course.open_api(root=root).autograde(ASSIGNMENT, "*", force=True, create=True)
+    _run = nbgrader_session.open_api(root=root).autograde(ASSIGNMENT, "*", force=True, create=True)
     assert _run["success"], _run.get("error")
     return _cells(root)
 
@@ -94,7 +94,7 @@ def test_the_skeleton_a_worker_gets_has_the_course_but_no_student(tmp_path):
 def _gradebook_rows(root: Path) -> dict:
     """Everything autograde writes or reads for each submission: scores, manual scores, needs-manual-grade,
     comments, late penalties, timestamps and extensions."""
-    api = course.open_api(root=root)
+    api = nbgrader_session.open_api(root=root)
     with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
         return {s.student.id: (s.timestamp, s.extension, [(n.name, n.late_submission_penalty, [
             (g.name, g.auto_score, g.manual_score, g.needs_manual_grade) for g in n.grades], [
@@ -107,7 +107,7 @@ def _late_and_hand_graded(root: Path, grade) -> None:
     demo04 (both read by autograde when it regrades)."""
     import datetime
 
-    api = course.open_api(root=root)
+    api = nbgrader_session.open_api(root=root)
     with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
         gradebook.update_or_create_assignment(ASSIGNMENT, duedate="2026-12-01 23:59:00 UTC")
     for student in ("demo01", "demo04"):
@@ -123,7 +123,7 @@ def _late_and_hand_graded(root: Path, grade) -> None:
 def test_a_regrade_after_hand_grading_writes_what_a_sequential_regrade_writes(tmp_path):
     """Workers grade against the gradebook's skeleton: the TA's manual scores and extensions travel with the job."""
     def sequential(root):
-        assert course.open_api(root=root).autograde(ASSIGNMENT, "*", force=True, create=True)["success"]
+        assert nbgrader_session.open_api(root=root).autograde(ASSIGNMENT, "*", force=True, create=True)["success"]
 
     def ours(root):
         course.autograde(root=root, workers=2, force=True)
@@ -240,7 +240,7 @@ WRITTEN = ("mle", "mle_normal_derivation")  # the assignment with a written answ
 def _hand_grade(root: Path, student: str, score: float) -> None:
     """What formgrader's Manual grading does when a TA scores a written answer (nbgrader's GradeHandler.put)."""
     assignment, grade_id = WRITTEN
-    api = course.open_api(root=root)
+    api = nbgrader_session.open_api(root=root)
     with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
         grade = gradebook.find_grade(grade_id, assignment, assignment, student)
         grade.manual_score, grade.extra_credit = score, None
@@ -250,7 +250,7 @@ def _hand_grade(root: Path, student: str, score: float) -> None:
 
 def _written_grades(root: Path) -> dict[str, tuple[float | None, bool]]:
     assignment, grade_id = WRITTEN
-    api = course.open_api(root=root)
+    api = nbgrader_session.open_api(root=root)
     with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
         return {s.student.id: (g.manual_score, g.needs_manual_grade) for s in gradebook.find_assignment(
             assignment).submissions for g in s.notebooks[0].grades if g.name == grade_id}
@@ -271,7 +271,7 @@ def test_a_regrade_keeps_a_hand_graded_answer_graded_unless_the_student_changed_
     assignment, grade_id = WRITTEN
     root = tmp_path / "course"
     root.mkdir()
-    shutil.copy(ROOT / course.CONFIG_FILE, root)
+    shutil.copy(ROOT / nbgrader_session.CONFIG_FILE, root)
     shutil.copytree(ROOT / "source" / assignment, root / "source" / assignment)
     course.release(root=root)
     write_demo_class(root=root)

@@ -13,14 +13,14 @@ import pytest
 from nbgrader.api import Gradebook
 from nbgrader.validator import Validator
 
-from aimath.pipeline import course
+from aimath.pipeline import course, nbgrader_session
 from aimath.pipeline.cell_names import graded_cell_name
 from aimath.pipeline.demo_class import Answer, graded_solution_cells, submission
 
 pytestmark = pytest.mark.pipeline
 
 ROOT = Path(__file__).resolve().parents[1]
-ASSIGNMENTS = course.source_assignments(root=ROOT)
+ASSIGNMENTS = nbgrader_session.source_assignments(root=ROOT)
 # One xdist group per assignment, so `pytest -n 2 --dist loadgroup` grades each assignment's course once.
 PER_ASSIGNMENT = [pytest.param(a, marks=pytest.mark.xdist_group(a)) for a in ASSIGNMENTS]
 SOLVED, STUB = "solved", "stub"
@@ -53,7 +53,7 @@ def graded_courses(tmp_path_factory):
     def build(assignment):
         if assignment not in built:
             root = tmp_path_factory.mktemp(assignment)
-            shutil.copy(ROOT / course.CONFIG_FILE, root)
+            shutil.copy(ROOT / nbgrader_session.CONFIG_FILE, root)
             shutil.copytree(ROOT / "source" / assignment, root / "source" / assignment)
             course.release(root=root)
             _write_submissions(root, assignment)
@@ -73,7 +73,7 @@ def graded_course(graded_courses, assignment):
 def _grades(root, assignment, student, cell_type):
     """{grade_id: (auto_score, max_score)} of one submission's graded cells of `cell_type` ("code": tests,
     "markdown": written answers graded by hand, so not auto-scored)."""
-    api = course.open_api(root=root)
+    api = nbgrader_session.open_api(root=root)
     with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
         nb = gradebook.find_submission_notebook(assignment, assignment, student)
         return {g.name: (g.auto_score, g.max_score) for g in nb.grades if g.cell_type == cell_type}
@@ -158,7 +158,7 @@ def test_feedback_folders_hold_the_page_not_grading_json(graded_course, assignme
 
 @pytest.fixture
 def validator(graded_course):
-    return Validator(config=course.open_api(root=graded_course).config)
+    return Validator(config=nbgrader_session.open_api(root=graded_course).config)
 
 
 @pytest.mark.parametrize("assignment", PER_ASSIGNMENT)

@@ -20,7 +20,7 @@ from nbgrader.api import Gradebook
 from PIL import Image
 
 from aimath import verdict
-from aimath.pipeline import course
+from aimath.pipeline import course, nbgrader_session
 from aimath.pipeline.demo_class import Answer, graded_solution_cells, submission
 from aimath.report.analysis import (
     LATE, MISSING, class_max_total, flags_of, item_analysis, mistake_table, timing_of)
@@ -154,7 +154,7 @@ def _diagnosed_mistake():
 
 
 def _gradebook(root):
-    coursedir = course.open_api(root=root).coursedir
+    coursedir = nbgrader_session.open_api(root=root).coursedir
     return Gradebook(coursedir.db_url, coursedir.course_id)
 
 
@@ -169,7 +169,7 @@ def _submit(root, student, nb):
 def graded_course(tmp_path_factory):
     """A released, autograded course with feedback and the report built (see the module's docstring)."""
     root = tmp_path_factory.mktemp("report_course")
-    shutil.copy(ROOT / course.CONFIG_FILE, root)
+    shutil.copy(ROOT / nbgrader_session.CONFIG_FILE, root)
     shutil.copytree(ROOT / "source" / ASSIGNMENT, root / "source" / ASSIGNMENT)
     course.release(root=root)
     with _gradebook(root) as gradebook:

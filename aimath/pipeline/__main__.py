@@ -70,7 +70,7 @@ def run_step(step: str, args, fail) -> int:
     """Run one step with the options of `args`; returns the exit status."""
     from sqlalchemy.exc import SAWarning
 
-    from aimath.pipeline import course, demo_class, intake
+    from aimath.pipeline import course, demo_class, intake, nbgrader_session
     from aimath.untrusted_text import visible
 
     # nbgrader 0.9.6 autoflushes a half-built submission under SQLAlchemy 2.x: harmless noise in a TA's log
@@ -80,7 +80,7 @@ def run_step(step: str, args, fail) -> int:
     if step == "release":
         try:
             released = course.release(root=root, assignments=names)
-        except course.GradingStopped as e:
+        except nbgrader_session.GradingStopped as e:
             print("\n".join(f"release stopped: {line}" for line in str(e).splitlines()), file=sys.stderr)
             return 1
         print(f"released: {', '.join(released)}" if released else "release/ is up to date with source/")
@@ -93,7 +93,7 @@ def run_step(step: str, args, fail) -> int:
             fail("collect needs --zip PATH (make collect ZIP=path/to/download.zip)")
         try:
             collected = course.collect(root=root, archive=args.zip, assignment=names[0] if names else None)
-        except course.GradingStopped as e:
+        except nbgrader_session.GradingStopped as e:
             print(f"collect stopped: {e}", file=sys.stderr)
             return 1
         print("\n".join(visible(line) for line in collected.lines + [collected.summary]))
@@ -102,13 +102,13 @@ def run_step(step: str, args, fail) -> int:
         try:
             course.autograde(root=root, assignments=names, workers=args.workers, scheduler=args.scheduler,
                              force=args.force, on_job=graded.append)
-        except course.GradingStopped as e:
+        except nbgrader_session.GradingStopped as e:
             print(f"\nautograde stopped: {e}", file=sys.stderr)  # after the progress line
             return 1
         except OSError as e:
             if e.errno != errno.ENOSPC:
                 raise
-            print(f"\nautograde stopped: {course.DISK_FULL}", file=sys.stderr)
+            print(f"\nautograde stopped: {nbgrader_session.DISK_FULL}", file=sys.stderr)
             return 1
         args.graded = True
         print(f"autograded: {visible(', '.join(sorted({a for _, a in graded})))}" if graded else "nothing new to grade")

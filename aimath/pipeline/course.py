@@ -11,7 +11,6 @@ import json
 import os
 import re
 import shutil
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -24,93 +23,24 @@ import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.apps import NbGraderAPI
 from nbgrader.utils import is_grade, is_locked, is_solution, is_task, temp_attrs
-from traitlets.config.loader import PyFileConfigLoader
 
 import aimath
 from aimath import grading_record
-from aimath.pipeline import intake, lms, parallel
+from aimath.pipeline import intake, lms, parallel, run_records
 from aimath.pipeline.csv_export import ProtectedCsvExportPlugin
-from aimath.pipeline.late import TimestampCourseDirectory
+from aimath.pipeline.digests import (assignment_digest, file_digest, renderer_digest, same_files, source_digest,
+                                     submission_digest)
+from aimath.pipeline.nbgrader_session import (GradingStopped, StepFailed, check_gradebook_writable, course_assignments,
+                                              fatal_message, last_error_line, open_api, source_assignments,
+                                              stop_if_fatal, submitted_assignments, use_this_environment)
 from aimath.report.analysis import describe_lateness
 from aimath.untrusted_text import visible
 
-CONFIG_FILE = "nbgrader_config.py"
 GRADES_CSV = "grades.csv"
-
-
-class StepFailed(RuntimeError):
-    """An nbgrader step reported failure; the message carries its log."""
-
-
-class GradingStopped(RuntimeError):
-    """A step cannot go on (the gradebook is locked, the disk is full, the environment cannot grade, nbgrader refuses
-    a release); the message is one line for the TA or instructor."""
 
 
 # Names a missing-work line of the summary lists before "and N more" (the report lists them all).
 MISSING_LISTED = 30
-# What nbgrader's log says when the whole run, not one submission, is in trouble, and what the TA is told.
-LOCKED = ("gradebook.db is locked by another program (formgrader saving a grade, or another autograde?): "
-          "close it or let it finish, then rerun `make autograde` (what was recorded is kept, the rest is graded then)")
-DISK_FULL = ("the disk is full (No space left on device): free some space, then rerun `make autograde` "
-             "(what was recorded is kept, the rest is graded then)")
-FATAL_IN_LOG = {"database is locked": LOCKED, "database or disk is full": DISK_FULL,
-                "No space left on device": DISK_FULL}
-
-
-def fatal_message(log: str) -> str | None:
-    """The TA's one line when an nbgrader log shows the run cannot go on (not one submission's fault), else None."""
-    return next((message for needle, message in FATAL_IN_LOG.items() if needle in log), None)
-
-
-def check_gradebook_writable(db: Path, *, timeout: float = 2.0) -> None:
-    """Raise GradingStopped when another program holds the gradebook's write lock (checked before grading starts)."""
-    if not db.exists():
-        return
-    connection = sqlite3.connect(db, timeout=timeout)
-    try:
-        connection.execute("BEGIN IMMEDIATE")
-        connection.rollback()
-    except sqlite3.OperationalError as e:
-        raise GradingStopped(fatal_message(str(e)) or f"cannot write gradebook.db: {e}") from None
-    finally:
-        connection.close()
-
-
-def _use_this_environment() -> None:
-    # nbgrader upgrades the gradebook by running the `alembic` executable, which lives beside this Python.
-    bin_dir = str(Path(sys.executable).parent)
-    if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
-        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
-
-
-def open_api(*, root: Path) -> NbGraderAPI:
-    """An NbGraderAPI configured by `root/nbgrader_config.py`, rooted at `root`; it reads timestamp.txt with
-    aimath.pipeline.late.read_timestamp."""
-    _use_this_environment()
-    config = PyFileConfigLoader(CONFIG_FILE, path=str(root)).load_config()
-    config.CourseDirectory.root = str(root)
-    coursedir = TimestampCourseDirectory(config=config)
-    return NbGraderAPI(coursedir=coursedir, config=config)
-
-
-def source_assignments(*, root: Path) -> list[str]:
-    """Assignment names: the folders of source/ that hold a notebook, sorted."""
-    if not (root / "source").is_dir():
-        return []
-    return sorted(p.name for p in (root / "source").iterdir() if p.is_dir() and any(p.glob("*.ipynb")))
-
-
-def submitted_assignments(*, root: Path) -> list[str]:
-    """The folder names of submitted/<student>/<folder>/ (the assignments handed in, and any misnamed folder)."""
-    return sorted({p.name for p in (root / "submitted").glob("*/*") if p.is_dir()})
-
-
-def course_assignments(*, root: Path, api: NbGraderAPI) -> list[str]:
-    """The assignments of the course: those of source/ and those the gradebook knows."""
-    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
-        recorded = {a.name for a in gradebook.assignments}
-    return sorted(recorded | set(source_assignments(root=root)))
 
 
 def closest_assignment(folder: str, assignments: list[str]) -> str | None:
@@ -180,12 +110,6 @@ class ReleaseRefused(GradingStopped):
     """nbgrader would not (or could not) generate an assignment; release/ and the gradebook are as they were."""
 
 
-def source_digest(*, root: Path, assignment: str) -> str:
-    """sha256 over nbgrader_config.py and every file of source/<assignment>/ (what generate_assignment reads)."""
-    config = hashlib.sha256((root / CONFIG_FILE).read_bytes()).hexdigest()
-    return hashlib.sha256((config + parallel.submission_digest(root / "source" / assignment)).encode()).hexdigest()
-
-
 def _recorded_cells(nb) -> set[str]:
     """The grade ids of a notebook's cells that generate_assignment records in the gradebook (its SaveCells)."""
     return {cell.metadata.nbgrader["grade_id"] for cell in nb.cells
@@ -217,7 +141,7 @@ def _refusal(api: NbGraderAPI, assignment: str, result: dict) -> str:
                 f"and nbgrader cannot change an assignment's cells once the gradebook holds submissions of it "
                 f"({submissions}); release/ and the gradebook are unchanged. Keep the cells (a new test can go in an "
                 f"existing test cell; points and test code may change), or see the {MID_TERM}")
-    return f"{assignment}: nbgrader's generate_assignment failed ({_last_error_line(result)}); release/ is unchanged"
+    return f"{assignment}: nbgrader's generate_assignment failed ({last_error_line(result)}); release/ is unchanged"
 
 
 def _generate(api: NbGraderAPI, assignment: str, into: Path) -> None:
@@ -227,19 +151,14 @@ def _generate(api: NbGraderAPI, assignment: str, into: Path) -> None:
     with temp_attrs(api.coursedir, release_directory=str(into)):
         result = api.generate_assignment(assignment, force=True, create=True)
     if not result.get("success"):
-        _stop_if_fatal(result)
+        stop_if_fatal(result)
         raise ReleaseRefused(_refusal(api, assignment, result))
-
-
-def _same_files(a: Path, b: Path) -> bool:
-    """Whether folders a and b hold the same files with the same bytes."""
-    return b.is_dir() and parallel.submission_digest(a) == parallel.submission_digest(b)
 
 
 def _put_in_place(new: Path, folder: Path) -> bool:
     """Make `folder` hold what `new` holds (swapped in with renames: `new` is on the same file system); a folder that
     already holds the same files is left untouched. Returns whether it changed."""
-    if _same_files(new, folder):
+    if same_files(new, folder):
         return False
     folder.parent.mkdir(parents=True, exist_ok=True)
     old = new.with_name(new.name + ".old")
@@ -250,49 +169,11 @@ def _put_in_place(new: Path, folder: Path) -> bool:
     return True
 
 
-def read_record(path: Path) -> dict:
-    """The JSON object a pipeline record file holds ({} when it is missing, unreadable or not an object)."""
-    try:
-        recorded = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return recorded if isinstance(recorded, dict) else {}
-
-
-def write_if_changed(path: Path, data: bytes) -> bool:
-    """Make the file `path` hold `data`, only when it holds something else (so its modification time says when what
-    it holds last changed): written beside it, then renamed into place. Returns whether it was written."""
-    try:
-        if path.read_bytes() == data:
-            return False
-    except OSError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
-    return True
-
-
-def update_record(path: Path, entries: dict) -> None:
-    """Merge `entries` into the record file `path`."""
-    if entries:
-        recorded = {**read_record(path), **entries}
-        write_if_changed(path, json.dumps(recorded, indent=1, sort_keys=True).encode())
-
-
-def _file_digest(path: Path) -> str | None:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return None
-
-
 def _release_state(root: Path, gradebook, assignment: str) -> list:
     """What a release of `assignment` depends on and leaves: [source digest, the gradebook's digest of the
     assignment, release/<assignment>/'s digest, requirements.txt's digest (the nbgrader that generates it)]."""
-    return [source_digest(root=root, assignment=assignment), parallel.assignment_digest(gradebook, assignment),
-            parallel.submission_digest(root / "release" / assignment), _file_digest(root / "requirements.txt")]
+    return [source_digest(root=root, assignment=assignment), assignment_digest(gradebook, assignment),
+            submission_digest(root / "release" / assignment), file_digest(root / "requirements.txt")]
 
 
 def release(*, root: Path, assignments: list[str] | None = None) -> list[str]:
@@ -309,8 +190,8 @@ def release(*, root: Path, assignments: list[str] | None = None) -> list[str]:
     """
     api = open_api(root=root)
     names = assignments or source_assignments(root=root)
-    released = root / "autograded" / intake.RELEASES_JSON
-    recorded = read_record(released)
+    released = run_records.record_path(root, run_records.RELEASES_JSON)
+    recorded = run_records.read_record(released)
     with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
         stale = [name for name in names if recorded.get(name) != _release_state(root, gradebook, name)]
     refused, generated = [], []
@@ -326,9 +207,10 @@ def release(*, root: Path, assignments: list[str] | None = None) -> list[str]:
                 generated.append(name)
         with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
             states = {name: _release_state(root, gradebook, name) for name in generated}
-        update_record(released, states)
+        run_records.update_record(released, states)
         # the gradebook now holds source/ as it is: autograde need not bring it up to date again (update_gradebook)
-        update_record(root / "autograded" / intake.SOURCES_JSON, {name: state[:2] for name, state in states.items()})
+        run_records.update_record(run_records.record_path(root, run_records.SOURCES_JSON),
+                                  {name: state[:2] for name, state in states.items()})
     if refused:
         raise ReleaseRefused("\n".join(refused))
     return generated
@@ -340,11 +222,11 @@ def update_gradebook(*, root: Path, api: NbGraderAPI, assignments: list[str]) ->
     that is missing). An assignment whose source and gradebook digests are those recorded after its last update
     (autograded/sources.json) is skipped. Returns the assignments updated; raises ReleaseRefused (graded cells added
     or removed after grading) or GradingStopped (locked gradebook, full disk) with one line."""
-    record = root / "autograded" / intake.SOURCES_JSON
-    recorded = read_record(record)
+    record = run_records.record_path(root, run_records.SOURCES_JSON)
+    recorded = run_records.read_record(record)
 
     def digests(gradebook, name: str) -> list:
-        return [source_digest(root=root, assignment=name), parallel.assignment_digest(gradebook, name)]
+        return [source_digest(root=root, assignment=name), assignment_digest(gradebook, name)]
 
     sources = set(source_assignments(root=root))
     with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
@@ -358,7 +240,7 @@ def update_gradebook(*, root: Path, api: NbGraderAPI, assignments: list[str]) ->
             if not any((root / "release" / name).glob("*.ipynb")):
                 _put_in_place(Path(scratch) / name, root / "release" / name)
     with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
-        update_record(record, {name: digests(gradebook, name) for name in stale})
+        run_records.update_record(record, {name: digests(gradebook, name) for name in stale})
     return stale
 
 
@@ -406,17 +288,6 @@ def check_environment(api: NbGraderAPI) -> None:
         why = f"it imports {found}" if found else (done.stderr.strip().splitlines() or ["no error text"])[-1]
         raise GradingStopped(f"the grading environment cannot import this course's aimath package ({here}): "
                              f"{why[:160]}; {NEW_ENVIRONMENT}")
-
-
-def _last_error_line(result: dict) -> str:
-    """The exception nbgrader's log names last (not its closing 'see the above traceback'), in one line."""
-    lines = [line.strip() for line in f"{result.get('log') or ''}\n{result.get('error') or ''}".splitlines()]
-    generic = ("see the above traceback", "see the the above traceback", "There was an error processing")
-    useful = [line for line in lines if not any(g in line for g in generic)]
-    raised = [line for line in useful if re.match(r"^(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:: |$)", line)
-              and not line.startswith("Traceback")]  # an exception's line: `[module.]Name: message`
-    logged = [line.removeprefix("[ERROR] ") for line in useful if line.startswith("[ERROR]")]
-    return ((raised or logged or ["no error text"])[-1])[:160]
 
 
 def _pending_submissions(root: Path, assignment: str, students: list[str]) -> list[str]:
@@ -476,8 +347,8 @@ def autograde(*, root: Path, assignments: list[str] | None = None, workers: int 
         for student in students:
             result = api.autograde(assignment, student, force=True, create=True)
             if not result.get("success"):
-                _stop_if_fatal(result)
-                cause = _last_error_line(result)
+                stop_if_fatal(result)
+                cause = last_error_line(result)
                 failed.append((intake.Problem(
                     student, assignment, "grading-failed",
                     f"nbgrader could not grade it ({cause}); not graded: look at the notebook (or "
@@ -513,12 +384,6 @@ def autograde(*, root: Path, assignments: list[str] | None = None, workers: int 
             raise GradingStopped(message) from None
         raise
     return names
-
-
-def _stop_if_fatal(result: dict) -> None:
-    message = fatal_message(f"{result.get('log') or ''}\n{result.get('error') or ''}")
-    if message:
-        raise GradingStopped(message)
 
 
 def _forget_half_graded(api: NbGraderAPI, failed: list[intake.Problem]) -> None:
@@ -586,7 +451,7 @@ def collect(*, root: Path, archive: Path, assignment: str | None = None) -> Coll
             shutil.rmtree(downloaded / step)
     (downloaded / "archive").mkdir(parents=True)
     shutil.copy(archive, downloaded / "archive" / archive.name)
-    _use_this_environment()
+    use_this_environment()
     done = subprocess.run(["nbgrader", "zip_collect", assignment,
                            f"--CourseDirectory.submitted_directory={staging}"],
                           cwd=root, capture_output=True, text=True)
@@ -600,7 +465,7 @@ def collect(*, root: Path, archive: Path, assignment: str | None = None) -> Coll
         student = folder.parent.name
         target = root / "submitted" / student / assignment
         if target.exists():
-            if _same_files(folder, target):
+            if same_files(folder, target):
                 already += 1
             else:
                 lines.append(f"{student}: submitted/{student}/{assignment}/ already holds another submission, kept; "
@@ -640,20 +505,6 @@ class Feedback(NamedTuple):
     failed: list[str]
 
 
-def renderer_digest(*, root: Path) -> str:
-    """sha256 over what turns the same grades into the same feedback page: nbgrader_config.py, requirements.txt
-    (nbgrader, nbconvert and the rest, pinned) and every file of the aimath package (the page's preprocessors,
-    exporter and template)."""
-    h = hashlib.sha256()
-    package = Path(aimath.__file__).resolve().parent
-    files = [root / CONFIG_FILE, root / "requirements.txt"] + sorted(
-        p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.relative_to(package).parts)
-    for path in files:
-        h.update(str(path.relative_to(package) if path.is_relative_to(package) else path.name).encode() + b"\0")
-        h.update((_file_digest(path) or "missing").encode() + b"\0")
-    return h.hexdigest()
-
-
 def gradebook_feedback_rows(gradebook) -> dict[tuple[str, str], str]:
     """{(student, assignment): sha256 of the gradebook rows its feedback page shows} for every submission of the
     gradebook (two queries, whatever the size of the class). A TA's score or comment in formgrader changes it."""
@@ -670,9 +521,9 @@ def gradebook_feedback_rows(gradebook) -> dict[tuple[str, str], str]:
 def feedback_inputs(*, root: Path, student: str, assignment: str, renderer: str, version: str | None,
                     rows: str | None) -> str:
     """sha256 of everything a submission's feedback page is made from: the `renderer` (renderer_digest), the
-    assignment's `version` in the gradebook (parallel.assignment_digest: points, cells, due date), the files of
+    assignment's `version` in the gradebook (digests.assignment_digest: points, cells, due date), the files of
     autograded/<student>/<assignment>/ and the submission's gradebook `rows` (gradebook_feedback_rows)."""
-    graded = parallel.submission_digest(root / "autograded" / student / assignment)
+    graded = submission_digest(root / "autograded" / student / assignment)
     return hashlib.sha256(json.dumps([renderer, version, graded, rows]).encode()).hexdigest()
 
 
@@ -695,12 +546,12 @@ def feedback(*, root: Path, assignments: list[str] | None = None) -> Feedback:
     api = open_api(root=root)
     autograded = root / "autograded"
     names = assignments or sorted({p.name for p in autograded.glob("*/*") if p.is_dir()})
-    record = autograded / intake.FEEDBACK_JSON
-    recorded = read_record(record)
+    record = autograded / run_records.FEEDBACK_JSON
+    recorded = run_records.read_record(record)
     renderer = renderer_digest(root=root)
     with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
         rows = gradebook_feedback_rows(gradebook)
-        versions = {name: parallel.assignment_digest(gradebook, name) for name in names}
+        versions = {name: assignment_digest(gradebook, name) for name in names}
     written, failed = [], []
     for name in names:
         students = sorted(p.parent.name for p in autograded.glob(f"*/{name}")
@@ -722,12 +573,12 @@ def feedback(*, root: Path, assignments: list[str] | None = None) -> Feedback:
                 _run(f"generate_feedback {name}", result)
             unwritten |= {student for _, student in named}
             failed += [f"{student} / {assignment}: no feedback page (nbgrader could not write it: "
-                       f"{_last_error_line(result)}); see `nbgrader generate_feedback {assignment} --student "
+                       f"{last_error_line(result)}); see `nbgrader generate_feedback {assignment} --student "
                        f"{student}`" for assignment, student in named]
         done = [s for s in stale if s not in unwritten]
         written += [(s, name) for s in done]
         kept = {s: digest for s, digest in held.items() if s in inputs and s not in unwritten}
-        update_record(record, {name: {**kept, **{s: inputs[s] for s in done}}})
+        run_records.update_record(record, {name: {**kept, **{s: inputs[s] for s in done}}})
     return Feedback(written, [visible(line) for line in failed])
 
 
@@ -741,7 +592,7 @@ def export(*, root: Path, to: Path | None = None) -> Path:
             Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
         exported = Path(scratch) / GRADES_CSV
         ProtectedCsvExportPlugin(to=str(exported)).export(gradebook)
-        write_if_changed(path, exported.read_bytes())
+        run_records.write_if_changed(path, exported.read_bytes())
     return path
 
 

@@ -26,19 +26,11 @@ from typing import Iterable, Mapping, Sequence
 import nbformat
 
 from aimath import grading_record, submission_files
+from aimath.pipeline import run_records
 from aimath.pipeline.check_metadata import CompiledMetadataValidator, schema_errors
 from aimath.pipeline.late import TimestampError, read_timestamp
 from aimath.untrusted_text import visible
 
-INTAKE_JSON = "intake.json"  # in autograded/
-SOURCES_JSON = "sources.json"  # in autograded/: {assignment: [source digest, gradebook digest]} at its last update
-# in autograded/: {assignment: [source digest, gradebook digest, release/<assignment>/ digest, requirements digest]}
-# as its last release left them
-RELEASES_JSON = "releases.json"
-FEEDBACK_JSON = "feedback.json"  # in autograded/: {assignment: {student: feedback_inputs}} of the pages written
-REPORT_JSON = "report.json"  # in autograded/: {report folder: report_inputs it was last built from}
-# The files the pipeline keeps in autograded/ beside the student folders: no student folder may take their names.
-AUTOGRADED_RECORDS = frozenset({INTAKE_JSON, SOURCES_JSON, RELEASES_JSON, FEEDBACK_JSON, REPORT_JSON})
 TIMESTAMP = "timestamp.txt"
 # Top-level names of a submission folder the grader writes in its autograded copy: a student's file of that name is
 # never copied (it would be read as the grader's record).
@@ -117,7 +109,7 @@ def id_problem(name: str, *, assignment: bool = False) -> str | None:
         return "its name holds spaces"
     if name.startswith("."):
         return "its name starts with a dot (a hidden folder)"
-    if name in AUTOGRADED_RECORDS:
+    if name in run_records.AUTOGRADED_RECORDS:
         return f"{name} is the name of a file the grading pipeline keeps in autograded/"
     if any(c in _GLOB_CHARACTERS for c in name):
         return "its name holds * ? [ ] or \\, which nbgrader reads as a file pattern"
@@ -408,7 +400,8 @@ def blocked(problems: Mapping[tuple[str, str], list[Problem]]) -> set[tuple[str,
 
 
 def intake_path(root: Path) -> Path:
-    return root / "autograded" / INTAKE_JSON
+    """Where the course at `root` keeps intake.json."""
+    return run_records.record_path(root, run_records.INTAKE_JSON)
 
 
 def read(path: Path) -> dict[tuple[str, str], list[Problem]]:
@@ -430,12 +423,8 @@ def load(root: Path) -> dict[tuple[str, str], list[Problem]]:
 
 
 def _write(root: Path, problems: Mapping[tuple[str, str], list[Problem]]) -> None:
-    path = intake_path(root)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps({f"{s}/{a}": [asdict(p) for p in found] for (s, a), found in sorted(problems.items())},
-                              indent=1), encoding="utf-8")
-    tmp.replace(path)
+    run_records.write_if_changed(intake_path(root), json.dumps(
+        {f"{s}/{a}": [asdict(p) for p in found] for (s, a), found in sorted(problems.items())}, indent=1).encode())
 
 
 def save(root: Path, problems: Mapping[tuple[str, str], list[Problem]], checked: Iterable[tuple[str, str]]) -> None:

@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import concurrent.futures
 import errno
-import hashlib
-import json
 import math
 import multiprocessing
 import os
@@ -38,6 +36,8 @@ from sqlalchemy.exc import OperationalError
 
 from aimath import grading_record, submission_files
 from aimath.pipeline import gradebook_rows, intake
+from aimath.pipeline.digests import assignment_digest, submission_digest
+from aimath.pipeline.nbgrader_session import CONFIG_FILE, fatal_message, open_api
 from aimath.untrusted_text import visible
 
 # A local worker's start (imports, then the kernel factory loading the scientific stack) costs about as much as
@@ -55,12 +55,6 @@ class Job:
     student: str
     skeleton: str  # path of the gradebook's skeleton (gradebook_rows.skeleton), in the course's scratch folder
     prior: dict  # gradebook_rows.prior: the TA's entries for this submission that autograde reads
-
-
-def submission_digest(folder: Path) -> str:
-    """sha256 of what a grading copy of the submission folder `folder` (submitted/<student>/<assignment>) holds:
-    relative paths and bytes of its files, and what was skipped (submission_files.digest). Never raises."""
-    return submission_files.digest(folder, trusted=folder.parent.parent, reserved=intake.GRADER_FILES)
 
 
 def copy_submission(root: Path, student: str, assignment: str, to: Path) -> submission_files.Listing:
@@ -84,24 +78,6 @@ def sanitized_submissions(root: Path, assignment: str, students: Iterable[str]) 
     return SANITIZED
 
 
-def assignment_digest(gradebook, assignment: str) -> str | None:
-    """sha256 over what nbgrader's autograde reads of an assignment from the gradebook: its due date and, for each
-    notebook, its kernelspec, graded cells (points, type), solution and task cells, and the source of each recorded
-    cell (tests, locked cells). None when the gradebook does not know the assignment."""
-    try:
-        found = gradebook.find_assignment(assignment)
-    except MissingEntry:
-        return None
-    parts: list = [str(found.duedate)]
-    for notebook in sorted(found.notebooks, key=lambda n: n.name):
-        parts.append([notebook.name, notebook.kernelspec,
-                      sorted([c.name, c.max_score, c.cell_type] for c in notebook.grade_cells),
-                      sorted(c.name for c in notebook.solution_cells),
-                      sorted([c.name, c.max_score, c.cell_type] for c in notebook.task_cells),
-                      sorted([c.name, c.cell_type, c.locked, c.checksum, c.source] for c in notebook.source_cells)])
-    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
-
-
 def grade_job(job: Job) -> dict:
     """Run in a worker: nbgrader's whole autograde of one submission in a private course (the course's config, the
     gradebook's skeleton with the TA's prior entries, the grading copy of the submission). Returns what it wrote:
@@ -119,20 +95,18 @@ def _grade_job(job: Job) -> dict:
 
     from nbgrader.api import Gradebook
 
-    from aimath.pipeline import course
-
     # the same harmless nbgrader/SQLAlchemy autoflush notice the CLI silences (a worker is a fresh process)
     warnings.filterwarnings("ignore", message="Object of type <Submitted")
     root = Path(job.root)
     with tempfile.TemporaryDirectory(prefix="aimath-job-", dir=_private_course_parent()) as tmp:
         private = Path(tmp)
-        shutil.copy(root / course.CONFIG_FILE, private / course.CONFIG_FILE)
+        shutil.copy(root / CONFIG_FILE, private / CONFIG_FILE)
         shutil.copy(job.skeleton, private / "gradebook.db")
         copy_submission(root, job.student, job.assignment, private / "submitted" / job.student / job.assignment)
         if (root / "source" / job.assignment).is_dir():  # nbgrader copies the instructor's other files from there
             shutil.copytree(root / "source" / job.assignment, private / "source" / job.assignment,
                             ignore=shutil.ignore_patterns("*.ipynb"))
-        api = course.open_api(root=private)
+        api = open_api(root=private)
         if job.prior:
             with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
                 gradebook_rows.apply_prior(gradebook, job.assignment, job.student, job.prior)
@@ -258,8 +232,6 @@ def _unstamp(root: Path, student: str, assignment: str) -> None:
 def _stops_the_run(error: Exception) -> bool:
     """Whether an error while recording one submission is the whole run's (the gradebook locked, the disk full),
     not that submission's."""
-    from aimath.pipeline.course import fatal_message  # course imports this module
-
     return isinstance(error, OperationalError) or fatal_message(str(error)) is not None or (
         isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO))
 

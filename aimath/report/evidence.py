@@ -7,7 +7,7 @@ from pathlib import Path
 import nbformat
 
 from aimath import grading_record
-from aimath.pipeline import intake
+from aimath.pipeline import intake, run_records
 from aimath.report.mistakes import diagnosed_mistakes
 from aimath.report.records import ClassGrades, Evidence
 from aimath.report.timing import execution_seconds
@@ -44,7 +44,7 @@ def evidence_or_flag(folder: Path, *, assignment: str) -> Evidence:
 def gather_evidence(grades: ClassGrades, *, autograded: Path) -> dict[tuple[str, str], Evidence]:
     """Evidence for every submission in the gradebook, by (student, assignment), from the autograded/ folder, and
     for every submission intake.json names (those left out of grading have only that)."""
-    problems = intake.read(autograded / intake.INTAKE_JSON)
+    problems = intake.read(autograded / run_records.INTAKE_JSON)
     found = {(s, a): evidence_or_flag(autograded / s / a, assignment=a) for s, a in grades.submissions}
     for key, listed in problems.items():
         found[key] = dataclasses.replace(found.get(key, Evidence()), intake=tuple((p.kind, p.message) for p in listed))

@@ -9,7 +9,7 @@ import csv
 import io
 from pathlib import Path
 
-from aimath.pipeline.course import write_if_changed
+from aimath.pipeline.run_records import write_if_changed
 from aimath.report.analysis import graded_assignments, student_total
 from aimath.report.records import ClassGrades
 from aimath.untrusted_text import spreadsheet_cell
