@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from nbgrader.api import Gradebook  # noqa: E402
 
-from aimath.pipeline import course, nbgrader_session  # noqa: E402
+from aimath.pipeline import autograde, nbgrader_session, release  # noqa: E402
 from aimath.pipeline.demo_class import write_demo_class  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
@@ -37,7 +37,7 @@ def build(root: Path, assignments: list[str], students: int) -> int:
     shutil.copy(REPO / nbgrader_session.CONFIG_FILE, root)
     for a in assignments:
         shutil.copytree(REPO / "source" / a, root / "source" / a)
-    course.release(root=root)
+    release.release(root=root)
     write_demo_class(root=root, n_students=students)
     return len(list((root / "submitted").glob("*/*/*.ipynb")))
 
@@ -71,7 +71,7 @@ def stock(root: Path, assignments: list[str]) -> float:
 
 def ours(root: Path, **options) -> float:
     started = time.perf_counter()
-    course.autograde(root=root, force=True, **options)
+    autograde.autograde(root=root, force=True, **options)
     return time.perf_counter() - started
 
 

@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import nbformat  # noqa: E402
 
 from aimath import grading_record  # noqa: E402
-from aimath.pipeline import course, nbgrader_session  # noqa: E402
+from aimath.pipeline import nbgrader_session, release  # noqa: E402
 from aimath.pipeline.demo_class import Answer, graded_solution_cells, submission  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
@@ -35,7 +35,7 @@ def _course(root: Path, assignment: str, copies: int) -> None:
     root.mkdir(parents=True)
     shutil.copy(REPO / nbgrader_session.CONFIG_FILE, root)
     shutil.copytree(REPO / "source" / assignment, root / "source" / assignment)
-    course.release(root=root, assignments=[assignment])
+    release.release(root=root, assignments=[assignment])
     release_nb = nbformat.read(root / "release" / assignment / f"{assignment}.ipynb", as_version=4)
     source_nb = nbformat.read(root / "source" / assignment / f"{assignment}.ipynb", as_version=4)
     solved = submission(release_nb, [Answer(g, "solution", c) for g, c in graded_solution_cells(source_nb).items()])

@@ -33,7 +33,8 @@ from hypothesis import strategies as st
 from nbgrader.api import Gradebook
 
 from aimath import submission_files
-from aimath.pipeline import course, intake, nbgrader_session
+from aimath.pipeline import export, intake, nbgrader_session
+from aimath.report import summary
 from tests.test_faults import ASSIGNMENT, FULL, NOTEBOOK, new_course, solved_notebook
 from tests.test_hostile_submissions import CONTROL, run_step, snapshot
 from tests.test_pipeline import ROOT
@@ -330,12 +331,12 @@ def test_a_batch_with_hostile_students_completes_and_changes_nothing_else(releas
             for stream in (done.stdout, done.stderr):
                 text = re.sub(r"\rgraded \d+/\d+ notebooks", "", stream.decode("utf-8", errors="backslashreplace"))
                 assert not CONTROL.search(text), (step, text[-2000:])
-        assert course.scores(root=root)[honest][ASSIGNMENT][0] == FULL
+        assert summary.scores(root=root)[honest][ASSIGNMENT][0] == FULL
         assert _gradebook_cells(root) == cells_before
         assert all(score == top for score, top in _grades(root, honest).values() if top), _grades(root, honest)
         assert snapshot(root / "submitted") == before
         assert _course_files(root) == files_before
-        for csv_file in (root / course.GRADES_CSV, root / "report" / "grades_wide.csv"):
+        for csv_file in (root / export.GRADES_CSV, root / "report" / "grades_wide.csv"):
             with open(csv_file, newline="", encoding="utf-8") as handle:
                 cells_written = [c for row in csv.reader(handle) for c in row]
             assert not [c for c in cells_written if c.startswith(("=", "+", "-", "@", "\t", "\r"))

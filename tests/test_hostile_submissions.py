@@ -28,7 +28,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from aimath.pipeline import course, nbgrader_session, run_records
+from aimath.pipeline import export, nbgrader_session, run_records
+from aimath.report import summary
 from tests.test_faults import ASSIGNMENT, FULL, NOTEBOOK, new_course, solved_notebook
 
 pytestmark = [pytest.mark.pipeline, pytest.mark.xdist_group("hostile")]
@@ -160,7 +161,7 @@ def _lines(steps, student: str) -> list[str]:
 
 
 def _score(root: Path, student: str):
-    return course.scores(root=root).get(student, {}).get(ASSIGNMENT)
+    return summary.scores(root=root).get(student, {}).get(ASSIGNMENT)
 
 
 def _written_text(root: Path, student: str) -> str:
@@ -242,7 +243,7 @@ def _cells(path: Path) -> list[str]:
 def test_no_csv_cell_is_a_formula(hostile_class):
     """Issue 19, case 3: grades.csv (nbgrader's export, `make export` and the report's copy) and grades_wide.csv."""
     root, _, _, _ = hostile_class
-    for path in (root / course.GRADES_CSV, root / "report" / course.GRADES_CSV, root / "report" / "grades_wide.csv"):
+    for path in (root / export.GRADES_CSV, root / "report" / export.GRADES_CSV, root / "report" / "grades_wide.csv"):
         cells = _cells(path)
         assert "'=2+5" in cells, path
         formulas = [c for c in cells if c.startswith(("=", "+", "-", "@", "\t", "\r"))

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from nbgrader.api import Gradebook
 
-from aimath.pipeline import course, nbgrader_session
+from aimath.pipeline import autograde, nbgrader_session
 from aimath.pipeline.demo_class import write_demo_class
 from aimath.grading_record import DIGEST_KEY
 from aimath.pipeline.digests import submission_digest
@@ -75,7 +75,7 @@ def template(tmp_path_factory):
     shutil.copytree(root, reference)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("AIMATH_SANDBOX", "off")
-        course.autograde(root=reference, workers=1)
+        autograde.autograde(root=reference, workers=1)
     state = gradebook_state(reference)
     assert set(state["rows"]) == set(STUDENTS) and set(state["rows"].values()) == {1}
     return root, state
@@ -85,7 +85,7 @@ def rerun(root: Path) -> None:
     """`make autograde` again, in this process (what it runs after the CLI's argument parsing)."""
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("AIMATH_SANDBOX", "off")
-        course.autograde(root=root, workers=1)
+        autograde.autograde(root=root, workers=1)
 
 
 def _copy(template_root: Path, tmp_path: Path) -> Path:
@@ -135,12 +135,12 @@ def test_killed_twice_then_locked_by_formgrader_then_rerun_gives_the_uninterrupt
         assert not all_stamped(root), f"the kill while {moment.__name__} came too late to interrupt anything"
     # formgrader takes the gradebook's write lock after autograde checked it was free: nbgrader's first write waits
     # for it (5 s), then the run stops with one line
-    monkeypatch.setattr(course, "check_gradebook_writable", lambda db, **_: None)
+    monkeypatch.setattr(autograde, "check_gradebook_writable", lambda db, **_: None)
     monkeypatch.setenv("AIMATH_SANDBOX", "off")
     with sqlite3.connect(root / "gradebook.db") as formgrader:
         formgrader.execute("BEGIN IMMEDIATE")
         with pytest.raises(nbgrader_session.GradingStopped, match=re.escape(nbgrader_session.LOCKED)):
-            course.autograde(root=root, workers=1)
+            autograde.autograde(root=root, workers=1)
         formgrader.rollback()
     assert integrity(root) == "ok" and not all_stamped(root)
     monkeypatch.undo()

@@ -17,8 +17,10 @@ import pytest
 from nbgrader.api import Gradebook
 
 from aimath import grading_record
-from aimath.pipeline import course, digests, intake, nbgrader_session
+from aimath.pipeline import digests, export, intake, nbgrader_session, release
+from aimath.report import summary as ta_summary
 from aimath.pipeline.demo_class import Answer, graded_solution_cells, submission
+from aimath.pipeline.release import RELEASE_SCRATCH
 from aimath.report.build import INDEX_HTML, build_report
 from tests.test_pipeline import ROOT
 
@@ -70,7 +72,7 @@ def set_points(root: Path, assignment: str, grade_id: str, points: float) -> Non
 
 
 def scores(root: Path) -> dict:
-    return course.scores(root=root)
+    return ta_summary.scores(root=root)
 
 
 def versions(root: Path) -> dict[str, str | None]:
@@ -117,12 +119,12 @@ def test_a_misnamed_folder_gets_one_line_and_no_phantom_assignment(fresh_clone):
     """Case 3: one line naming kim and the folder, suggesting basic_math; no `basic-math` anywhere else."""
     root, done, _ = fresh_clone
     assert "not graded (1, see `make summary`): kim/basic_math" in done.stdout
-    summary = course.summary(root=root)
+    summary = ta_summary.summary(root=root)
     mentions = [line.strip() for line in summary.splitlines() if "basic-math" in line]
     assert mentions == ["kim / basic_math: the submission is in submitted/kim/basic-math/, not "
                         "submitted/kim/basic_math/; not graded: move it there, then rerun `make autograde`"]
     assert "(only  is)" not in summary and "basic-math" not in summary.splitlines()[0]
-    assert "basic-math" not in course.export(root=root).read_text()
+    assert "basic-math" not in export.export(root=root).read_text()
     build_report(root=root)
     html = (root / "report" / INDEX_HTML).read_text()
     assert html.count("submitted/kim/basic-math/") >= 1 and html.count("basic-math") == html.count(
@@ -142,7 +144,7 @@ def test_a_deleted_test_cell_scores_0_and_leaves_nothing_to_grade_by_hand(fresh_
         if regraded:
             assert pipeline(root, "autograde", "text_processing_1", "--force").returncode == 0
         assert scores(root)["bob"]["text_processing_1"] == (5, 6, False)
-        bob = [line for line in course.summary(root=root).splitlines() if line.startswith("bob ")]
+        bob = [line for line in ta_summary.summary(root=root).splitlines() if line.startswith("bob ")]
         assert bob and "5/6*" not in bob[0] and "5/6" in bob[0]
 
 
@@ -197,7 +199,7 @@ def test_a_test_cell_added_after_grading_deletes_nothing_and_says_why_in_one_lin
         "existing test cell; points and test code may change), or see the README, \"Changing an assignment "
         "mid-term\""]
     assert files(root / "release") == release and versions(root) == graded
-    assert not list(root.glob(course.RELEASE_SCRATCH + "*"))
+    assert not list(root.glob(RELEASE_SCRATCH + "*"))
     done = pipeline(root, "autograde")
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert done.stderr.strip().splitlines()[-1].startswith(
@@ -217,7 +219,7 @@ def small_course(tmp_path_factory):
     shutil.copytree(ROOT / "source" / "basic_math", root / "source" / "basic_math")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("AIMATH_SANDBOX", "off")
-        course.release(root=root)
+        release.release(root=root)
     for student in ("alice", "bob"):
         hand_in(root, student, "basic_math", solved(root, "basic_math"))
     return root

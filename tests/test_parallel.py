@@ -12,7 +12,8 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from aimath.pipeline import course, nbgrader_session
+from aimath.pipeline import autograde, nbgrader_session, release
+from aimath.report import summary
 from aimath.pipeline.demo_class import write_demo_class
 from tests.test_pipeline import ROOT
 
@@ -26,7 +27,7 @@ def _course(root: Path) -> Path:
     root.mkdir()
     shutil.copy(ROOT / nbgrader_session.CONFIG_FILE, root)
     shutil.copytree(ROOT / "source" / ASSIGNMENT, root / "source" / ASSIGNMENT)
-    course.release(root=root)
+    release.release(root=root)
     write_demo_class(root=root)
     for folder in (root / "submitted").iterdir():
         if folder.name not in STUDENTS:
@@ -55,7 +56,7 @@ def sequential(tmp_path_factory):
 
 def test_local_workers_grade_as_a_sequential_run_and_resume(tmp_path, sequential):
     root = _course(tmp_path / "course")
-    course.autograde(root=root, workers=2)
+    autograde.autograde(root=root, workers=2)
     assert _cells(root) == sequential and len({s for s, _ in sequential}) == len(STUDENTS)
     autograded = root / "autograded" / "demo05" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
     before = autograded.stat().st_mtime_ns
@@ -64,10 +65,10 @@ def test_local_workers_grade_as_a_sequential_run_and_resume(tmp_path, sequential
     nb.cells.append(nbformat.v4.new_markdown_cell("a note added after the deadline"))
     nbformat.write(nb, changed)
     graded_again = []
-    course.autograde(root=root, workers=2, on_job=graded_again.append)
+    autograde.autograde(root=root, workers=2, on_job=graded_again.append)
     assert graded_again == [("demo06", ASSIGNMENT)]
     assert autograded.stat().st_mtime_ns == before
-    course.autograde(root=root, workers=2, force=True, on_job=graded_again.append)
+    autograde.autograde(root=root, workers=2, force=True, on_job=graded_again.append)
     assert len(graded_again) == 1 + len(STUDENTS)
     assert _cells(root) == sequential
 
@@ -82,7 +83,7 @@ def test_the_skeleton_a_worker_gets_has_the_course_but_no_student(tmp_path):
     from aimath.pipeline import gradebook_rows
 
     root = _course(tmp_path / "course")
-    course.autograde(root=root, workers=1)
+    autograde.autograde(root=root, workers=1)
     skeleton = tmp_path / "skeleton.db"
     gradebook_rows.skeleton(root / "gradebook.db", skeleton)
     for table in gradebook_rows.SUBMISSION_TABLES:
@@ -126,7 +127,7 @@ def test_a_regrade_after_hand_grading_writes_what_a_sequential_regrade_writes(tm
         assert nbgrader_session.open_api(root=root).autograde(ASSIGNMENT, "*", force=True, create=True)["success"]
 
     def ours(root):
-        course.autograde(root=root, workers=2, force=True)
+        autograde.autograde(root=root, workers=2, force=True)
 
     rows = []
     for name, grade in (("sequential", sequential), ("ours", ours)):
@@ -191,7 +192,7 @@ def test_a_dask_cluster_grades_as_a_sequential_run(tmp_path, sequential, dask_cl
         assert list(client.run(_has_a_kernel_factory).values()) == [True, True]
     root = _course(tmp_path / "course")
     ran_on = []
-    course.autograde(root=root, scheduler=dask_cluster, on_job=ran_on.append)
+    autograde.autograde(root=root, scheduler=dask_cluster, on_job=ran_on.append)
     assert len(ran_on) == len(STUDENTS)
     assert _cells(root) == sequential
 
@@ -273,25 +274,25 @@ def test_a_regrade_keeps_a_hand_graded_answer_graded_unless_the_student_changed_
     root.mkdir()
     shutil.copy(ROOT / nbgrader_session.CONFIG_FILE, root)
     shutil.copytree(ROOT / "source" / assignment, root / "source" / assignment)
-    course.release(root=root)
+    release.release(root=root)
     write_demo_class(root=root)
     for folder in (root / "submitted").iterdir():
         if folder.name not in ("demo01", "demo02", "demo03"):
             shutil.rmtree(folder)
-    course.autograde(root=root, workers=1)
+    autograde.autograde(root=root, workers=1)
     assert _written_grades(root) == {s: (None, True) for s in ("demo01", "demo02", "demo03")}
     for student in ("demo01", "demo02", "demo03"):
         _hand_grade(root, student, 3.0)
     _edit_cell(root, "demo02", grade_id, "\n\nOn second thought, the variance estimate divides by n - 1.")
     _edit_cell(root, "demo03", "posterior", "\n# tidied after the deadline")  # another cell; the answer as it was
-    course.autograde(root=root, workers=1, force=True)
+    autograde.autograde(root=root, workers=1, force=True)
     assert _written_grades(root) == {"demo01": (3.0, False), "demo02": (3.0, True), "demo03": (3.0, False)}
-    assert [s for s, row in course.scores(root=root).items() if row[assignment][2]] == ["demo02"]
+    assert [s for s, row in summary.scores(root=root).items() if row[assignment][2]] == ["demo02"]
     # A run killed after swapping in demo01's new autograded folder but before writing its gradebook rows leaves
     # the folder unstamped: what the TA graded is not known any more, so the rerun asks for the answer again.
     from aimath.pipeline import parallel
 
     _hand_grade(root, "demo02", 2.0)
     parallel._unstamp(root, "demo01", assignment)
-    course.autograde(root=root, workers=1)
+    autograde.autograde(root=root, workers=1)
     assert _written_grades(root) == {"demo01": (3.0, True), "demo02": (2.0, False), "demo03": (3.0, False)}

@@ -13,7 +13,8 @@ import pytest
 from nbgrader.api import Gradebook
 from nbgrader.validator import Validator
 
-from aimath.pipeline import course, nbgrader_session
+from aimath.pipeline import autograde, export, feedback, nbgrader_session, release
+from aimath.report import summary
 from aimath.pipeline.cell_names import graded_cell_name
 from aimath.pipeline.demo_class import Answer, graded_solution_cells, submission
 
@@ -55,10 +56,10 @@ def graded_courses(tmp_path_factory):
             root = tmp_path_factory.mktemp(assignment)
             shutil.copy(ROOT / nbgrader_session.CONFIG_FILE, root)
             shutil.copytree(ROOT / "source" / assignment, root / "source" / assignment)
-            course.release(root=root)
+            release.release(root=root)
             _write_submissions(root, assignment)
-            course.autograde(root=root)
-            course.feedback(root=root)
+            autograde.autograde(root=root)
+            feedback.feedback(root=root)
             built[assignment] = root
         return built[assignment]
 
@@ -175,12 +176,12 @@ def test_validate_passes_the_solution_and_names_the_stubs_failing_visible_tests(
 
 @pytest.mark.parametrize("assignment", PER_ASSIGNMENT)
 def test_summary_and_export_show_full_marks_for_the_solution_and_zero_for_the_stub(graded_course, assignment):
-    table = course.scores(root=graded_course)
+    table = summary.scores(root=graded_course)
     solved, stub = table[SOLVED][assignment], table[STUB][assignment]
     manual = sum(g[1] for g in _grades(graded_course, assignment, SOLVED, "markdown").values())
     assert solved[0] == solved[1] - manual and stub[0] == 0 and stub[1] == solved[1]
-    lines = course.summary(root=graded_course).splitlines()
+    lines = summary.summary(root=graded_course).splitlines()
     assert any(line.startswith(SOLVED) and f"{solved[0]:g}/{solved[1]:g}" in line for line in lines), lines
-    csv = course.export(root=graded_course).read_text()
+    csv = export.export(root=graded_course).read_text()
     assert assignment in csv and SOLVED in csv and STUB in csv
 

@@ -20,7 +20,7 @@ from nbgrader.api import Gradebook
 from PIL import Image
 
 from aimath import verdict
-from aimath.pipeline import course, nbgrader_session
+from aimath.pipeline import autograde, export, feedback, nbgrader_session, release
 from aimath.pipeline.demo_class import Answer, graded_solution_cells, submission
 from aimath.report.analysis import (
     LATE, MISSING, class_max_total, flags_of, item_analysis, mistake_table, timing_of)
@@ -171,7 +171,7 @@ def graded_course(tmp_path_factory):
     root = tmp_path_factory.mktemp("report_course")
     shutil.copy(ROOT / nbgrader_session.CONFIG_FILE, root)
     shutil.copytree(ROOT / "source" / ASSIGNMENT, root / "source" / ASSIGNMENT)
-    course.release(root=root)
+    release.release(root=root)
     with _gradebook(root) as gradebook:
         gradebook.update_or_create_assignment(ASSIGNMENT, duedate=DUE)
         gradebook.update_or_create_student(ABSENT)
@@ -190,9 +190,9 @@ def graded_course(tmp_path_factory):
     folder = _submit(root, HOSTILE, hostile)
     (folder / GRADING_JSON).write_text(json.dumps({"flags": [PLANTED_FLAG], "notebooks": {
         "planted": {"flags": [PLANTED_FLAG], "attempts": [], "seconds": 1.0}}}))
-    course.autograde(root=root)
+    autograde.autograde(root=root)
     (root / "autograded" / STUB / ASSIGNMENT / GRADING_JSON).write_text(json.dumps(SANDBOX))
-    course.feedback(root=root)
+    feedback.feedback(root=root)
     build_report(root=root)
     return root
 
@@ -328,7 +328,7 @@ def test_the_wide_csv_is_the_gradebooks_and_nbgraders_export_sits_beside_it(grad
     assert rows[0] == ["student_id", ASSIGNMENT, "total"]
     expected = [[s, f"{scores[s]:g}" if s in scores else "", f"{scores.get(s, 0):g}"] for s in sorted(students)]
     assert rows[1:] == expected
-    assert all(s in (graded_course / "report" / course.GRADES_CSV).read_text() for s in scores)
+    assert all(s in (graded_course / "report" / export.GRADES_CSV).read_text() for s in scores)
 
 
 @in_course

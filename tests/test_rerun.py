@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from nbgrader.api import Gradebook
 
-from aimath.pipeline import course, nbgrader_session
+from aimath.pipeline import nbgrader_session
+from aimath.report import summary
 from aimath.pipeline.__main__ import main
 from tests.test_lifecycle import hand_in, set_points, solved
 from tests.test_pipeline import ROOT
@@ -66,7 +67,7 @@ def graded(tmp_path_factory):
         mp.setenv("AIMATH_SANDBOX", "off")
         for step in STEPS:
             assert main([step, "--root", str(root), "--workers", "1"]) == 0, step
-    assert {(s, a) for s, row in course.scores(root=root).items() for a in row} == {
+    assert {(s, a) for s, row in summary.scores(root=root).items() for a in row} == {
         ("alice", "basic_math"), ("alice", "mle"), ("bob", "basic_math"), ("bob", "mle")}
     return root
 
@@ -115,7 +116,7 @@ def test_a_new_submission_is_graded_and_gets_a_page_alone(copy, capsys):
     said = run_steps(copy, capsys)
     assert rewritten(before, copy) == (under(copy, "autograded/carol", "feedback/carol") | {"grades.csv"} | REPORT
                                        | {"gradebook.db"})
-    assert course.scores(root=copy)["carol"]["basic_math"][:2] == (24, 24)
+    assert summary.scores(root=copy)["carol"]["basic_math"][:2] == (24, 24)
     assert "feedback written for 1 submission(s) of: basic_math" in said
 
 

@@ -9,7 +9,7 @@ import shutil
 import pytest
 from nbgrader.api import Gradebook
 
-from aimath.pipeline import course, nbgrader_session
+from aimath.pipeline import autograde, nbgrader_session, release
 from aimath.pipeline.demo_class import write_demo_class
 from tests.test_pipeline import ROOT
 
@@ -30,14 +30,14 @@ def _graded_course(root, sandbox, monkeypatch):
     root.mkdir()
     shutil.copy(ROOT / nbgrader_session.CONFIG_FILE, root)
     shutil.copytree(ROOT / "source", root / "source")
-    course.release(root=root)
+    release.release(root=root)
     write_demo_class(root=root)
     for folder in (root / "submitted").iterdir():
         if folder.name not in STUDENTS:
             shutil.rmtree(folder)
     with monkeypatch.context() as patch:
         patch.setenv("AIMATH_SANDBOX", "on" if sandbox else "off")
-        course.autograde(root=root)
+        autograde.autograde(root=root)
     return _cell_scores(root)
 
 

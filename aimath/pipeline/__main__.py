@@ -70,7 +70,8 @@ def run_step(step: str, args, fail) -> int:
     """Run one step with the options of `args`; returns the exit status."""
     from sqlalchemy.exc import SAWarning
 
-    from aimath.pipeline import course, demo_class, intake, nbgrader_session
+    from aimath.pipeline import autograde, collect, demo_class, export, feedback, intake, nbgrader_session, release
+    from aimath.report import summary
     from aimath.untrusted_text import visible
 
     # nbgrader 0.9.6 autoflushes a half-built submission under SQLAlchemy 2.x: harmless noise in a TA's log
@@ -79,7 +80,7 @@ def run_step(step: str, args, fail) -> int:
     root, names = args.root.resolve(), args.assignments or None
     if step == "release":
         try:
-            released = course.release(root=root, assignments=names)
+            released = release.release(root=root, assignments=names)
         except nbgrader_session.GradingStopped as e:
             print("\n".join(f"release stopped: {line}" for line in str(e).splitlines()), file=sys.stderr)
             return 1
@@ -92,7 +93,7 @@ def run_step(step: str, args, fail) -> int:
         if args.zip is None or str(args.zip) in ("", "."):  # `make collect` without ZIP=...
             fail("collect needs --zip PATH (make collect ZIP=path/to/download.zip)")
         try:
-            collected = course.collect(root=root, archive=args.zip, assignment=names[0] if names else None)
+            collected = collect.collect(root=root, archive=args.zip, assignment=names[0] if names else None)
         except nbgrader_session.GradingStopped as e:
             print(f"collect stopped: {e}", file=sys.stderr)
             return 1
@@ -100,8 +101,8 @@ def run_step(step: str, args, fail) -> int:
     elif step == "autograde":
         graded: list[tuple[str, str]] = []
         try:
-            course.autograde(root=root, assignments=names, workers=args.workers, scheduler=args.scheduler,
-                             force=args.force, on_job=graded.append)
+            autograde.autograde(root=root, assignments=names, workers=args.workers, scheduler=args.scheduler,
+                                force=args.force, on_job=graded.append)
         except nbgrader_session.GradingStopped as e:
             print(f"\nautograde stopped: {e}", file=sys.stderr)  # after the progress line
             return 1
@@ -117,7 +118,7 @@ def run_step(step: str, args, fail) -> int:
             print(f"not graded ({len(left_out)}, see `make summary`):",
                   visible(", ".join(f"{s}/{a}" for s, a in left_out)))
     elif step == "feedback":
-        done = course.feedback(root=root, assignments=names)
+        done = feedback.feedback(root=root, assignments=names)
         written = sorted({a for _, a in done.written})
         print(f"feedback written for {len(done.written)} submission(s) of: {visible(', '.join(written))}"
               if done.written else "feedback/ is up to date (nothing graded since its pages were written)")
@@ -125,16 +126,16 @@ def run_step(step: str, args, fail) -> int:
             print(f"no feedback page for {len(done.failed)} submission(s):", *(f"  {line}" for line in done.failed),
                   sep="\n")
     elif step == "export":
-        before = _mtime(root / course.GRADES_CSV)
-        path = course.export(root=root)
+        before = _mtime(root / export.GRADES_CSV)
+        path = export.export(root=root)
         print("grades exported to" if _mtime(path) != before else "grades.csv is up to date:", path)
     elif step == "summary":
-        print(course.summary(root=root))
+        print(summary.summary(root=root))
     elif step == "report":
         from aimath.report.build import INDEX_HTML, REPORT_DIR, build_report
         from aimath.report.wide_csv import WIDE_CSV
 
-        files = [root / REPORT_DIR / name for name in (INDEX_HTML, WIDE_CSV, course.GRADES_CSV)]
+        files = [root / REPORT_DIR / name for name in (INDEX_HTML, WIDE_CSV, export.GRADES_CSV)]
         before = [_mtime(path) for path in files]
         path = build_report(root=root)
         print("report written to" if [_mtime(path) for path in files] != before else "report is up to date:", path)

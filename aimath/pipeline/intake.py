@@ -16,6 +16,7 @@ not UTF-8 or hold control characters are shown escaped.
 from __future__ import annotations
 
 import copy
+import difflib
 import json
 import re
 import warnings
@@ -445,3 +446,58 @@ def add(root: Path, problems: Iterable[Problem]) -> None:
         for p in problems:
             merged[(p.student, p.assignment)] = [q for q in merged.get((p.student, p.assignment), []) if q != p] + [p]
         _write(root, merged)
+
+
+# ------------------------------------------------------------------ folders of submitted/<student>/ that name no assignment
+
+def closest_assignment(folder: str, assignments: list[str]) -> str | None:
+    """The assignment a misnamed folder most likely means (`basic-math`, `Basic Math` -> `basic_math`), or None."""
+    def plain(name: str) -> str:
+        return re.sub(r"[\s.-]+", "_", name.strip().lower())
+
+    by_plain = {plain(a): a for a in assignments}
+    found = difflib.get_close_matches(plain(folder), list(by_plain), n=1, cutoff=0.6)
+    return by_plain[found[0]] if found else None
+
+
+# intake kinds of a folder of submitted/<student>/ that names no assignment: one close to an assignment's name (the
+# problem is listed under that assignment), and one close to none (listed under the folder's own name)
+MISNAMED_FOLDER, UNKNOWN_FOLDER = "misnamed-folder", "unknown-assignment"
+
+
+MISNAMED = (MISNAMED_FOLDER, UNKNOWN_FOLDER)
+
+
+def misnamed_folders(*, root: Path, assignments: list[str]) -> list[Problem]:
+    """One problem per folder submitted/<student>/<folder>/ whose name is not one of the course's `assignments`:
+    under the assignment it most likely means (the summary and report show it there), else under the folder's name."""
+    problems = []
+    for folder in sorted(p for p in (root / "submitted").glob("*/*") if p.is_dir() and p.name not in assignments):
+        student, where = folder.parent.name, f"submitted/{folder.parent.name}/{folder.name}/"
+        meant = closest_assignment(folder.name, assignments)
+        if meant is None:
+            problems.append(Problem(
+                student, folder.name, UNKNOWN_FOLDER, f"{where} is not an assignment of this course (they are "
+                f"{', '.join(assignments)}); not graded: move it to the right one's folder, then rerun "
+                f"`make autograde`", False))
+        elif (root / "submitted" / student / meant).is_dir():
+            problems.append(Problem(
+                student, meant, MISNAMED_FOLDER, f"also has {where} (not an assignment of this course; {meant}/ is "
+                f"graded): not graded", True))
+        else:
+            problems.append(Problem(
+                student, meant, MISNAMED_FOLDER, f"the submission is in {where}, not submitted/{student}/{meant}/; not "
+                f"graded: move it there, then rerun `make autograde`", False))
+    return problems
+
+
+def record_misnamed(root: Path, found: list[Problem]) -> None:
+    """Make intake.json list exactly `found` of the misnamed folders (those moved since are forgotten)."""
+    recorded = load(root)
+    keys = {key for key, problems in recorded.items() if any(p.kind in MISNAMED for p in problems)}
+    keys |= {(p.student, p.assignment) for p in found}
+    if not keys:
+        return
+    merged = {key: [p for p in recorded.get(key, []) if p.kind not in MISNAMED] +
+              [p for p in found if (p.student, p.assignment) == key] for key in keys}
+    save(root, {key: problems for key, problems in merged.items() if problems}, keys)

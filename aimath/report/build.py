@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Mapping
 from urllib.parse import quote
 
-from aimath.pipeline import course, intake, run_records
+from aimath.pipeline import intake, run_records
 from aimath.pipeline.digests import renderer_digest, submission_digest
+from aimath.pipeline.export import GRADES_CSV, export
 from aimath.pipeline.nbgrader_session import open_api
 from aimath.report.analysis import (
     MISSING, Flag, ItemResult, ScoreStats, Timing, class_max_total, flags_of, graded_assignments, item_analysis,
@@ -144,7 +145,7 @@ def build_report(*, root: Path, out: Path | None = None) -> Path:
     page = report_dir / INDEX_HTML
     record = run_records.record_path(root, run_records.REPORT_JSON)
     inputs = report_inputs(root=root, coursedir=coursedir)
-    outputs = (page, report_dir / WIDE_CSV, report_dir / course.GRADES_CSV)
+    outputs = (page, report_dir / WIDE_CSV, report_dir / GRADES_CSV)
     key = os.path.relpath(report_dir.resolve(), root.resolve())  # the course folder may be moved or copied
     if inputs is not None and all(p.is_file() for p in outputs) and run_records.read_record(record).get(key) == inputs:
         return page
@@ -157,8 +158,8 @@ def build_report(*, root: Path, out: Path | None = None) -> Path:
                               report_dir=report_dir)
     sections = [section(a, grades, evidence, feedback) for a in graded_assignments(grades)]
     write_wide_csv(grades, report_dir / WIDE_CSV)
-    course.export(root=root, to=report_dir / course.GRADES_CSV)
-    exports = [(f"{WIDE_CSV} (student × assignment)", WIDE_CSV), (f"{course.GRADES_CSV} (nbgrader's export)", course.GRADES_CSV)]
+    export(root=root, to=report_dir / GRADES_CSV)
+    exports = [(f"{WIDE_CSV} (student × assignment)", WIDE_CSV), (f"{GRADES_CSV} (nbgrader's export)", GRADES_CSV)]
     # names reach the page `visible` already; a stray byte that is not UTF-8 is escaped, never a crash of the report
     run_records.write_if_changed(page, render_page(**page_context(grades, sections, exports)).encode(
         "utf-8", errors="backslashreplace"))

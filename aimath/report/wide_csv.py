@@ -1,6 +1,6 @@
 """Step 5: the wide grade table, one row per student and one column per assignment, for a spreadsheet or an LMS.
 
-nbgrader's own long export (one row per student and assignment) is `course.export` (grades.csv). Text cells go
+nbgrader's own long export (one row per student and assignment) is aimath/pipeline/export.py (grades.csv). Text cells go
 through `untrusted_text.spreadsheet_cell`: a student id such as `=2+5` is written `'=2+5`, never as a formula.
 """
 from __future__ import annotations

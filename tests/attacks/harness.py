@@ -20,7 +20,8 @@ from pathlib import Path
 import nbformat
 from nbgrader.api import Gradebook
 
-from aimath.pipeline import course, nbgrader_session
+from aimath.pipeline import nbgrader_session, release
+from aimath.report import summary
 from tests.attacks.catalogue import (ASSIGNMENT, ATTACKS, ESCAPE_MARK, HONEST, NETWORK_PORT_FILE, OUTSIDE_QUOTA_MARK,
                                      SOLUTION, STUB, Attack, attacked_notebook)
 
@@ -117,7 +118,7 @@ def build_course(root: Path, attacks: list[Attack], *, defuse: bool) -> None:
     root.mkdir(parents=True, exist_ok=True)
     (root / nbgrader_session.CONFIG_FILE).write_text((REPO / nbgrader_session.CONFIG_FILE).read_text() + TEST_CONFIG)
     shutil.copytree(REPO / "source" / ASSIGNMENT, root / "source" / ASSIGNMENT, dirs_exist_ok=True)
-    course.release(root=root, assignments=[ASSIGNMENT])
+    release.release(root=root, assignments=[ASSIGNMENT])
     release_nb = nbformat.read(root / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
     source_nb = nbformat.read(root / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
     for attack in attacks:
@@ -140,7 +141,7 @@ def _grade(root: Path, *, sandbox: bool) -> subprocess.CompletedProcess:
 
 def _scores(root: Path) -> tuple[dict[str, float], float]:
     """Each student's score, and the assignment's maximum (what the honest solution scores)."""
-    table = {student: row[ASSIGNMENT] for student, row in course.scores(root=root).items() if ASSIGNMENT in row}
+    table = {student: row[ASSIGNMENT] for student, row in summary.scores(root=root).items() if ASSIGNMENT in row}
     return {student: score for student, (score, _, _) in table.items()}, max((m for _, m, _ in table.values()), default=0.0)
 
 
