@@ -14,7 +14,7 @@ from nbgrader.api import Gradebook
 
 from aimath.pipeline import autograde, collect, nbgrader_session
 from aimath.report import summary
-from aimath.pipeline.late import PercentPerDayLate, read_timestamp
+from aimath.pipeline.plugins.late import PercentPerDayLate, read_timestamp
 from tests.test_faults import ASSIGNMENT, NOTEBOOK
 from tests.test_pipeline import ROOT
 

@@ -30,7 +30,8 @@ FULL = 24
 ABSENT = "absent"
 LATE = "late"
 DUE = datetime(2026, 11, 1, 12, 0, 0)
-LATE_BY = timedelta(days=1, hours=3)  # two started days: nbgrader's late penalty (aimath/pipeline/late.py) takes 20%
+# two started days: nbgrader's late penalty (aimath/pipeline/plugins/late.py) takes 20%
+LATE_BY = timedelta(days=1, hours=3)
 
 
 def digest_tree(folder: Path) -> dict[str, str]:

@@ -15,7 +15,7 @@ from nbgrader.validator import Validator
 
 from aimath.pipeline import autograde, export, feedback, nbgrader_session, release
 from aimath.report import summary
-from aimath.pipeline.cell_names import graded_cell_name
+from aimath.pipeline.plugins.cell_names import graded_cell_name
 from aimath.pipeline.demo_class import Answer, graded_solution_cells, submission
 
 pytestmark = pytest.mark.pipeline

@@ -31,8 +31,8 @@ from aimath.report.records import Assignment, ClassGrades, Evidence, Item, Submi
 from aimath.grading_record import GRADING_JSON, UNREADABLE, parse as parse_grading_json
 from aimath.report.timing import execution_seconds
 from aimath.report.wide_csv import WIDE_CSV, wide_rows
-from aimath.pipeline.feedback_page import with_csp
-from aimath.report.page import CONTENT_SECURITY_POLICY
+from aimath.pipeline.plugins.feedback_page import with_csp
+from aimath.untrusted_text import CONTENT_SECURITY_POLICY
 from tests import hostile_outputs
 from aimath.sandbox.grader_side import error_output
 from tests.browser import visit

@@ -15,7 +15,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from aimath.pipeline import lms
+from aimath.pipeline.plugins import lms
 from aimath.pipeline.digests import same_files
 from aimath.pipeline.nbgrader_session import GradingStopped, source_assignments, use_this_environment
 
@@ -54,7 +54,7 @@ def collect(*, root: Path, archive: Path, assignment: str | None = None) -> Coll
     names when not given. zip_collect puts the submissions in downloaded/<assignment>/collected/, and each student's
     folder is then moved into submitted/ whole: a collect that stops leaves nothing half-done, and a rerun collects
     what is missing. A student whose submitted/ folder already holds other files keeps them (a line says so); of a
-    student's several uploads the latest is taken (aimath/pipeline/lms.py). Raises GradingStopped (one line) when
+    student's several uploads the latest is taken (plugins/lms.py). Raises GradingStopped (one line) when
     zip_collect fails; then nothing is moved into submitted/.
     """
     archive = Path(archive).resolve()

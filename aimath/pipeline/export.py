@@ -7,7 +7,7 @@ from pathlib import Path
 
 from nbgrader.api import Gradebook
 
-from aimath.pipeline.csv_export import ProtectedCsvExportPlugin
+from aimath.pipeline.plugins.csv_export import ProtectedCsvExportPlugin
 from aimath.pipeline.nbgrader_session import open_api
 from aimath.pipeline.run_records import write_if_changed
 
@@ -17,7 +17,7 @@ GRADES_CSV = "grades.csv"
 
 def export(*, root: Path, to: Path | None = None) -> Path:
     """nbgrader's CSV export of the gradebook (one row per student and assignment), its text cells protected from
-    spreadsheet formulas (aimath/pipeline/csv_export.py), written to `to` (default root/grades.csv) when it changed;
+    spreadsheet formulas (plugins/csv_export.py), written to `to` (default root/grades.csv) when it changed;
     returns that path."""
     api = open_api(root=root)
     path = Path(to or root / GRADES_CSV)

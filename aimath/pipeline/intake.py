@@ -28,8 +28,8 @@ import nbformat
 
 from aimath import grading_record, submission_files
 from aimath.pipeline import run_records
-from aimath.pipeline.check_metadata import CompiledMetadataValidator, schema_errors
-from aimath.pipeline.late import TimestampError, read_timestamp
+from aimath.pipeline.plugins.check_metadata import CompiledMetadataValidator, schema_errors
+from aimath.pipeline.plugins.late import TimestampError, read_timestamp
 from aimath.untrusted_text import visible
 
 TIMESTAMP = "timestamp.txt"

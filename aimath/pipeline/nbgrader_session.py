@@ -18,7 +18,7 @@ from nbgrader.api import Gradebook
 from nbgrader.apps import NbGraderAPI
 from traitlets.config.loader import PyFileConfigLoader
 
-from aimath.pipeline.late import TimestampCourseDirectory
+from aimath.pipeline.plugins.late import TimestampCourseDirectory
 
 
 CONFIG_FILE = "nbgrader_config.py"

@@ -8,7 +8,7 @@ report), so none of it may run a script, load anything or restyle the page:
 - `text/plain` is kept (the template escapes it); `image/png`, `image/jpeg` only when they are base64 (the template
   puts them in an `<img src="data:...">` attribute unescaped); `image/svg+xml` is kept, and nbconvert shows it as an
   `<img src="data:image/svg+xml;base64,...">`, where an SVG runs no script;
-- `text/latex` becomes `text/markdown` (its `$...$` maths become MathML, see aimath/pipeline/feedback_page.py) and
+- `text/latex` becomes `text/markdown` (its `$...$` maths become MathML, see feedback_page.py) and
   `text/markdown` is kept: FeedbackExporter renders markdown and cleans the result;
 - every other MIME type (`application/javascript`, widget views, JSON such as a grader's verdict data) is dropped, so
   the page never shows raw data it does not know;

@@ -23,8 +23,8 @@ from latex2mathml.converter import convert as latex_to_mathml
 from nbconvert.exporters import HTMLExporter
 from nbconvert.filters.markdown_mistune import IPythonRenderer, InvalidNotebook, MarkdownWithMath
 
-from aimath.pipeline.sanitize_html import clean_html
-from aimath.report.page import CONTENT_SECURITY_POLICY
+from aimath.pipeline.plugins.sanitize_html import clean_html
+from aimath.untrusted_text import CONTENT_SECURITY_POLICY
 
 TEMPLATE_NAME = "aimath_feedback"
 _NBGRADER_TEMPLATES = Path(nbgrader.__file__).parent / "server_extensions" / "formgrader" / "templates"
