@@ -9,7 +9,7 @@ import pytest
 
 from aimath.pipeline import intake, nbgrader_session
 from aimath.report import summary as ta_summary
-from aimath.pipeline.__main__ import main, parser
+from aimath.__main__ import main, parser
 from tests.test_pipeline import ROOT
 
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -38,7 +38,7 @@ def test_a_reader_that_stops_reading_ends_the_command_quietly(tmp_path):
     intake.add(tmp_path, [intake.Problem(f"s{i:04d}", "basic_math", "grading-failed", "x" * 300, False)
                           for i in range(1000)])
     assert len(ta_summary.summary(root=tmp_path)) > 4 * 2**16
-    summary = subprocess.Popen([sys.executable, "-m", "aimath.pipeline", "summary", "--root", str(tmp_path)],
+    summary = subprocess.Popen([sys.executable, "-m", "aimath", "summary", "--root", str(tmp_path)],
                                cwd=ROOT, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     first = summary.stdout.readline()
     summary.stdout.close()

@@ -1,6 +1,6 @@
 """Hostile submission folders (issue 18 cases 3-5, issue 19 cases 1 and 3), graded in one batch in the sandbox.
 
-One basic_math course, graded by the TA's commands (`python -m aimath.pipeline autograde|feedback|export|summary|
+One basic_math course, graded by the TA's commands (`python -m aimath autograde|feedback|export|summary|
 report`, as the Makefile runs them) with an honest student beside:
 - `linker`: the solution, links to the gradebook and to a secret file outside its folder (symbolic, hard, a
   linked folder), a FIFO and a socket, and a cell printing whatever it can read through them (case 3);
@@ -99,7 +99,7 @@ def _committed(root: Path) -> dict:
 
 def run_step(root: Path, step: str) -> subprocess.CompletedProcess:
     """One step of the TA's pipeline, as the Makefile runs it."""
-    command = [sys.executable, "-m", "aimath.pipeline", step, "--root", str(root)]
+    command = [sys.executable, "-m", "aimath", step, "--root", str(root)]
     try:
         return subprocess.run(command, capture_output=True, timeout=STEP_TIMEOUT_S, env={**os.environ})
     except subprocess.TimeoutExpired as e:

@@ -2,7 +2,7 @@
 (formgrader) at the start or while grading, the disk filling up. Each ends with a clear one-line error (exit code 1) and an intact gradebook, and a rerun gives the
 gradebook an uninterrupted run gives, each submission graded once.
 
-Runs `python -m aimath.pipeline autograde` as a subprocess (what `make autograde` runs) on copies of one tiny course
+Runs `python -m aimath autograde` as a subprocess (what `make autograde` runs) on copies of one tiny course
 (basic_math, two demo students), with AIMATH_SANDBOX=off: the faults here are around execution, not inside it.
 """
 import os
@@ -33,7 +33,7 @@ ENV = {**os.environ, "AIMATH_SANDBOX": "off", "PYTHONPATH": str(ROOT),
 
 
 def autograde_command(root: Path) -> list[str]:
-    return [sys.executable, "-m", "aimath.pipeline", "autograde", "--root", str(root), "--workers", "1"]
+    return [sys.executable, "-m", "aimath", "autograde", "--root", str(root), "--workers", "1"]
 
 
 def gradebook_state(root: Path) -> dict:

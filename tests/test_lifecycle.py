@@ -2,7 +2,7 @@
 misnamed submission folder, a deleted test cell, points changed and a test cell added after grading, and an
 environment or a batch in which every notebook fails the same way.
 
-Each runs `python -m aimath.pipeline` as `make` does, on a temporary course (the repository is never touched), with
+Each runs `python -m aimath` as `make` does, on a temporary course (the repository is never touched), with
 AIMATH_SANDBOX=off but where the sandbox is the point: what is tested happens around execution.
 """
 import json
@@ -36,8 +36,8 @@ HIDDEN_TEST = "test_no_vowels_hidden"  # worth 2 points
 
 
 def pipeline(root: Path, *args: str, env=None, cwd=None) -> subprocess.CompletedProcess:
-    """`python -m aimath.pipeline ARGS --root ROOT`, as the Makefile runs it."""
-    return subprocess.run([sys.executable, "-m", "aimath.pipeline", *args, "--root", str(root)], env=env or ENV,
+    """`python -m aimath ARGS --root ROOT`, as the Makefile runs it."""
+    return subprocess.run([sys.executable, "-m", "aimath", *args, "--root", str(root)], env=env or ENV,
                           cwd=cwd or ROOT, capture_output=True, text=True, timeout=900)
 
 

@@ -14,7 +14,7 @@ from nbgrader.api import Gradebook
 
 from aimath.pipeline import nbgrader_session
 from aimath.report import summary
-from aimath.pipeline.__main__ import main
+from aimath.__main__ import main
 from tests.test_lifecycle import hand_in, set_points, solved
 from tests.test_pipeline import ROOT
 

@@ -128,10 +128,10 @@ def build_course(root: Path, attacks: list[Attack], *, defuse: bool) -> None:
 
 
 def _grade(root: Path, *, sandbox: bool) -> subprocess.CompletedProcess:
-    """`python -m aimath.pipeline autograde` in a child process (the stock run under prlimit: it runs attacks
+    """`python -m aimath autograde` in a child process (the stock run under prlimit: it runs attacks
     unsandboxed, with the TA's permissions)."""
     env = {**os.environ, "AIMATH_SANDBOX": "on" if sandbox else "off"}
-    command = [sys.executable, "-m", "aimath.pipeline", "autograde", ASSIGNMENT, "--root", str(root)]
+    command = [sys.executable, "-m", "aimath", "autograde", ASSIGNMENT, "--root", str(root)]
     if not sandbox:
         command = ["prlimit", f"--as={8 * 2**30}", f"--fsize={256 * 2**20}", "--"] + command
     done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=1800)
