@@ -19,15 +19,22 @@ from __future__ import annotations
 import copy
 import math
 import reprlib
+import sys
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
 import numpy as np
 
+from aimath import gradcheck
+from aimath.sandbox.inputs_salt import current_salt
 from aimath.sandbox.inside.probe import ABS_TOL, REL_TOL, Case, Outcome, call, to_plain
 from aimath.sandbox.inside.probe import probe as _probe_here
-from aimath.sandbox.inputs_salt import current_salt
+from aimath.sandbox.remote import Remote, send_by_value
 from aimath.verdict import CheckFailed, Mistake, mistake_line, naming
+
+# The judge's own helpers and the gradient checker run inside the sandbox as parts of a check's probes: they travel
+# there by value, as the checks do (aimath/checks/__init__.py).
+send_by_value(sys.modules[__name__], gradcheck)
 
 # How many failing cases a message lists before it stops.
 MAX_FAILURES_SHOWN = 2
@@ -68,8 +75,6 @@ def probe(obj: Any, case: Case, how: Callable = call) -> Outcome:
 
 def probes(obj: Any, cases: Sequence[Case], how: Callable = call) -> list[Outcome]:
     """`probe` each case; for an object in the sandbox all cases go in one request."""
-    from aimath.sandbox.remote import Remote  # (remote.py imports this module)
-
     if isinstance(obj, Remote):
         return obj.probe_all(cases, how)
     return [_probe_here(obj, case, how) for case in cases]
