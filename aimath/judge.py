@@ -624,15 +624,3 @@ def seeded_rng(name: str, seed: int = 0) -> np.random.Generator:
     salt = current_salt()
     return np.random.default_rng(np.random.SeedSequence(entropy, spawn_key=tuple(salt)) if salt else entropy)
 
-
-def name_raised(run: Callable[[], None], raised: str, tag: str, advice: str) -> None:
-    """Run a check (`run()`); when it failed naming no mistake and the student's code raised the exception named
-    `raised` (e.g. "RecursionError") on some case, raise the same failure naming mistake `tag` with `advice`."""
-    __tracebackhide__ = True
-    from aimath.verdict import naming
-    try:
-        run()
-    except CheckFailed as failure:
-        if failure.mistakes or f"it raised {raised}" not in str(failure):
-            raise
-        raise naming(failure, Mistake(tag, advice)) from None

@@ -9,7 +9,7 @@ import math
 
 import numpy as np
 
-from aimath.judge import Case, Diagnosis, check_cases, name_raised, seeded_rng
+from aimath.judge import Case, Diagnosis, Hint, check_cases, seeded_rng
 from aimath.reference import basic_math as ref
 
 RANDOM_CASES = 6
@@ -370,9 +370,8 @@ def _regression_cases():
 
 
 def check_fit_linear_regression(fit_linear_regression):
-    name_raised(lambda: check_cases(
-                "fit_linear_regression", fit_linear_regression, ref.fit_linear_regression, _regression_cases(),
-                parameter_names=("X", "y"), diagnoses=[
+    check_cases("fit_linear_regression", fit_linear_regression, ref.fit_linear_regression, _regression_cases(),
+                parameter_names=("X", "y"), hints=[SINGULAR_HINT], diagnoses=[
                     Diagnosis("intercept-first", "the intercept goes LAST: append the column of ones on the right.",
                               lambda X, y: np.roll(ref.fit_linear_regression(X, y), 1)),
                     Diagnosis("no-intercept", "append a column of ones to X so the model has an intercept.",
@@ -402,11 +401,12 @@ def check_fit_linear_regression(fit_linear_regression):
                                 f"regression, and for features near 1e-6 it swamps X^T X. Use "
                                 f"np.linalg.pinv(X_with_ones) @ y, which needs no constant.",
                                 lambda X, y, eps=eps: _ridge(X, y, eps)) for eps in EPSILONS],
-                ]), "LinAlgError", "normal-equations-inverse", SINGULAR_HINT)
+                ])
 
 
-SINGULAR_HINT = ("np.linalg.inv(X^T X) fails when the columns of X are dependent (here two are identical), so X^T X "
-                 "is singular; the pseudo-inverse handles it: beta = np.linalg.pinv(X_with_ones) @ y.")
+SINGULAR_HINT = Hint("normal-equations-inverse", "np.linalg.inv(X^T X) fails when the columns of X are dependent (here "
+                     "two are identical), so X^T X is singular; the pseudo-inverse handles it: "
+                     "beta = np.linalg.pinv(X_with_ones) @ y.", raised=("LinAlgError",))
 
 
 def _ridge(X, y, eps):

@@ -15,9 +15,9 @@ import numpy as np
 import sympy as sym
 from sympy.abc import x as X_SYMBOL
 
-from aimath.judge import Case, CheckFailed, Diagnosis, check_cases, name_raised, probes, same, seeded_rng
+from aimath.judge import Case, Diagnosis, Hint, check_cases, probes, same, seeded_rng
 from aimath.reference import gradient_descent as ref
-from aimath.verdict import Mistake, naming
+from aimath.verdict import Mistake
 
 EPS = np.finfo(np.float64).eps
 
@@ -119,23 +119,22 @@ def check_func(func):
     cases = [Case((v,), label=label) for v, label in [
         (3, "integer"), (0, "zero: the constant term"), (-1, "the minimum"), (2.5, "float"), (-7.25, "negative float"),
         (1000, "large")]]
-    def judge_values():
-        check_cases("func", func, ref.func, cases, how=func_probe, parameter_names=("val",), diagnoses=[
-            Diagnosis("missing-constant", "the polynomial is x**2 + 2*x + 3: the constant 3 is missing.",
-                      _func_summary((1, 2, 0))),
-            Diagnosis("times-not-power", "`x*2` is 2x; write the square as `x**2`.", _func_summary((4, 3))),
-            Diagnosis("value-of-derivative", "the first item is f(val) itself, not the derivative 2*val + 2.",
-                      _func_summary(COURSE_POLY, lambda v: 2 * v + 2)),
-            Diagnosis("value-rounded", "return the value as sympy gives it; do not convert it to int.",
-                      _func_summary(COURSE_POLY, lambda v: int(np.polyval(COURSE_POLY, v)))),
-            Diagnosis("value-at-zero", "substitute val for x (fun.subs(x, val)); this is f(0).",
-                      _func_summary(COURSE_POLY, lambda v: 3.0)),
-        ])
-
-    name_raised(lambda: name_raised(judge_values, f"TypeError: {VALUE_ONLY}", "returned-value-only",
-                                    "return BOTH the value and the polynomial: `return fun.subs(x, val), fun`."),
-                f"TypeError: {SWAPPED}", "swapped-order",
-                "return the value first and the polynomial second: `return fun.subs(x, val), fun`.")
+    check_cases("func", func, ref.func, cases, how=func_probe, parameter_names=("val",), diagnoses=[
+        Diagnosis("missing-constant", "the polynomial is x**2 + 2*x + 3: the constant 3 is missing.",
+                  _func_summary((1, 2, 0))),
+        Diagnosis("times-not-power", "`x*2` is 2x; write the square as `x**2`.", _func_summary((4, 3))),
+        Diagnosis("value-of-derivative", "the first item is f(val) itself, not the derivative 2*val + 2.",
+                  _func_summary(COURSE_POLY, lambda v: 2 * v + 2)),
+        Diagnosis("value-rounded", "return the value as sympy gives it; do not convert it to int.",
+                  _func_summary(COURSE_POLY, lambda v: int(np.polyval(COURSE_POLY, v)))),
+        Diagnosis("value-at-zero", "substitute val for x (fun.subs(x, val)); this is f(0).",
+                  _func_summary(COURSE_POLY, lambda v: 3.0)),
+    ], hints=[
+        Hint("returned-value-only", "return BOTH the value and the polynomial: `return fun.subs(x, val), fun`.",
+             raised=(f"TypeError: {VALUE_ONLY}",)),
+        Hint("swapped-order", "return the value first and the polynomial second: `return fun.subs(x, val), fun`.",
+             raised=(f"TypeError: {SWAPPED}",)),
+    ])
 
 
 # ---------------------------------------------------------------- func_gradient
@@ -644,8 +643,9 @@ def _matrix_cases():
     return cases
 
 
-NO_INTERCEPT_ADVICE = ("the column of ones is missing: with it appended LAST (np.hstack([X, np.ones((n, 1))])), your "
-                       "code gives the right beta. beta_init and the result have d + 1 entries, the intercept last.")
+NO_INTERCEPT = Mistake("no-intercept-column", "the column of ones is missing: with it appended LAST "
+                       "(np.hstack([X, np.ones((n, 1))])), your code gives the right beta. beta_init and the result "
+                       "have d + 1 entries, the intercept last.")
 
 
 def _raw_beta_probe(linear_regression_gd_matrix, X, y, beta_init, **kwargs):
@@ -667,20 +667,19 @@ def _fits_with_ones_added(student, cases):
                for o, e, c in zip(outcomes, expected, full_rank))
 
 
+def _ones_column_missing(cases):
+    """After the fact: no-intercept-column when the student's code gives the right beta once handed X with the ones
+    column already appended."""
+    def seen(failed):
+        return NO_INTERCEPT if _fits_with_ones_added(failed.student, cases) else None
+    return seen
+
+
 def check_linear_regression_gd_matrix(linear_regression_gd_matrix):
     cases = _matrix_cases()
-    try:
-        _check_matrix_values(linear_regression_gd_matrix, cases)
-    except CheckFailed as failure:
-        if failure.mistakes or not callable(linear_regression_gd_matrix) or "not implemented" in str(failure) or \
-                not _fits_with_ones_added(linear_regression_gd_matrix, cases):
-            raise
-        raise naming(failure, Mistake("no-intercept-column", NO_INTERCEPT_ADVICE)) from None
-
-
-def _check_matrix_values(linear_regression_gd_matrix, cases):
     check_cases("linear_regression_gd_matrix", linear_regression_gd_matrix, ref.linear_regression_gd_matrix,
-                cases, how=matrix_probe, parameter_names=("X", "y", "beta_init"), diagnoses=[
+                cases, how=matrix_probe, parameter_names=("X", "y", "beta_init"),
+                afterwards=[_ones_column_missing(cases)], diagnoses=[
                     Diagnosis("intercept-first",
                               "append the column of ones LAST (np.hstack([X, ones])), so the intercept is beta[-1].",
                               _matrix_variant(intercept_first=True)),
@@ -795,8 +794,8 @@ def _single_sample_solutions(train_x, train_y):
 
 
 def _sgd_symptom(student, exact_case, large_case):
-    """(tag, advice) of the SGD mistake the student's own runs show, or None. `exact_case` is a noise-free case
-    with ordinary targets, `large_case` one with targets around 1e5."""
+    """The SGD mistake the student's own runs show, or None. `exact_case` is a noise-free case with ordinary targets,
+    `large_case` one with targets around 1e5."""
     rng = seeded_rng("sgd_linear_regression symptoms")
     x_, y_ = _line_data(rng, 20, 0.8, -0.5, 1.0, -1.5, 1.5)
     one = dict(lr_rate=SYMPTOM_LR, n_iter=SYMPTOM_STEPS, batch_size=1, seed=3)
@@ -814,17 +813,17 @@ def _sgd_symptom(student, exact_case, large_case):
     if isinstance(same_sample, dict):
         found = np.array([same_sample["w"], same_sample["b"]])
         if np.any(np.all(np.isclose(_single_sample_solutions(x_, y_), found, rtol=1e-6, atol=1e-9), axis=1)):
-            return "same-batch-every-step", SAME_BATCH_ADVICE
+            return Mistake("same-batch-every-step", SAME_BATCH_ADVICE)
     target = sgd_target(*exact_case.args)
     if isinstance(batch_one, dict) and same({"w": target[0], "b": target[1]}, batch_one, 0.0, exact_case.abs_tol) \
             and not same({"w": target[0], "b": target[1]}, batch_many, 0.0, exact_case.abs_tol):
-        return "batch-gradient-summed", SUMMED_ADVICE
+        return Mistake("batch-gradient-summed", SUMMED_ADVICE)
     if isinstance(targets, dict) and targets == targets_changed:
-        return "targets-not-batched", TARGETS_ADVICE
+        return Mistake("targets-not-batched", TARGETS_ADVICE)
     w, b = sgd_target(*large_case.args)
     if same({"w": w / SCALED_DOWN, "b": b / SCALED_DOWN}, small, 0.0, large_case.abs_tol / SCALED_DOWN) and \
             not same({"w": w, "b": b}, large, 0.0, large_case.abs_tol):
-        return "gradient-clipped", CLIPPED_ADVICE
+        return Mistake("gradient-clipped", CLIPPED_ADVICE)
     return None
 
 
@@ -836,42 +835,31 @@ SGD_DIVERGED = Diagnosis("diverged", "(w, b) ran away. Step against the batch gr
                          "average it over the batch (divide by batch_size).", lambda *a, **k: DIVERGED, symptom=True)
 
 
-def _check_sgd(sgd_linear_regression, diagnoses):
+def _sgd_afterwards(failed):
+    """After the fact: the mistake the student's own runs show (`_sgd_symptom`), else a run-away (SGD_DIVERGED)."""
+    cases = _sgd_cases()
+    found = _sgd_symptom(failed.student, cases[0], cases[2])
+    if found is None and failed.explained_by(SGD_DIVERGED):
+        found = SGD_DIVERGED.mistake
+    return found
+
+
+def check_sgd_linear_regression(sgd_linear_regression):
+    """The values, then determinism; a failure with no diagnosis is then explained by the student's own runs
+    (`_sgd_symptom`), else by the run-away symptom, else by a hint."""
+    explain = dict(afterwards=[_sgd_afterwards], otherwise=SGD_HINT)
     check_cases("sgd_linear_regression", sgd_linear_regression, sgd_target, _sgd_cases(), how=sgd_probe,
-                parameter_names=("train_x", "train_y"), diagnoses=diagnoses)
+                parameter_names=("train_x", "train_y"), **explain)
     rng = seeded_rng("sgd_linear_regression determinism")
     x_, y_ = _line_data(rng, 50, 2.0, 1.0, 0.5, -1, 1)
     check_cases("sgd_linear_regression", sgd_linear_regression, ref.sgd_linear_regression,
                 [Case((x_, y_), dict(lr_rate=0.1, n_iter=20, batch_size=5, seed=7),
                       "called twice with the same seed")],
-                how=repeat_probe, parameter_names=("train_x", "train_y"), diagnoses=[
+                how=repeat_probe, parameter_names=("train_x", "train_y"), **explain, diagnoses=[
                     Diagnosis("ignores-seed",
                               "make the generator from the seed (rng = np.random.default_rng(seed)) so the same "
                               "seed gives the same batches.",
                               lambda *a, **k: {"same (w, b) for the same seed": False})])
-
-
-def check_sgd_linear_regression(sgd_linear_regression):
-    """The values and determinism; a failure with no diagnosis is then explained by the student's own runs
-    (`_sgd_symptom`), else by the run-away symptom, else by a hint."""
-    __tracebackhide__ = True
-    try:
-        _check_sgd(sgd_linear_regression, ())
-    except CheckFailed as failure:
-        if failure.mistakes or "not implemented" in str(failure) or not callable(sgd_linear_regression):
-            raise
-        cases = _sgd_cases()
-        symptom = _sgd_symptom(sgd_linear_regression, cases[0], cases[2])
-        if symptom:
-            raise naming(failure, Mistake(*symptom)) from None
-    else:
-        return
-    try:
-        _check_sgd(sgd_linear_regression, [SGD_DIVERGED])
-    except CheckFailed as failure:
-        if failure.mistakes:
-            raise
-        raise CheckFailed(f"{failure}\n\n{SGD_HINT}", failure.mistakes) from None
 
 
 CHECKS = {

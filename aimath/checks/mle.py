@@ -17,27 +17,17 @@ overflows, samples around 1e6 and 1e8 (where mean(x**2) - mean(x)**2 cancels), l
 import copy
 import math
 import sys
-import warnings
 
 import numpy as np
 from scipy import integrate, optimize
 
-from aimath.gradcheck import GRAD_ABS_TOL, GRAD_REL_TOL, gradients_agree, numerical_gradient
-from aimath.judge import (ABS_TOL, Case, CheckFailed, Diagnosis, check_cases, describe_inputs, diagnose, name_raised,
-                          probe, probes, same, seeded_rng, show)
+from aimath.gradcheck import gradients_agree, numerical_gradient
+from aimath.judge import (ABS_TOL, Case, CheckFailed, Diagnosis, Hint, check_cases, check_property, gradient_property,
+                          probe, probes, quietly, same, seeded_rng, show)
 from aimath.reference import mle as ref
-from aimath.verdict import Mistake, mistake_line, naming
+from aimath.verdict import Mistake, naming
 
 RANDOM_CASES = 4
-
-
-def _quiet(fn):
-    """Run a diagnosis' wrong formula without numpy warnings (log(0), 0/0): they would land on the student's stderr."""
-    def wrapped(*args, **kwargs):
-        with np.errstate(all="ignore"), warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return fn(*args, **kwargs)
-    return wrapped
 
 
 def _arr(x):
@@ -81,22 +71,22 @@ def check_gaussian_log_likelihood(gaussian_log_likelihood):
                 _loglik_cases("gaussian_log_likelihood"), parameter_names=("x", "mu", "sigma"), diagnoses=[
                     Diagnosis("log-of-sum", "this is the log of the SUM of the densities; the log-likelihood is the "
                               "sum of the LOGS: log prod_i p(x_i) = sum_i log p(x_i).",
-                              _quiet(lambda x, mu, sigma: float(np.log(np.sum(pdfs(x, mu, sigma)))))),
+                              lambda x, mu, sigma: float(np.log(np.sum(pdfs(x, mu, sigma))))),
                     Diagnosis("product-not-log", "this is the likelihood itself (the product of the densities); "
                               "return its logarithm, computed as a sum of logs.",
-                              _quiet(lambda x, mu, sigma: float(np.prod(pdfs(x, mu, sigma))))),
+                              lambda x, mu, sigma: float(np.prod(pdfs(x, mu, sigma)))),
                     Diagnosis("log-of-product-underflow",
                               "with many samples the product of the densities underflows to 0 (or overflows to inf) "
                               "and its log is -inf (or inf): add the logs of the densities instead of multiplying the "
                               "densities.",
-                              _quiet(lambda x, mu, sigma: float(np.log(np.prod(pdfs(x, mu, sigma)))))),
+                              lambda x, mu, sigma: float(np.log(np.prod(pdfs(x, mu, sigma))))),
                     Diagnosis("log-of-density-underflow",
                               "far from mu the density exp(-(x - mu)**2 / (2 sigma**2)) underflows to 0, and log(0) "
                               "is -inf: write the log-density out, -1/2 log(2 pi sigma**2) - (x - mu)**2 / "
                               "(2 sigma**2), instead of taking the log of the density.",
-                              _quiet(lambda x, mu, sigma: float(np.sum(np.log(pdfs(x, mu, sigma)))))),
+                              lambda x, mu, sigma: float(np.sum(np.log(pdfs(x, mu, sigma))))),
                     Diagnosis("sigma-as-variance", "sigma is the standard deviation: the variance is sigma**2.",
-                              _quiet(lambda x, mu, sigma: ref.gaussian_log_likelihood(x, mu, math.sqrt(sigma)))),
+                              lambda x, mu, sigma: ref.gaussian_log_likelihood(x, mu, math.sqrt(sigma))),
                     Diagnosis("missing-normalising-constant",
                               "the term -n/2 * log(2 pi sigma**2) from the normalising constant is missing.",
                               lambda x, mu, sigma: float(-np.sum((_arr(x) - mu) ** 2) / (2 * sigma**2))),
@@ -110,7 +100,7 @@ def check_gaussian_log_likelihood(gaussian_log_likelihood):
                     Diagnosis("negative-log-likelihood", "the sign is flipped: this is the NEGATIVE log-likelihood.",
                               lambda x, mu, sigma: -ref.gaussian_log_likelihood(x, mu, sigma)),
                     Diagnosis("log10", "use the natural logarithm (np.log), not log10.",
-                              _quiet(lambda x, mu, sigma: float(np.sum(np.log10(pdfs(x, mu, sigma)))))),
+                              lambda x, mu, sigma: float(np.sum(np.log10(pdfs(x, mu, sigma))))),
                 ])
 
 
@@ -199,25 +189,7 @@ def _maximality_failure(x, estimate):
     return None
 
 
-def _require_maximum(name, student, cases, probe_how, failure_of, diagnoses, parameter_names):
-    """Judge an estimator by the likelihood on seeded samples; raise CheckFailed naming the mistake if recognised."""
-    __tracebackhide__ = True
-    passes = []
-    for case in cases:
-        outcome = probe(student, case, probe_how)
-        if outcome.error or outcome.mutated:
-            return  # the equality phase reports errors and mutation in its standard words
-        why = failure_of(*case.args, outcome.result)
-        if not why:
-            passes.append((case, outcome.result))
-        else:
-            text = (f"{name} does not maximise the likelihood.\n  Input:    "
-                    f"{describe_inputs(case, parameter_names)}  ({case.label})\n  Got:      {show(outcome.result)}\n"
-                    f"  Problem:  {why}.")
-            found = diagnose([(case, outcome.result)], diagnoses, passes)
-            if found:
-                text += "\n\n" + mistake_line(found.mistake)
-            raise CheckFailed(text, [found.mistake] if found else [])
+NOT_MAXIMAL = "does not maximise the likelihood"
 
 
 def _normal_cases():
@@ -254,20 +226,20 @@ def _cancels_at_large_mean(student):
             and isinstance(large.result, tuple) and not same(expected_large[1], large.result[1]))
 
 
+def _variance_by_moments(failed):
+    """After the fact: variance-by-moments when the student's variance cancels catastrophically at LARGE_MEAN."""
+    return Mistake("variance-by-moments", MOMENTS_ADVICE) if _cancels_at_large_mean(failed.student) else None
+
+
 def check_mle_normal(mle_normal):
     __tracebackhide__ = True
     hand, random = _normal_cases()
     diagnoses = _normal_diagnoses()
-    try:
-        _require_maximum("mle_normal", mle_normal, random, _normal_probe,
-                         lambda x, est: _maximality_failure(x, est), diagnoses, ("x",))
-        check_cases("mle_normal", mle_normal, ref.mle_normal, hand + random, how=_normal_probe,
-                    parameter_names=("x",), diagnoses=diagnoses)
-    except CheckFailed as failure:
-        if failure.mistakes or not callable(mle_normal) or "not implemented" in str(failure) or \
-                not _cancels_at_large_mean(mle_normal):
-            raise
-        raise naming(failure, Mistake("variance-by-moments", MOMENTS_ADVICE)) from None
+    check_property("mle_normal", mle_normal, random, lambda case, est: _maximality_failure(case.args[0], est),
+                   headline=NOT_MAXIMAL, how=_normal_probe, parameter_names=("x",), diagnoses=diagnoses,
+                   afterwards=[_variance_by_moments])
+    check_cases("mle_normal", mle_normal, ref.mle_normal, hand + random, how=_normal_probe, parameter_names=("x",),
+                diagnoses=diagnoses, afterwards=[_variance_by_moments])
 
 
 # ---------------------------------------------------------------- derivatives of the log-likelihood
@@ -304,49 +276,37 @@ def _fd_slope(loglik, x, mu, sigma, wrt):
 
 def _check_derivative(name, wrt, student, reference, diagnoses, own_loglik):
     __tracebackhide__ = True
-    cases = _derivative_cases(name)
-
-    def agrees_with_finite_differences(case, result):
-        x, mu, sigma = _bind(case)
-        slope = _fd_slope(ref.gaussian_log_likelihood, x, mu, sigma, wrt)
-        if not gradients_agree(result, slope, GRAD_REL_TOL, GRAD_ABS_TOL):
-            return f"the central finite-difference slope of the log-likelihood is {slope:.8g}"
-        return None
-
-    try:
-        check_cases(name, student, reference, cases, parameter_names=("x", "mu", "sigma"), diagnoses=diagnoses,
-                    extra=agrees_with_finite_differences)
-    except CheckFailed as failure:
-        raise CheckFailed(str(failure) + _slopes_note(name, wrt, student, cases, own_loglik), failure.mistakes) from None
+    agrees = gradient_property(lambda case: {name: _fd_slope(ref.gaussian_log_likelihood, *_bind(case), wrt)}, (name,),
+                               of=f"the log-likelihood in {wrt}", pick=lambda result: {name: result})
+    check_cases(name, student, reference, _derivative_cases(name), parameter_names=("x", "mu", "sigma"),
+                diagnoses=diagnoses, extra=agrees, evidence=[_slopes_note(name, wrt, own_loglik)])
 
 
-def _slopes_note(name, wrt, student, cases, own_loglik):
-    """Finite-difference evidence for the first case the student gets wrong: the reference's slope, and the slope of
-    the student's own gaussian_log_likelihood when the hidden test passed it."""
-    for case in cases:
-        outcome = probe(student, case)
-        x, mu, sigma = _bind(case)
-        slope = _fd_slope(ref.gaussian_log_likelihood, x, mu, sigma, wrt)
-        if outcome.error or outcome.mutated:
-            return ""
-        if isinstance(outcome.result, float) and gradients_agree(outcome.result, slope):
-            continue
-        note = (f"\n\nFinite differences (central, step 1e-5) of log L at x = {show(x)}, mu = {mu:g}, sigma = {sigma:g}: "
-                f"the true slope d log L / d{wrt} is {slope:.8g}; your {name} gives {show(outcome.result)}.")
-        if own_loglik is not None:
+def _slopes_note(name, wrt, own_loglik):
+    """Evidence: finite differences for the first case the student gets wrong, the reference's slope, and the slope
+    of the student's own gaussian_log_likelihood when the hidden test passed it."""
+    def note(failed):
+        for case, outcome, _ in failed.failing:
+            x, mu, sigma = _bind(case)
+            slope = _fd_slope(ref.gaussian_log_likelihood, x, mu, sigma, wrt)
+            if outcome.error or outcome.mutated:
+                return None
+            if isinstance(outcome.result, float) and gradients_agree(outcome.result, slope):
+                continue
+            text = (f"Finite differences (central, step 1e-5) of log L at x = {show(x)}, mu = {mu:g}, sigma = {sigma:g}: "
+                    f"the true slope d log L / d{wrt} is {slope:.8g}; your {name} gives {show(outcome.result)}.")
+            if own_loglik is None:
+                return text
             try:
-                with np.errstate(all="ignore"), warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    own = _fd_slope(own_loglik, x, mu, sigma, wrt)
+                own = quietly(_fd_slope)(own_loglik, x, mu, sigma, wrt)
             except Exception as exc:  # the student's log-likelihood is graded by its own check
-                return note + f"\nYour gaussian_log_likelihood could not be differentiated here ({type(exc).__name__})."
+                return text + f"\nYour gaussian_log_likelihood could not be differentiated here ({type(exc).__name__})."
             if isinstance(outcome.result, float) and math.isfinite(own) and gradients_agree(outcome.result, own):
-                note += (f"\nIt does match the slope of YOUR gaussian_log_likelihood ({own:.8g}): the derivative is "
-                         f"consistent with your log-likelihood, so fix the log-likelihood's formula first.")
-            else:
-                note += f"\nThe slope of YOUR gaussian_log_likelihood here is {own:.8g}."
-        return note
-    return ""
+                return text + (f"\nIt does match the slope of YOUR gaussian_log_likelihood ({own:.8g}): the derivative "
+                               f"is consistent with your log-likelihood, so fix the log-likelihood's formula first.")
+            return text + f"\nThe slope of YOUR gaussian_log_likelihood here is {own:.8g}."
+        return None
+    return note
 
 
 def check_dloglik_dmu(dloglik_dmu, gaussian_log_likelihood=None):
@@ -533,23 +493,21 @@ HARD_CODED_ADVICE = ("the figure is the same whatever mus and x0 are: the exampl
                      "written into the code. Draw one curve per mu in mus and the markers at the x0 you are given.")
 
 
+def _hard_coded(failed):
+    """After the fact: hard-coded-example when the figure is the same for the two cases' different inputs."""
+    return Mistake("hard-coded-example", HARD_CODED_ADVICE) if _ignores_its_inputs(failed.student) else None
+
+
+RETURNED_NOTHING = Hint("returned-nothing", "the function draws but returns None: end it with `return fig`.",
+                        raised=("TypeError: the function returned NoneType",))
+
+
 def check_plot_normal_densities(plot_normal_densities):
     """Judged from the returned Figure's data (never by eye): one curve per mean, markers at (x0, likelihood)."""
     __tracebackhide__ = True
-    try:
-        name_raised(lambda: _check_plot_values(plot_normal_densities), "TypeError: the function returned NoneType",
-                    "returned-nothing", "the function draws but returns None: end it with `return fig`.")
-    except CheckFailed as failure:
-        if failure.mistakes or not callable(plot_normal_densities) or "not implemented" in str(failure) or \
-                not _ignores_its_inputs(plot_normal_densities):
-            raise
-        raise naming(failure, Mistake("hard-coded-example", HARD_CODED_ADVICE)) from None
-
-
-def _check_plot_values(plot_normal_densities):
-    wrong = lambda **kw: _quiet(_ExpectedPlot(**kw).describe)  # noqa: E731
+    wrong = lambda **kw: _ExpectedPlot(**kw).describe  # noqa: E731
     check_cases("plot_normal_densities", plot_normal_densities, EXPECTED_PLOT, _plot_cases(), how=_plot_probe,
-                parameter_names=("mus", "x0"), diagnoses=[
+                parameter_names=("mus", "x0"), hints=[RETURNED_NOTHING], afterwards=[_hard_coded], diagnoses=[
                     Diagnosis("plotted-cdf", "plot the density (norm.pdf), not the cumulative distribution (norm.cdf).",
                               wrong(density=_cdf)),
                     Diagnosis("plotted-log-density", "plot the density itself, not its logarithm (norm.logpdf).",
@@ -659,7 +617,7 @@ def check_mle_categorical(mle_categorical):
         Diagnosis("normalised-by-max", "divide by the total count n, not by the largest count.",
                   lambda s, n_categories: _counts(s, n_categories) / _counts(s, n_categories).max()),
         Diagnosis("off-by-one-categories", "categories are numbered 0 .. n_categories - 1; category k's count goes "
-                  "to entry k.", _quiet(lambda s, n_categories: np.append(_counts(s, n_categories)[1:], 0.0) / len(s))),
+                  "to entry k.", lambda s, n_categories: np.append(_counts(s, n_categories)[1:], 0.0) / len(s)),
     ]
     params = ("samples", "n_categories")
 
@@ -667,8 +625,9 @@ def check_mle_categorical(mle_categorical):
         return _categorical_failure(samples, n_categories, np.asarray(result, dtype=np.float64)
                                     if not isinstance(result, (str, dict)) else np.zeros(0))
 
-    _require_maximum("mle_categorical", mle_categorical,
-                     [Case(c.args, label=c.label) for c in random], lambda f, s, k: f(s, k), failure_of, diagnoses, params)
+    check_property("mle_categorical", mle_categorical, [Case(c.args, label=c.label) for c in random],
+                   lambda case, result: failure_of(*case.args, result), headline=NOT_MAXIMAL, parameter_names=params,
+                   diagnoses=diagnoses)
     check_cases("mle_categorical", mle_categorical, ref.mle_categorical, hand + random, parameter_names=params,
                 diagnoses=diagnoses)
 
@@ -711,7 +670,7 @@ def check_posterior(posterior):
                     Diagnosis("likelihood-ignored", "this is the prior; multiply it by the likelihood of the data.",
                               lambda p, l: norm(p)),
                     Diagnosis("divided-by-prior", "Bayes' rule MULTIPLIES the likelihood by the prior.",
-                              _quiet(lambda p, l: norm(np.asarray(l, dtype=np.float64) / np.asarray(p, dtype=np.float64)))),
+                              lambda p, l: norm(np.asarray(l, dtype=np.float64) / np.asarray(p, dtype=np.float64))),
                     Diagnosis("added-not-multiplied", "combine prior and likelihood by multiplying, not adding.",
                               lambda p, l: norm(np.asarray(p, dtype=np.float64) + np.asarray(l, dtype=np.float64))),
                     *[Diagnosis("epsilon-in-denominator",
@@ -854,8 +813,7 @@ def check_monte_carlo_integral(monte_carlo_integral):
     failure = _mc_protocol_failure(runs.result)
     if failure:
         text, tag, advice = failure
-        raise CheckFailed(f"monte_carlo_integral samples incorrectly: {text}\n\n{mistake_line(Mistake(tag, advice))}",
-                          [Mistake(tag, advice)])
+        raise naming(CheckFailed(f"monte_carlo_integral samples incorrectly: {text}"), Mistake(tag, advice))
 
 
 CHECKS = {

@@ -10,7 +10,7 @@ a recursion one call deep per character does not slip by.
 import re
 import string
 
-from aimath.judge import Case, Diagnosis, check_cases, name_raised, seeded_rng
+from aimath.judge import Case, Diagnosis, Hint, check_cases, seeded_rng
 from aimath.reference import text_processing_1 as ref
 
 RANDOM_CASES = 8
@@ -124,14 +124,14 @@ def _replaced_rounds(s, rounds):
     return s.strip()
 
 
-RECURSION_HINT = ("a recursive function calls itself once per character, and Python stops at about 1000 nested "
-                  "calls, so a long string fails. Loop over the characters instead.")
+RECURSION_HINT = Hint("recursion-too-deep", "a recursive function calls itself once per character, and Python stops "
+                      "at about 1000 nested calls, so a long string fails. Loop over the characters instead.",
+                      raised=("RecursionError",))
 
 
 def check_normalize(normalize):
-    name_raised(lambda: check_cases("normalize", normalize, ref.normalize, _normalize_cases(), parameter_names=PARAMS,
-                                    diagnoses=NORMALIZE_DIAGNOSES), "RecursionError", "recursion-too-deep",
-                RECURSION_HINT)
+    check_cases("normalize", normalize, ref.normalize, _normalize_cases(), parameter_names=PARAMS,
+                diagnoses=NORMALIZE_DIAGNOSES, hints=[RECURSION_HINT])
 
 
 # ---------------------------------------------------------------- no_vowels
@@ -218,9 +218,8 @@ NO_VOWELS_DIAGNOSES = [
 
 
 def check_no_vowels(no_vowels):
-    name_raised(lambda: check_cases("no_vowels", no_vowels, ref.no_vowels, _no_vowels_cases(), parameter_names=PARAMS,
-                                    diagnoses=NO_VOWELS_DIAGNOSES), "RecursionError", "recursion-too-deep",
-                RECURSION_HINT)
+    check_cases("no_vowels", no_vowels, ref.no_vowels, _no_vowels_cases(), parameter_names=PARAMS,
+                diagnoses=NO_VOWELS_DIAGNOSES, hints=[RECURSION_HINT])
 
 
 CHECKS = {
