@@ -327,9 +327,13 @@ def wrong_only_on(trigger: Case, controls: Sequence[Case], mistake: Mistake, ref
     not named for a different one that also breaks the trigger. Costs one probe of the student (one request)."""
     cases = [trigger, *controls]
 
+    def right(case: Case, actual: Outcome, expected: Outcome) -> bool:
+        return (actual.error is None and not actual.mutated
+                and same(expected.result, actual.result, case.rel_tol, case.abs_tol))
+
     def seen(failed: Failed) -> Mistake | None:
-        rights = [actual.error is None and not actual.mutated and same(expected.result, actual.result, c.rel_tol, c.abs_tol)
-                  for c, actual, expected in zip(cases, probes(failed.student, cases, how), probes(reference, cases, how))]
+        theirs, expected = probes(failed.student, cases, how), probes(reference, cases, how)
+        rights = [right(case, a, e) for case, a, e in zip(cases, theirs, expected)]
         return mistake if not rights[0] and all(rights[1:]) else None
     return seen
 

@@ -78,6 +78,10 @@ def _update_cases():
 
 
 def check_update_state(update_state):
+    """`update_state(xk, sk, wx, wRec) -> S_k = xk * wx + sk * wRec`: for numbers and arrays of samples, wRec = 0, 1
+    and above, seeded values and values around 1e4 and 1e-4. Raises CheckFailed naming the mistake when a model
+    explains it (weights swapped, no recurrence, wRec missing, grouping, an activation, summed over samples, weights
+    added, the state clipped)."""
     check_cases("update_state", update_state, ref.update_state, _update_cases(),
                 parameter_names=("xk", "sk", "wx", "wRec"), diagnoses=[
                     Diagnosis("swapped-weights", "the input is multiplied by wx and the previous state by wRec.",
@@ -129,6 +133,11 @@ def _forward_from(X, wx, wRec, s0=0.0, dtype=np.float64, steps=None, reverse=Fal
 
 
 def check_forward_states(forward_states):
+    """`forward_states(X, wx, wRec) -> S (n_samples, seq_len + 1)`: S[:, 0] = 0 and S[:, k] = X[:, k-1] wx + S[:, k-1]
+    wRec, for count-the-ones bits (also an integer X), one step, real inputs of several sizes and around 1e4 and
+    1e-4, with wRec below, at and above 1. Raises CheckFailed naming the mistake when a model explains it (integer
+    states, initial state missing or not 0, only the final state, last step missing, previous state not used,
+    weights swapped, reversed time, clipped states, float32) or index-out-of-range when an IndexError was raised."""
     check_cases(
         "forward_states", forward_states, ref.forward_states, _forward_cases(),
         parameter_names=("X", "wx", "wRec"), hints=[INDEX_HINT], diagnoses=[
@@ -180,6 +189,9 @@ def _output_cases(name):
 
 
 def check_loss(loss):
+    """`loss(y, t) -> float`: mean((t - y)**2) for outputs y and targets t (n_samples,) (one sample, y == t, integer t,
+    network outputs, values around 1e4 and 1e-4). Raises CheckFailed naming the mistake when a model explains it
+    (sum, no square, absolute error, root, halved, n - 1, the mean squared)."""
     check_cases("loss", loss, ref.loss, _output_cases("loss"), parameter_names=("y", "t"), diagnoses=[
         Diagnosis("summed-not-averaged", "the loss is the MEAN of the squared errors: divide the sum by n_samples.",
                   lambda y, t: np.sum((t - y) ** 2)),
@@ -199,6 +211,9 @@ def check_loss(loss):
 
 
 def check_output_gradient(output_gradient):
+    """`output_gradient(y, t) -> 2 (y - t)` per sample (not divided by n), on the inputs of `check_loss`. Raises
+    CheckFailed naming the mistake when a model explains it (sign, factor 2, divided by n, averaged, the squared
+    error, parentheses, the L1 gradient)."""
     check_cases("output_gradient", output_gradient, ref.output_gradient, _output_cases("output_gradient"),
                 parameter_names=("y", "t"), diagnoses=[
                     Diagnosis("sign-flipped", "the derivative of (t - y)**2 with respect to y is 2 (y - t), "
@@ -276,7 +291,8 @@ def _agrees_with_the_loss(behind):
     """extra= property: (wx_grad, wRec_grad) agree with central differences of the loss in (wx, wRec)."""
     def numeric_of(case):
         X, t, wx = behind[case.label]
-        return {WEIGHT_GRADIENTS: numerical_gradient(lambda w: ref.loss_at(X, t, w[0], w[1]), np.array([wx, case.args[3]]))}
+        wRec = case.args[3]
+        return {WEIGHT_GRADIENTS: numerical_gradient(lambda w: ref.loss_at(X, t, w[0], w[1]), np.array([wx, wRec]))}
 
     return gradient_property(numeric_of, (WEIGHT_GRADIENTS,), of="the loss in (wx, wRec)", pick=lambda result: {
         WEIGHT_GRADIENTS: np.array([result["wx_grad"], result["wRec_grad"]], dtype=np.float64)})
@@ -338,6 +354,13 @@ def _grad_over_time_left(fill):
 
 
 def check_backward_gradient(backward_gradient):
+    """`backward_gradient(X, S, grad_out, wRec) -> ((wx_grad, wRec_grad), grad_over_time)`: BPTT from a real forward
+    pass, on the sequences of `check_forward_states` and the exact solution (all gradients 0); the two weight
+    gradients and grad_over_time (n_samples, seq_len + 1) against the reference, and (wx_grad, wRec_grad) against
+    central differences of the loss (aimath.gradcheck). Raises CheckFailed naming the mistake when a model explains
+    it (summed or not averaged over samples, divided twice, the loop's range or direction, the current state, wRec
+    missing, not propagated, swapped, grad_over_time not filled or shifted or without its first column, clipped
+    gradients) or index-out-of-range when an IndexError was raised."""
     cases, behind = _backward_cases()
     check_cases(
         "backward_gradient", backward_gradient, ref.backward_gradient, cases, how=_run_backward,

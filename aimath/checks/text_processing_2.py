@@ -129,6 +129,12 @@ DIGITS_AFTERWARDS = [
 
 
 def check_digits_to_words(digits_to_words):
+    """`digits_to_words(input_string) -> str`: each ASCII digit 0-9 as its English word, in order, joined by single
+    spaces ('' without digits); compared exactly on hand-picked strings (digits inside words, punctuation, non-ASCII
+    digits such as '²' and '٣', a long text) and seeded random ones. Raises CheckFailed naming the mistake when a
+    model explains it (non-ASCII digits mapped, words shifted, separators, capitals, tokens, the ten digits in
+    order, whole numbers, a list or None), recursion-too-deep on a RecursionError, or, after the fact, a mistake the
+    student's own runs on a trigger input show (`judge.wrong_only_on`)."""
     check_cases("digits_to_words", digits_to_words, ref.digits_to_words, _digits_cases(),
                 parameter_names=("input_string",), diagnoses=DIGITS_DIAGNOSES, hints=[RECURSION_HINT],
                 afterwards=DIGITS_AFTERWARDS)
@@ -238,6 +244,12 @@ CAMEL_AFTERWARDS = [
 
 
 def check_to_camel_case(to_camel_case):
+    """`to_camel_case(underscore_str) -> str`: unchanged without '_'; otherwise the pieces between underscores (empty
+    ones dropped) joined, the first lower-cased, the others capitalised; compared exactly on hand-picked strings
+    (the examples, only underscores, runs of underscores, digits, a run of LONG_TEXT underscores) and seeded random
+    ones. Raises CheckFailed naming the mistake when a model explains it, recursion-too-deep on a RecursionError,
+    or, after the fact, empty-pieces-kept or no-pieces-not-handled when the student's code breaks only on 'a__b' or
+    '___'."""
     check_cases("to_camel_case", to_camel_case, ref.to_camel_case, _camel_cases(),
                 parameter_names=("underscore_str",), diagnoses=CAMEL_DIAGNOSES, hints=[RECURSION_HINT],
                 afterwards=CAMEL_AFTERWARDS)

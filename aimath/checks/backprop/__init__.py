@@ -9,7 +9,8 @@ names the worst-offending one and its relative error.
 Student code runs with quiet numerics (`judge.quietly`): an overflowing softmax gives nan, which the check then
 explains, instead of a warning on stderr.
 """
-from aimath.checks.backprop.activations import check_cross_entropy_error, check_sigmoid, check_sigmoid_grad, check_softmax
+from aimath.checks.backprop.activations import (check_cross_entropy_error, check_sigmoid, check_sigmoid_grad,
+                                                check_softmax)
 from aimath.checks.backprop.layers import check_Affine, check_Relu, check_Sigmoid, check_SoftmaxWithLoss
 from aimath.checks.backprop.network import check_TwoLayerNet
 

@@ -95,8 +95,8 @@ def check_Affine(Affine):
     with central differences of the student's own forward pass. Raises CheckFailed naming the worst-offending
     gradient and a model of the mistake (transposes, bias not summed or summed on the wrong axis, keepdims, divided
     by the batch, missing bias, dout returned) or shape-mismatch when a shape error was raised."""
-    check_cases("Affine", Affine, ref.Affine, _affine_cases(), how=_affine_probe, parameter_names=("W", "b", "x", "dout"),
-                quiet=True, evidence=[worst_gradient(("dx", "dW", "db"))],
+    check_cases("Affine", Affine, ref.Affine, _affine_cases(), how=_affine_probe,
+                parameter_names=("W", "b", "x", "dout"), quiet=True, evidence=[worst_gradient(("dx", "dW", "db"))],
                 extra=_own_gradients(Affine, _affine_fd, ("dx", "dW", "db")), diagnoses=[
         Diagnosis("transposes-swapped", "dW = x.T @ dout, which has W's shape (D, M); dout.T @ x is its transpose.",
                   _affine_variant(backward=_set(dW=lambda s, d: d.T @ s.x))),

@@ -6,7 +6,8 @@ reference AND with central differences of the student's own loss (aimath.gradche
 """
 import numpy as np
 
-from aimath.checks.backprop.activations import LABELS_HINT, LARGE_HINT, LOSS_ABS_TOL, MIN_TRUE_PROB, ONE_HOT_HINT, _one_hot
+from aimath.checks.backprop.activations import (LABELS_HINT, LARGE_HINT, LOSS_ABS_TOL, MIN_TRUE_PROB, ONE_HOT_HINT,
+                                                _one_hot)
 from aimath.checks.backprop.layers import KINK_MARGIN, LOSS_FD_REL_TOL, SHAPE_HINT, _own_gradients
 from aimath.gradcheck import numerical_gradient_params
 from aimath.judge import Case, CheckFailed, Diagnosis, Hint, check_cases, probe, quietly, seeded_rng, worst_gradient

@@ -51,6 +51,10 @@ def _quotient_cases():
 
 
 def check_difference_quotient(difference_quotient):
+    """`difference_quotient(f, x, h=1e-9) -> float`: the forward difference (f(x + h) - f(x)) / h, for scalar functions
+    (x**2, a cubic, sin, exp(3x)) at steps from 1e-6 to 1 and the default, within the rounding of two correct
+    schemes (`quotient_tolerance`). Raises CheckFailed naming the mistake when a model explains it (central or
+    backward difference, divided by 2h, the sign, h ignored, not divided by h)."""
     check_cases("difference_quotient", difference_quotient, ref.difference_quotient, _quotient_cases(),
                 parameter_names=("f", "x", "h"), diagnoses=[
                     Diagnosis("central-difference",
@@ -133,6 +137,11 @@ def _integer_copy_gradient(f, x, h=1e-5):
 
 
 def check_numerical_gradient(numerical_gradient):
+    """`numerical_gradient(f, x, h=1e-5) -> array of x's shape`: central differences of a scalar function of an array x
+    of any shape (vector, matrix, 3-D, one entry, integers, entries in the thousands and around 1e-4), within the
+    rounding of two correct schemes (`gradient_tolerance`); x must be left unchanged. Raises CheckFailed naming the
+    mistake when a model explains it (forward difference, divided by h, flattened, all coordinates at once, an
+    integer copy) or x changed in place (mutates-input)."""
     check_cases("numerical_gradient", numerical_gradient, ref.numerical_gradient, _gradient_cases(),
                 parameter_names=("f", "x", "h"), diagnoses=[
                     Diagnosis("forward-difference",

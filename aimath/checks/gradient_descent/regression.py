@@ -116,6 +116,12 @@ def _gd_cases():
 
 
 def check_linear_regression_gd(linear_regression_gd):
+    """`linear_regression_gd(train_x, train_y, lr_rate, n_iter) -> (w, b, errors)`: gradient descent on the MSE of y =
+    w x + b from w = b = 0, judged by where it must end (the least-squares line within PARAM_REL_TOL, with lr_rate
+    and n_iter chosen so that 1/n and 2/n gradients both get there) and by errors (n_iter MSEs, never increasing),
+    on exact and noisy lines with targets from 1e-6 to 1e6. Raises CheckFailed naming the mistake when a model
+    explains it (not divided by n, errors after the update, not the MSE, n_iter, the x factor, stopped early) or the
+    diverged symptom."""
     check_cases("linear_regression_gd", linear_regression_gd, ref.linear_regression_gd, _gd_cases(), how=gd_probe,
                 parameter_names=("train_x", "train_y"), diagnoses=[
                     Diagnosis("not-divided-by-n",
@@ -258,6 +264,12 @@ def _ones_column_missing(cases):
 
 
 def check_linear_regression_gd_matrix(linear_regression_gd_matrix):
+    """`linear_regression_gd_matrix(X, y, beta_init, lr_rate, n_iter) -> beta`: gradient descent on the MSE with a
+    column of ones appended LAST, from beta_init, judged by where it must end (within PARAM_REL_TOL), on noisy and
+    exact fits, identical columns (the end depends on beta_init), n_iter = 0, targets around 1e9 and 1e-6. Raises
+    CheckFailed naming the mistake when a model explains it (intercept first, n_iter or beta_init ignored, a clipped
+    gradient), the diverged symptom, or, after the fact, no-intercept-column when the code gives the right beta once
+    handed X with the ones column."""
     cases = _matrix_cases()
     check_cases("linear_regression_gd_matrix", linear_regression_gd_matrix, ref.linear_regression_gd_matrix,
                 cases, how=matrix_probe, parameter_names=("X", "y", "beta_init"),
@@ -427,8 +439,12 @@ def _sgd_afterwards(failed):
 
 
 def check_sgd_linear_regression(sgd_linear_regression):
-    """The values, then determinism; a failure with no diagnosis is then explained by the student's own runs
-    (`_sgd_symptom`), else by the run-away symptom, else by a hint."""
+    """`sgd_linear_regression(train_x, train_y, lr_rate, n_iter, batch_size=10, seed=None) -> (w, b)`: mini-batch SGD
+    judged by where it must end: exactly on noise-free lines (also with targets around 1e5), within SGD_Z standard
+    deviations of the least-squares line on noisy data; then the same seed must give the same (w, b). Raises
+    CheckFailed naming ignores-seed, or, after the fact, the mistake the student's own runs on purpose-made data
+    show (the same batch every step, a summed batch gradient, targets not batched, a clipped step), else the
+    diverged symptom, else SGD_HINT."""
     explain = dict(afterwards=[_sgd_afterwards], otherwise=SGD_HINT)
     check_cases("sgd_linear_regression", sgd_linear_regression, sgd_target, _sgd_cases(), how=sgd_probe,
                 parameter_names=("train_x", "train_y"), **explain)

@@ -89,6 +89,10 @@ def _func_summary(coeffs, value_of=None):
 
 
 def check_func(func):
+    """`func(val) -> (value, poly)`: x**2 + 2x + 3 at val (a number) and as a sympy polynomial in x, for integer,
+    float, negative and large val. Raises CheckFailed naming the mistake when a model explains it (constant missing,
+    x*2, the derivative's value, rounded, f(0)), or returned-value-only / swapped-order when the result is only the
+    value or the pair the other way round."""
     cases = [Case((v,), label=label) for v, label in [
         (3, "integer"), (0, "zero: the constant term"), (-1, "the minimum"), (2.5, "float"), (-7.25, "negative float"),
         (1000, "large")]]
@@ -134,6 +138,10 @@ def _second(c, d):
 
 
 def check_func_gradient(func_gradient):
+    """`func_gradient(fun, val) -> (derivative value, derivative expression)`: for `fun` a stand-in of `func` returning
+    (p(val), p) for polynomials of degree 1 to 4 (not only the course's), compared as a number and the derivative's
+    coefficients. Raises CheckFailed naming the mistake when a model explains it (f(val), the function itself, a
+    fixed polynomial, the value differentiated, the second derivative, the sign, f'(0))."""
     cases = [Case((PolyFun(c), v), label=label) for c, v, label in [
         (COURSE_POLY, 3, "the course polynomial"), (COURSE_POLY, -1, "the course polynomial at its minimum"),
         (COURSE_POLY, 0.5, "the course polynomial, float"), ((3, 0, -1, 5), 2, "a cubic: use fun, not func"),
@@ -237,6 +245,12 @@ def _descent_cases():
 
 
 def check_gradient_descent(gradient_descent):
+    """`gradient_descent(fun, init_point, lr_rate=1e-2, epsilon=1e-5) -> (minimum_point, n_iterations)`: on quadratics
+    whose steps are exact, started on both sides of, at, and a million away from the minimum, with curvatures 2e-6
+    to 2e6; the point within epsilon / f'', the step count exactly; `fun` stops answering after MAX_FUN_CALLS calls
+    (a descent that never stops). Raises CheckFailed naming the mistake when a model explains it (no abs, step
+    before the test, one extra count, a test on the step, the value returned, a fixed epsilon, a clipped gradient)
+    or the never-stops symptom."""
     check_cases("gradient_descent", gradient_descent, ref.gradient_descent, _descent_cases(), how=descent_probe,
                 parameter_names=("fun", "init_point"), diagnoses=[
                     Diagnosis("never-stops",

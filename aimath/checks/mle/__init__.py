@@ -17,7 +17,8 @@ overflows, samples around 1e6 and 1e8 (where mean(x**2) - mean(x)**2 cancels), l
 """
 from aimath.checks.mle.discrete import check_mle_categorical, check_posterior
 from aimath.checks.mle.monte_carlo import check_monte_carlo_integral
-from aimath.checks.mle.normal import check_dloglik_dmu, check_dloglik_dsigma, check_gaussian_log_likelihood, check_mle_normal
+from aimath.checks.mle.normal import (check_dloglik_dmu, check_dloglik_dsigma, check_gaussian_log_likelihood,
+                                     check_mle_normal)
 from aimath.checks.mle.plot import check_plot_normal_densities
 
 CHECKS = {

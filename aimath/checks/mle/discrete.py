@@ -85,6 +85,11 @@ def _counts(samples, k):
 
 
 def check_mle_categorical(mle_categorical):
+    """`mle_categorical(samples, n_categories) -> probabilities (n_categories,)`: counts / n; first, on seeded samples,
+    the result must maximise the categorical likelihood (a probability vector, no lower than scipy.optimize's
+    optimum, no gain moving DELTA between categories); then equality on hand-picked samples (Bernoulli, categories
+    never seen, one sample, 12 categories). Raises CheckFailed naming the mistake when a model explains it (counts,
+    empty categories dropped, divided by the categories, add-one smoothing, by the maximum, off by one)."""
     __tracebackhide__ = True
     hand, random = _categorical_cases()
     diagnoses = [
@@ -138,6 +143,10 @@ def _posterior_cases():
 
 
 def check_posterior(posterior):
+    """`posterior(prior, likelihood) -> array`: prior * likelihood / sum(prior * likelihood), for the noodle-shop
+    example, uniform and zero priors, likelihoods around 1e-200 and 1e5, and seeded ones. Raises CheckFailed naming
+    the mistake when a model explains it (prior or likelihood ignored, not normalised, divided by the likelihoods'
+    sum or by the prior, added, an epsilon in the evidence)."""
     __tracebackhide__ = True
 
     def norm(v):

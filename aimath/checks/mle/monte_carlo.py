@@ -113,7 +113,12 @@ def _mc_protocol_failure(runs):
 
 
 def check_monte_carlo_integral(monte_carlo_integral):
-    """Judged against the exact integral within MC_SIGMAS standard errors, then for its sampling protocol."""
+    """`monte_carlo_integral(f, a, b, n, seed=None) -> float`: within MC_SIGMAS standard errors of the exact integral
+    for five integrands with n = MC_SAMPLES; then its sampling protocol, run on counting integrands: exactly n
+    points, all in [a, b], the same seed gives the same estimate, another seed another one, seed=None works. Raises
+    CheckFailed naming the mistake when a model explains the estimate (interval length missing or divided, a sum,
+    [0, 1], [0, b]) or the protocol that fails (wrong-number-of-samples, samples-outside-interval, not-reproducible,
+    ignores-seed, seed-none)."""
     __tracebackhide__ = True
 
     def scaled(factor):

@@ -59,6 +59,11 @@ def _loglik_cases(name):
 
 
 def check_gaussian_log_likelihood(gaussian_log_likelihood):
+    """`gaussian_log_likelihood(x, mu, sigma) -> float`: sum_i log N(x_i | mu, sigma**2) for samples x (array or list),
+    including a product of densities that underflows or overflows, a sample 40 sigma away and samples around 1e6.
+    Raises CheckFailed naming the mistake when a model explains it (log of the sum, the product, the log of an
+    underflowing product or density, sigma as the variance, the constant missing or not squared, the mean, the sign,
+    log10)."""
     def pdfs(x, mu, sigma):
         return _pdf(_arr(x), mu, sigma)
 
@@ -227,6 +232,11 @@ def _variance_by_moments(failed):
 
 
 def check_mle_normal(mle_normal):
+    """`mle_normal(x) -> (mu_hat, sigma2_hat)` (any pair of numbers): first, on seeded samples, the estimate must
+    maximise the normal likelihood (no lower than scipy.optimize's optimum, above every nearby point); then equality
+    with (mean, biased variance) on hand-picked samples (one sample, constant, a list, around 1e8 and 1e-8). Raises
+    CheckFailed naming the mistake when a model explains it (n - 1, the std, swapped, uncentred, the median, sums)
+    or, after the fact, variance-by-moments when the variance cancels at a large mean."""
     __tracebackhide__ = True
     hand, random = _normal_cases()
     diagnoses = _normal_diagnoses()
@@ -305,7 +315,12 @@ def _slopes_note(name, wrt, own_loglik):
 
 
 def check_dloglik_dmu(dloglik_dmu, gaussian_log_likelihood=None):
-    """Graded against the closed form and central finite differences of the reference log-likelihood."""
+    """`dloglik_dmu(x, mu, sigma) -> float`: sum(x - mu) / sigma**2, against the closed form and central differences of
+    the reference log-likelihood in mu, on seeded samples with mu at, below and above the estimate.
+    `gaussian_log_likelihood` (the student's, optional) only adds evidence: the slope of the student's own
+    log-likelihood. Raises CheckFailed naming the mistake when a model explains it (sign, not divided by the
+    variance or by sigma, factor 1/2, the mean, squared residuals), with the finite-difference slopes of the first
+    wrong case."""
     __tracebackhide__ = True
 
     def residual_sum(x, mu):
@@ -329,7 +344,11 @@ def check_dloglik_dmu(dloglik_dmu, gaussian_log_likelihood=None):
 
 
 def check_dloglik_dsigma(dloglik_dsigma, gaussian_log_likelihood=None):
-    """Graded against the closed form and central finite differences of the reference log-likelihood."""
+    """`dloglik_dsigma(x, mu, sigma) -> float`: -n / sigma + sum (x - mu)**2 / sigma**3, against the closed form and
+    central differences of the reference log-likelihood in sigma, on the cases of `check_dloglik_dmu`; the student's
+    `gaussian_log_likelihood` (optional) only adds evidence. Raises CheckFailed naming the mistake when a model
+    explains it (sign, derivative in sigma**2, n missing, power rule, normaliser term missing, factor 1/2, the
+    mean), with the finite-difference slopes of the first wrong case."""
     __tracebackhide__ = True
 
     def ss(x, mu):

@@ -155,7 +155,12 @@ RETURNED_NOTHING = Hint("returned-nothing", "the function draws but returns None
 
 
 def check_plot_normal_densities(plot_normal_densities):
-    """Judged from the returned Figure's data (never by eye): one curve per mean, markers at (x0, likelihood)."""
+    """`plot_normal_densities(mus, x0) -> matplotlib Figure`: judged from the figure's data, never by eye: one curve
+    per mean whose heights near it match N(x | mu, 1) within PLOT_ABS_TOL, and markers at (x0, N(x0 | mu, 1)), for
+    the example (-1, 0, 1; x0 = 1) and seeded means and x0. Raises CheckFailed naming the mistake when a model
+    explains it (the cdf, the log-density, the constant missing, the mean ignored, markers at the peaks or missing,
+    a figure per curve), returned-nothing when the function returned None, or, after the fact, hard-coded-example
+    when the figure is the same for other inputs."""
     __tracebackhide__ = True
     wrong = lambda **kw: _ExpectedPlot(**kw).describe  # noqa: E731
     check_cases("plot_normal_densities", plot_normal_densities, EXPECTED_PLOT, _plot_cases(), how=_plot_probe,
