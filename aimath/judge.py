@@ -366,7 +366,7 @@ def gradient_property(numeric_of: Callable[[Case], Mapping], keys: Sequence[Any]
     """An `extra` property: the student's gradients agree with central differences (aimath.gradcheck).
 
     numeric_of(case) -> {key: numerical gradient} (of the reference's function, or of the student's own forward pass:
-    `own_central_differences`), computed quietly; it may raise GradientUnavailable. The analytic gradients are
+    `own_central_differences`, which runs quietly); it may raise GradientUnavailable. The analytic gradients are
     pick(result) -> {key: gradient}, by default result[key] for each key (None: the whole result). Agreement is
     `gradcheck.gradients_agree(analytic, numeric, rel_tol, abs_tol)` for every key; otherwise the sentence names
     the gradient of largest relative error (the worst offender, when there are several) and, for at most three
@@ -377,7 +377,7 @@ def gradient_property(numeric_of: Callable[[Case], Mapping], keys: Sequence[Any]
         if only is not None and not only(case):
             return None
         try:
-            numeric = quietly(numeric_of)(case)
+            numeric = numeric_of(case)
         except GradientUnavailable as exc:
             return f"calling forward again for the gradient check failed: {exc}"
         analytic = pick(result) if pick is not None else {k: (result if k is None else result[k]) for k in keys}
