@@ -538,6 +538,7 @@ def check_cases(
     cases: Sequence[Case],
     *,
     how: Callable = call,
+    reference_how: Callable | None = None,
     parameter_names: Sequence[str] = (),
     diagnoses: Sequence[Diagnosis] = (),
     extra: Callable[[Case, Any], str | None] | None = None,
@@ -551,7 +552,9 @@ def check_cases(
     """Probe `student` and `reference` on every case and raise `CheckFailed` when a result differs.
 
     `student`: the graded function or class (or a `Remote` on it); `reference`: what it must match; `how(obj, *args,
-    **kwargs)`: the probe (default: call the object), run quietly when `quiet`; `parameter_names` name the positional
+    **kwargs)`: the probe (default: call the object), run quietly when `quiet`; `reference_how`: the reference's own
+    probe when it is a stand-in that computes the expected result directly (default: `how`; the student's probe then
+    never refers to grader-side code, which would travel into the sandbox with it); `parameter_names` name the positional
     inputs in messages; `extra(case, result)` may declare a result that matches the reference wrong with a sentence
     (a gradient check: `gradient_property`). The message lists the first MAX_FAILURES_SHOWN failing cases and names
     at most one mistake besides `MUTATES_INPUT`, found by `diagnoses`, `hints` and `afterwards` (in that order; see
@@ -563,9 +566,10 @@ def check_cases(
     if not callable(student):
         raise CheckFailed(f"{name} should be a function (or class), but it is a {type(student).__name__}.")
     run = quietly(how) if quiet else how
+    reference_run = run if reference_how is None else quietly(reference_how) if quiet else reference_how
     verdicts, failing, passing = [], [], []
     for case, actual in zip(cases, probes(student, cases, run)):
-        expected = probe(reference, case, run)
+        expected = probe(reference, case, reference_run)
         verdict = judge(name, case, expected, actual, parameter_names, extra)
         if verdict is None:
             passing.append((case, actual.result))

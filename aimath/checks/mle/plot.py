@@ -81,9 +81,14 @@ def describe_figure(fig, mus, x0):
             "likelihood markers at x0": np.sort(at_x0[:, 1])}
 
 
+def _expected_probe(expected: _ExpectedPlot, mus, x0):
+    """The reference's probe, in the grader: the expected figure's description, computed without drawing."""
+    return expected.describe(mus, x0)
+
+
 def _plot_probe(obj, mus, x0):
-    if isinstance(obj, _ExpectedPlot):
-        return obj.describe(mus, x0)
+    """The student's probe, in the sandbox: call the function and describe the figure it returns (it refers to no
+    grader-side code, which would travel into the sandbox with it)."""
     plt = sys.modules.get("matplotlib.pyplot")
     before = set(plt.get_fignums()) if plt is not None else set()
     fig = None
@@ -164,7 +169,7 @@ def check_plot_normal_densities(plot_normal_densities):
     __tracebackhide__ = True
     wrong = lambda **kw: _ExpectedPlot(**kw).describe  # noqa: E731
     check_cases("plot_normal_densities", plot_normal_densities, EXPECTED_PLOT, _plot_cases(), how=_plot_probe,
-                parameter_names=("mus", "x0"), hints=[RETURNED_NOTHING], afterwards=[_hard_coded], diagnoses=[
+                reference_how=_expected_probe, parameter_names=("mus", "x0"), hints=[RETURNED_NOTHING], afterwards=[_hard_coded], diagnoses=[
                     Diagnosis("plotted-cdf", "plot the density (norm.pdf), not the cumulative distribution (norm.cdf).",
                               wrong(density=_cdf)),
                     Diagnosis("plotted-log-density", "plot the density itself, not its logarithm (norm.logpdf).",
