@@ -50,6 +50,8 @@ MAX_ERROR_CHARS = 2000  # of a worker's error text, kept for the TA
 
 @dataclass(frozen=True)
 class Job:
+    """One notebook to autograde in a worker: plain strings and dicts, so it pickles to a Dask worker."""
+
     root: str
     assignment: str
     student: str
@@ -180,6 +182,8 @@ class Progress:
         self.graded, self.failed, self.where, self.started = 0, 0, where, time.monotonic()
 
     def step(self, *, of: int, graded: bool = True) -> None:
+        """Count one finished job (`graded` False: it could not be graded) out of `of`, and rewrite the line (ended
+        with a newline once all `of` are counted)."""
         self.graded += graded
         self.failed += not graded
         elapsed = time.monotonic() - self.started

@@ -51,6 +51,7 @@ class ItemResult:
 
     @property
     def pass_rate(self) -> float | None:
+        """Share of the graded submissions that passed the item, from 0 to 1; None when none was graded."""
         return self.passed / self.graded if self.graded else None
 
 

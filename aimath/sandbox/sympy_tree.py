@@ -59,10 +59,12 @@ class Size:
 
     @property
     def digits(self) -> float:
+        """Decimal digits of the larger of numerator and denominator."""
         return max(self.numerator, self.denominator)
 
     @property
     def is_number(self) -> bool:
+        """Whether the expression holds no symbol (degree 0)."""
         return self.degree == 0
 
 

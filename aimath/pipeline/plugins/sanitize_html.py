@@ -127,10 +127,13 @@ class SanitizeOutputs(NbGraderPreprocessor):
     """Reduce every cell to what a feedback page may show: see the module's docstring."""
 
     def preprocess(self, nb, resources):
+        """Drop the notebook's widget state, then sanitise every cell."""
         nb.metadata.pop("widgets", None)  # nbconvert writes widget state into the page
         return super().preprocess(nb, resources)
 
     def preprocess_cell(self, cell, resources, cell_index):
+        """Make one cell safe to render: raw HTML, attachments and outputs cleaned, an execution count that is not an
+        int dropped."""
         if not isinstance(cell.get("execution_count"), int):
             cell["execution_count"] = None
         if cell.get("cell_type") == "raw":
