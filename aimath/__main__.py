@@ -48,8 +48,9 @@ def parser() -> argparse.ArgumentParser:
 
 
 def run(args, fail) -> int:
-    """Run the step `args` names (`all`: each of ALL_STEPS in turn, stopping at the first that fails); `fail(message)`
-    reports a usage error. Returns the exit status."""
+    """Run the step `args` (the argparse.Namespace `parser()` makes) names (`all`: each of ALL_STEPS in turn,
+    stopping at the first that fails). `fail(message)` reports a usage error and does not return (argparse's `error`:
+    SystemExit 2), e.g. for `all` with assignment names. Returns the exit status: 0, or 1 when a step stopped."""
     if args.step != "all":
         return run_step(args.step, args, fail)
     if args.assignments:
@@ -69,7 +70,9 @@ def _mtime(path: Path) -> int | None:
 
 
 def run_step(step: str, args, fail) -> int:
-    """Run one step with the options of `args`; returns the exit status."""
+    """Run `step` (a key of STEPS other than `all`) with the options of `args` on the course at `args.root`; returns
+    the exit status (1 when the step stopped with one line on stderr: nbgrader_session.GradingStopped, a full disk).
+    `fail` as for `run`."""
     from sqlalchemy.exc import SAWarning
 
     # nbgrader 0.9.6 autoflushes a half-built submission under SQLAlchemy 2.x: harmless noise in a TA's log
