@@ -99,15 +99,20 @@ def summary(*, root: Path) -> str:
     return "\n".join(visible(line) for text in lines for line in text.split("\n"))
 
 
-def late_submissions(grades: ClassGrades) -> dict[tuple[str, str], tuple[float, float]]:
+def late_of(grades: ClassGrades) -> dict[tuple[str, str], tuple[float, float]]:
     """{(student, assignment): (seconds late, late penalty)} of the late submissions of `grades`."""
     return {key: (s.seconds_late, s.late_penalty) for key, s in grades.submissions.items() if s.seconds_late > 0}
+
+
+def late_submissions(*, root: Path) -> dict[tuple[str, str], tuple[float, float]]:
+    """`late_of` the course's gradebook (empty when there is none yet: none is created)."""
+    return late_of(read_grades(root=root))
 
 
 def attention_lines(known: _Class) -> list[str]:
     """One line per submission a TA should look at: what intake or grading found (including why it was not graded),
     or late. (Work not handed in is `missing_lines`.)"""
-    late = late_submissions(known.grades)
+    late = late_of(known.grades)
     lines = []
     for student in known.students:
         for assignment in sorted(known.handed_in | {a for s, a in known.problems if s == student}):
