@@ -9,36 +9,48 @@ import argparse
 import errno
 import os
 import sys
+import textwrap
 import warnings
 from pathlib import Path
+from typing import Callable, NamedTuple, NoReturn
 
 # The grading stack (nbgrader, nbformat, the sandbox: seconds of imports) is imported by the step that needs it, so
 # `--help` and a mistyped step answer at once.
 
-# What each step does, in one line: `--help` lists them, and `make help` begins the line of the Makefile's target of
-# the same name with it (tests/test_help.py).
-STEPS = {
-    "release": "regenerate release/ from source/ (nbgrader generate_assignment)",
-    "seed": "write the demo class into submitted/ when it holds no notebook",
-    "collect": "copy an LMS download (a zip) into submitted/ (nbgrader zip_collect)",
-    "autograde": "grade what is new or changed in submitted/ (nbgrader autograde, in parallel)",
-    "feedback": "write an HTML feedback page per graded submission into feedback/",
-    "export": "write grades.csv (nbgrader's CSV export of the gradebook)",
-    "summary": "print the class table and the submissions to look at",
-    "report": "write report/index.html (scores, pass rates, flagged submissions) and its CSVs",
-    "all": "release, seed, autograde, feedback, export, summary and report in turn, in one process",
-}
-# What `all` runs, in order (each skips what is already up to date).
-ALL_STEPS = ("release", "seed", "autograde", "feedback", "export", "summary", "report")
+# Which assignment names a step takes (Step.names).
+ANY_NAMES, ONE_NAME, NO_NAMES = "any", "one", "none"
+
+
+class Step(NamedTuple):
+    """One step of the command line: `help` says what it does in one line (`--help` lists it, and `make help` begins
+    the line of the Makefile's target of the same name with it: tests/test_help.py); `runner(course root, assignment
+    names or None, the parsed arguments, the usage-error callback)` runs it and returns the exit status; `names` is
+    ANY_NAMES, ONE_NAME or NO_NAMES (what else is a usage error); `in_all`: whether `all` runs it."""
+
+    help: str
+    runner: Callable[[Path, "list[str] | None", argparse.Namespace, Callable[[str], NoReturn]], int]
+    names: str
+    in_all: bool
+
+
+def names_rule() -> str:
+    """Which steps take assignment names, in one line (`--help` and a usage error say it)."""
+    taking = {rule: [step for step, what in STEPS.items() if what.names == rule] for rule in (ANY_NAMES, ONE_NAME)}
+    listed = {rule: ", ".join(steps[:-1]) + " and " + steps[-1] if len(steps) > 1 else steps[0]
+              for rule, steps in taking.items()}
+    return (f"{listed[ANY_NAMES]} take any number of assignment names (default: every assignment), "
+            f"{listed[ONE_NAME]} at most one, the other steps none")
 
 
 def parser() -> argparse.ArgumentParser:
     """The command line: a step, assignment names, and options in any order."""
     parsed = argparse.ArgumentParser(
         prog="python -m aimath", formatter_class=argparse.RawDescriptionHelpFormatter,
-        description=__doc__ + "\nsteps:\n" + "\n".join(f"  {step:<10} {what}" for step, what in STEPS.items()))
+        description=__doc__ + "\nsteps:\n" + "\n".join(f"  {step:<10} {what.help}" for step, what in STEPS.items())
+        + "\n\n" + textwrap.fill(names_rule()[0].upper() + names_rule()[1:] + ".", width=116))
     parsed.add_argument("step", choices=STEPS, metavar="STEP", help="one of the steps above")
-    parsed.add_argument("assignments", nargs="*", help="default: every assignment the step applies to")
+    parsed.add_argument("assignments", nargs="*", metavar="ASSIGNMENT",
+                        help="for the steps that take names (see above); default: every assignment")
     parsed.add_argument("--root", type=Path, default=Path.cwd(), help="course root (default: current folder)")
     parsed.add_argument("--workers", type=int, default=None, help="autograde: local worker processes (default: cores)")
     parsed.add_argument("--scheduler", default=None, help="autograde: a Dask scheduler address, e.g. tcp://host:8786")
@@ -48,21 +60,15 @@ def parser() -> argparse.ArgumentParser:
 
 
 def run(args, fail) -> int:
-    """Run the step `args` (the argparse.Namespace `parser()` makes) names (`all`: each of ALL_STEPS in turn,
-    stopping at the first that fails). `fail(message)` reports a usage error and does not return (argparse's `error`:
-    SystemExit 2), e.g. for `all` with assignment names. Returns the exit status: 0, or 1 when a step stopped."""
-    if args.step != "all":
-        return run_step(args.step, args, fail)
-    if args.assignments:
-        fail("all runs every step on every assignment: name assignments with a single step (e.g. autograde)")
-    for step in ALL_STEPS:
-        if step in ("summary", "report"):
-            print()  # as `make` did between its steps
-        status = run_step(step, args, fail)
-        if status:
-            return status
-    args.finished = True
-    return 0
+    """Run the step `args` (the argparse.Namespace `parser()` makes) names (`all`: each step whose `in_all` is set, in
+    the order of STEPS, stopping at the first that fails). `fail(message)` reports a usage error and does not return
+    (argparse's `error`: SystemExit 2): assignment names for a step that takes none (`names_rule`), or more than one
+    for collect. Returns the exit status: 0, or 1 when a step stopped."""
+    rule = STEPS[args.step].names
+    if (rule == NO_NAMES and args.assignments) or (rule == ONE_NAME and len(args.assignments) > 1):
+        fail(f"{args.step} takes {'no assignment names' if rule == NO_NAMES else 'at most one assignment name'}: "
+             f"{names_rule()}")
+    return run_step(args.step, args, fail)
 
 
 def _mtime(path: Path) -> int | None:
@@ -70,15 +76,15 @@ def _mtime(path: Path) -> int | None:
 
 
 def run_step(step: str, args, fail) -> int:
-    """Run `step` (a key of STEPS other than `all`) with the options of `args` on the course at `args.root`; returns
-    the exit status (1 when the step stopped with one line on stderr: nbgrader_session.GradingStopped, a full disk).
-    `fail` as for `run`."""
+    """Run `step` (a key of STEPS) with the options of `args` on the course at `args.root`; returns the exit status
+    (1 when the step stopped with one line on stderr: nbgrader_session.GradingStopped, a full disk). `fail` as for
+    `run`."""
     from sqlalchemy.exc import SAWarning
 
     # nbgrader 0.9.6 autoflushes a half-built submission under SQLAlchemy 2.x: harmless noise in a TA's log
     # (pyproject.toml filters the same warning for the tests).
     warnings.filterwarnings("ignore", message="Object of type <Submitted", category=SAWarning)
-    return _RUNNERS[step](args.root.resolve(), args.assignments or None, args, fail)
+    return STEPS[step].runner(args.root.resolve(), args.assignments or None, args, fail)
 
 
 def _release(root: Path, names, args, fail) -> int:
@@ -187,10 +193,35 @@ def _report(root: Path, names, args, fail) -> int:
     return 0
 
 
-# Each step's runner: (course root, assignment names or None, the parsed arguments, the usage-error callback) -> the
-# exit status. The grading stack is imported inside them (see above).
-_RUNNERS = {"release": _release, "seed": _seed, "collect": _collect, "autograde": _autograde, "feedback": _feedback,
-            "export": _export, "summary": _summary, "report": _report}
+def _all(root: Path, names, args, fail) -> int:
+    for step in ALL_STEPS:
+        if step in ("summary", "report"):
+            print()  # as `make` did between its steps
+        status = run_step(step, args, fail)
+        if status:
+            return status
+    args.finished = True
+    return 0
+
+
+# The steps, in the order `all` runs them; the grading stack is imported inside the runners (see above). A new step is
+# a line here and a Makefile target of the same name.
+STEPS = {
+    "release": Step("regenerate release/ from source/ (nbgrader generate_assignment)", _release, ANY_NAMES, True),
+    "seed": Step("write the demo class into submitted/ when it holds no notebook", _seed, NO_NAMES, True),
+    "collect": Step("copy an LMS download (a zip) into submitted/ (nbgrader zip_collect)", _collect, ONE_NAME, False),
+    "autograde": Step("grade what is new or changed in submitted/ (nbgrader autograde, in parallel)", _autograde,
+                      ANY_NAMES, True),
+    "feedback": Step("write an HTML feedback page per graded submission into feedback/", _feedback, ANY_NAMES, True),
+    "export": Step("write grades.csv (nbgrader's CSV export of the gradebook)", _export, NO_NAMES, True),
+    "summary": Step("print the class table and the submissions to look at", _summary, NO_NAMES, True),
+    "report": Step("write report/index.html (scores, pass rates, flagged submissions) and its CSVs", _report,
+                   NO_NAMES, True),
+    "all": Step("release, seed, autograde, feedback, export, summary and report in turn, in one process", _all,
+                NO_NAMES, False),
+}
+# What `all` runs, in order (each skips what is already up to date).
+ALL_STEPS = tuple(step for step, what in STEPS.items() if what.in_all)
 
 
 def main(argv=None) -> int:

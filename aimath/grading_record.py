@@ -18,7 +18,8 @@ Who writes what: the sandbox's Execute step (aimath/sandbox/execute.py) adds eac
 the submission digest before it records them again. A submission whose stamp matches what is in submitted/ and the
 gradebook's assignment is not graded again, and its autograded folder is what a TA graded by hand
 (gradebook_rows.prior). Readers: the resumable run (the digests), the TA summary and the report (flags, seconds,
-attempts). Without the sandbox (AIMATH_SANDBOX=off) the file holds the digests only.
+attempts). Without the sandbox (AIMATH_SANDBOX=off) no notebook's entry is added: the file holds `"flags": []`,
+`"notebooks": {}` and the digests.
 
 A student never writes it: a top-level file of that name in a submission is never copied (intake.GRADER_FILES), and
 nbgrader_config.py keeps it out of feedback/. Reading is still bounded and total: a missing file is an empty record

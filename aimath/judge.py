@@ -436,12 +436,12 @@ def worst_gradient(keys: Sequence[Any]) -> Callable[[Failed], str | None]:
 # ---------------------------------------------------------------- judging
 
 @dataclass(frozen=True)
-class Verdict:
-    """One failing case, ready to show. `wrong_value` marks a returned-but-wrong result (open to diagnosis)."""
+class CaseFailure:
+    """One failing case, ready to show: its text for the student, and the mistake it names by itself (changing its
+    input: MUTATES_INPUT), if any."""
 
     text: str
     mistake: Mistake | None = None
-    wrong_value: bool = False
 
 
 def judge(
@@ -451,8 +451,8 @@ def judge(
     actual: Outcome,
     parameter_names: Sequence[str] = (),
     extra: Callable[[Case, Any], str | None] | None = None,
-) -> Verdict | None:
-    """Compare the student's outcome with the reference's for one case: None when it passes, else the `Verdict`
+) -> CaseFailure | None:
+    """Compare the student's outcome with the reference's for one case: None when it passes, else the `CaseFailure`
     (not implemented, raised, changed its input: `MUTATES_INPUT`, or a wrong value, which `extra(case, result)` may
     also declare with a sentence). Raises RuntimeError when the reference itself failed on the case.
 
@@ -461,12 +461,12 @@ def judge(
     if expected.error:
         raise RuntimeError(f"reference failed on {case}: {expected.error}")
     if actual.not_implemented:
-        return Verdict(f"{name} is not implemented yet: it still raises NotImplementedError.")
+        return CaseFailure(f"{name} is not implemented yet: it still raises NotImplementedError.")
     if actual.error:
-        return Verdict(f"{name} failed when called:\n{_where(case, parameter_names)}\n  Problem:  {actual.error}")
+        return CaseFailure(f"{name} failed when called:\n{_where(case, parameter_names)}\n  Problem:  {actual.error}")
     if actual.mutated:
         names = [parameter_names[i] if i < len(parameter_names) else f"argument {i + 1}" for i in actual.mutated]
-        return Verdict(
+        return CaseFailure(
             f"{name} changed its input {', '.join(names)}; the caller's data must be left as it was.\n"
             f"{_where(case, parameter_names)}\n  {mistake_line(MUTATES_INPUT)}",
             MUTATES_INPUT,
@@ -482,16 +482,16 @@ def judge(
             f"\n  Got:      {show(actual.result)}")
     if why not in ("different value", "different values"):
         text += f"\n  Problem:  {why}"
-    return Verdict(text, wrong_value=True)
+    return CaseFailure(text)
 
 
-def _not_implemented(verdict: Verdict, uses: str) -> CheckFailed:
-    return CheckFailed(verdict.text + (f" It calls your {uses}: the NotImplementedError may come from one of those."
+def _not_implemented(failure: CaseFailure, uses: str) -> CheckFailed:
+    return CheckFailed(failure.text + (f" It calls your {uses}: the NotImplementedError may come from one of those."
                                        if uses else ""))
 
 
 def _named(
-    verdicts: Sequence[Verdict],
+    failures: Sequence[CaseFailure],
     failed: Failed,
     *,
     diagnoses: Sequence[Diagnosis] = (),
@@ -503,11 +503,11 @@ def _named(
 ) -> CheckFailed:
     """The verdict of a failed check: its first failing cases, the mistake the first hook recognises (see the
     module's docstring for the order), the notes of an unnamed failure and the evidence."""
-    text = "\n\n".join(v.text for v in verdicts[:MAX_FAILURES_SHOWN])
-    more = len(verdicts) - MAX_FAILURES_SHOWN
+    text = "\n\n".join(f.text for f in failures[:MAX_FAILURES_SHOWN])
+    more = len(failures) - MAX_FAILURES_SHOWN
     if more > 0:
         text += f"\n\n... and {more} more failing case{'s' if more > 1 else ''}."
-    mistakes = {v.mistake for v in verdicts if v.mistake}
+    mistakes = {f.mistake for f in failures if f.mistake}
     named = None
     if failed.all_wrong_values:
         found = diagnose([(case, actual.result) for case, actual, _ in failed.failing], diagnoses, failed.passing)
@@ -567,19 +567,19 @@ def check_cases(
         raise CheckFailed(f"{name} should be a function (or class), but it is a {type(student).__name__}.")
     run = quietly(how) if quiet else how
     reference_run = run if reference_how is None else quietly(reference_how) if quiet else reference_how
-    verdicts, failing, passing = [], [], []
+    failures, failing, passing = [], [], []
     for case, actual in zip(cases, probes(student, cases, run)):
         expected = probe(reference, case, reference_run)
-        verdict = judge(name, case, expected, actual, parameter_names, extra)
-        if verdict is None:
+        failure = judge(name, case, expected, actual, parameter_names, extra)
+        if failure is None:
             passing.append((case, actual.result))
             continue
         if actual.not_implemented:
-            raise _not_implemented(verdict, uses)
-        verdicts.append(verdict)
+            raise _not_implemented(failure, uses)
+        failures.append(failure)
         failing.append((case, actual, expected))
-    if verdicts:
-        raise _named(verdicts, Failed(student, tuple(failing), tuple(passing)), diagnoses=diagnoses, hints=hints,
+    if failures:
+        raise _named(failures, Failed(student, tuple(failing), tuple(passing)), diagnoses=diagnoses, hints=hints,
                      afterwards=afterwards, evidence=evidence, uses=uses, otherwise=otherwise)
 
 
@@ -615,9 +615,8 @@ def check_property(
             passing.append((case, outcome.result))
             continue
         where = f"  Input:    {describe_inputs(case, parameter_names)}  ({case.label})"
-        verdict = Verdict(f"{name} {headline}.\n{where}\n  Got:      {show(outcome.result)}\n  Problem:  {why}.",
-                          wrong_value=True)
-        raise _named([verdict], Failed(student, ((case, outcome, None),), tuple(passing)), diagnoses=diagnoses,
+        failure = CaseFailure(f"{name} {headline}.\n{where}\n  Got:      {show(outcome.result)}\n  Problem:  {why}.")
+        raise _named([failure], Failed(student, ((case, outcome, None),), tuple(passing)), diagnoses=diagnoses,
                      afterwards=afterwards)
 
 

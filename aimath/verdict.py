@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
 
 from nbformat.v4 import new_output
+from nbgrader.utils import is_grade, is_solution
 
 MIME_TYPE = "application/vnd.aimath.verdict+json"
 VERSION = 1
@@ -120,10 +121,18 @@ def is_verdict_output(output: Any) -> bool:
             and isinstance(output.get("data"), Mapping) and MIME_TYPE in output["data"])
 
 
+def is_test_cell(cell) -> bool:
+    """Whether `cell` (an nbformat notebook cell) is one of nbgrader's autograder test cells: a graded code cell that
+    is not an answer (nbgrader's own cell predicates). Only the grader writes such a cell's outputs, so only there is
+    a verdict read (`from_outputs`) or dropped."""
+    return cell.get("cell_type") == "code" and is_grade(cell) and not is_solution(cell)
+
+
 def from_outputs(outputs: Iterable[Any]) -> CellVerdict | None:
     """The verdict among a test cell's outputs; None when there is none or it is not readable (ValueError inside).
 
-    Only call it on outputs the grader wrote (a test cell's): a student's own cell can display the same MIME type.
+    Only call it on outputs the grader wrote (an `is_test_cell`'s): a student's own cell can display the same MIME
+    type.
     """
     for output in outputs:
         if is_verdict_output(output):

@@ -3,9 +3,9 @@
     .venv/bin/python benchmarks/rerun_bench.py [--runs 2]
 
 The copy (in a temporary folder) holds what a fresh clone holds for `make`: the Makefile, nbgrader_config.py, source/,
-release/, the requirements and the demo class's catalogue (tests/catalogue); its `make` uses this repository's .venv
-(VENV=...) and so this repository's aimath package. `make` there seeds the demo class (12 students x 7 assignments),
-grades it and writes feedback, grades.csv, the summary and the report; then `make` again with nothing changed, `--runs`
+release/ and the requirements; its `make` uses this repository's .venv (VENV=...) and so this repository's aimath
+package, which owns the demo class's catalogue (aimath/catalogue). `make` there seeds the demo class (12 students x 7
+assignments), grades it and writes feedback, grades.csv, the summary and the report; then `make` again with nothing changed, `--runs`
 times. Prints the wall-clock seconds of each, what the rerun printed, which files it rewrote (none is expected), and
 `make env sandbox` alone (the environment check, a few file-time comparisons). Not a test: the full run takes minutes.
 """
@@ -23,7 +23,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 # What a fresh clone's `make` reads, copied with their file times (so .venv's stamp stays newer than the requirements).
 COURSE_FILES = ("Makefile", "nbgrader_config.py", "requirements.txt", "requirements-student.txt", "pyproject.toml")
-COURSE_FOLDERS = ("source", "release", "tests/catalogue")
+COURSE_FOLDERS = ("source", "release")
 
 
 def fresh_copy(root: Path) -> None:
@@ -33,7 +33,6 @@ def fresh_copy(root: Path) -> None:
         shutil.copy2(REPO / name, root / name)
     for folder in COURSE_FOLDERS:
         shutil.copytree(REPO / folder, root / folder, ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy2(REPO / "tests" / "__init__.py", root / "tests" / "__init__.py")
 
 
 def make(root: Path, *targets: str) -> tuple[float, subprocess.CompletedProcess]:

@@ -46,3 +46,32 @@ def test_a_reader_that_stops_reading_ends_the_command_quietly(tmp_path):
         assert summary.wait(timeout=120) == 0
         assert summary.stderr.read() == b""
     assert first.startswith(b"No submission could be graded.")
+
+
+@pytest.mark.parametrize("step", ["seed", "export", "summary", "report", "all"])
+def test_a_step_that_takes_no_names_refuses_them_before_doing_anything(tmp_path, capsys, step):
+    """`summary nonsense` used to print the whole course's summary, exit 0."""
+    shutil.copy(ROOT / nbgrader_session.CONFIG_FILE, tmp_path)
+    with pytest.raises(SystemExit) as exited:
+        main([step, "nonsense", "--root", str(tmp_path)])
+    assert exited.value.code == 2
+    [error] = [line for line in capsys.readouterr().err.splitlines() if "error:" in line]
+    assert error == (f"python -m aimath: error: {step} takes no assignment names: release, autograde and feedback "
+                     f"take any number of assignment names (default: every assignment), collect at most one, the "
+                     f"other steps none")
+    assert [p.name for p in tmp_path.iterdir()] == [nbgrader_session.CONFIG_FILE]
+
+
+def test_collect_refuses_a_second_name_instead_of_dropping_it(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exited:
+        main(["collect", "basic_math", "mle", "--zip", str(tmp_path / "download.zip"), "--root", str(tmp_path)])
+    assert exited.value.code == 2
+    assert "collect takes at most one assignment name" in capsys.readouterr().err
+
+
+def test_the_help_says_which_steps_take_names(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    shown = " ".join(capsys.readouterr().out.split())
+    assert ("Release, autograde and feedback take any number of assignment names (default: every assignment), "
+            "collect at most one, the other steps none.") in shown

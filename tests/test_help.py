@@ -38,7 +38,7 @@ def test_make_help_has_one_line_for_every_target():
 def test_each_pipeline_step_is_described_as_its_make_target():
     described = _help_lines()
     for step, what in STEPS.items():
-        assert described[step].startswith(what), (step, described[step], what)
+        assert described[step].startswith(what.help), (step, described[step], what.help)
 
 
 def test_a_mistyped_target_points_to_make_help():
@@ -53,4 +53,4 @@ def test_the_pipeline_help_says_what_each_step_does(capsys):
     assert exited.value.code == 0
     shown = capsys.readouterr().out
     for step, what in STEPS.items():
-        assert re.search(rf"^  {step} +{re.escape(what)}$", shown, re.M), step
+        assert re.search(rf"^  {step} +{re.escape(what.help)}$", shown, re.M), step

@@ -8,6 +8,7 @@ pages we write, tests/hostile_outputs.py, and a grading.json of its own) and `ab
 """
 import csv
 import json
+import re
 import shutil
 import statistics
 from datetime import datetime, timedelta
@@ -23,10 +24,12 @@ from aimath import verdict
 from aimath.pipeline import autograde, export, feedback, nbgrader_session, release
 from aimath.pipeline.demo_class import Answer, graded_solution_cells, submission
 from aimath.report.analysis import (
-    LATE, MISSING, class_max_total, flags_of, item_analysis, mistake_table, timing_of)
-from aimath.report.build import INDEX_HTML, build_report
+    LATE, MISSING, class_max_total, flags_of, item_analysis, mistake_table, score_stats, timing_of)
+from aimath.report import summary
+from aimath.report.build import INDEX_HTML, build_report, section
+from aimath.report.gradebook import read_grades
 from aimath.report.mistakes import diagnosed_mistakes
-from aimath.report.plots import histogram_png
+from aimath.report.plots import data_uri, histogram_png
 from aimath.report.records import Assignment, ClassGrades, Evidence, Item, Submission
 from aimath.grading_record import GRADING_JSON, UNREADABLE, parse as parse_grading_json
 from aimath.report.timing import execution_seconds
@@ -146,6 +149,72 @@ def test_the_histogram_is_a_png_and_the_same_scores_draw_the_same_bytes():
     assert first != histogram_png([1.0, 2.5, 2.0], 3.0, title="hw")
 
 
+# ---------------------------------------------------------------- a late submission's penalty, everywhere the same
+
+PENALISED, PUNCTUAL = "penalised", "punctual"
+RAW, PENALTY, PUNCTUAL_SCORE = 10.0, 3.0, 8.0
+
+
+@pytest.fixture(scope="module")
+def penalised_course(tmp_path_factory):
+    """A gradebook built straight (nothing graded): `penalised` scored 10 of 10, handed in late with a 3-point
+    penalty; `punctual` scored 8, on time."""
+    root = tmp_path_factory.mktemp("penalty")
+    shutil.copy(ROOT / nbgrader_session.CONFIG_FILE, root)
+    with _gradebook(root) as gradebook:
+        gradebook.add_assignment("hw", duedate=DUE)
+        gradebook.add_notebook("hw", "hw")
+        gradebook.add_grade_cell("test_it", "hw", "hw", max_score=RAW, cell_type="code")
+        for student, score, late in ((PENALISED, RAW, True), (PUNCTUAL, PUNCTUAL_SCORE, False)):
+            gradebook.add_student(student)
+            submission = gradebook.add_submission("hw", student, timestamp=DUE + (LATE_BY if late else -LATE_BY))
+            notebook = submission.notebooks[0]
+            notebook.grades[0].auto_score, notebook.grades[0].needs_manual_grade = score, False
+            notebook.late_submission_penalty = PENALTY if late else 0.0
+        gradebook.db.commit()
+    build_report(root=root)
+    return root
+
+
+def _grades_csv(path):
+    """{student: score} of nbgrader's CSV export (its score column is after the late penalty)."""
+    with open(path, newline="") as handle:
+        return {row["student_id"]: float(row["score"]) for row in csv.DictReader(handle)}
+
+
+def test_a_late_penalty_counts_in_the_wide_csv_the_page_and_the_summary_as_in_grades_csv(penalised_course):
+    expected = _grades_csv(export.export(root=penalised_course))
+    assert expected == {PENALISED: RAW - PENALTY, PUNCTUAL: PUNCTUAL_SCORE}
+    assert _grades_csv(penalised_course / "report" / export.GRADES_CSV) == expected
+    with open(penalised_course / "report" / WIDE_CSV, newline="") as handle:
+        wide = {row["student_id"]: (float(row["hw"]), float(row["total"])) for row in csv.DictReader(handle)}
+    assert wide == {student: (score, score) for student, score in expected.items()}
+    grades = read_grades(root=penalised_course)
+    assert grades.submissions[(PENALISED, "hw")].raw_score == RAW
+    shown = section(grades.assignments[0], grades, {}, {})
+    assert shown.stats == score_stats(sorted(expected.values()))
+    assert shown.histogram == data_uri(histogram_png(list(expected.values()), RAW, title="hw: score distribution"))
+    html = (penalised_course / "report" / INDEX_HTML).read_text()
+    for student, score in expected.items():
+        assert re.search(rf'<tr data-student="{student}">.*?data-key="total">{score:g}</td>', html, re.S), student
+        assert re.search(rf'<tr data-student="{student}"><td>{student}</td>\n<td class="num" data-key="score">'
+                         rf'{score:g}</td>', html), student
+    assert f'data-key="mean">{statistics.fmean(expected.values()):.2f}<' in html
+    table = summary.scores(root=penalised_course)
+    assert {student: row["hw"][0] for student, row in table.items()} == expected
+    lines = summary.summary(root=penalised_course).splitlines()
+    assert any(line.startswith(PENALISED) and f"{RAW - PENALTY:g}/{RAW:g}" in line for line in lines), lines
+    assert any(f"{PENALISED} / hw: late" in line and f"penalty {PENALTY:g} points" in line for line in lines), lines
+
+
+def test_the_summary_of_a_course_with_no_gradebook_creates_none(tmp_path):
+    """A fresh clone: `summary` only reads (nbgrader would create gradebook.db on opening it)."""
+    shutil.copy(ROOT / nbgrader_session.CONFIG_FILE, tmp_path)
+    assert summary.summary(root=tmp_path).startswith("No graded submissions yet")
+    assert summary.scores(root=tmp_path) == {} and read_grades(root=tmp_path).submissions == {}
+    assert [p.name for p in tmp_path.iterdir()] == [nbgrader_session.CONFIG_FILE]
+
+
 # ---------------------------------------------------------------- the real report of a small graded course
 
 def _diagnosed_mistake():
@@ -228,11 +297,13 @@ def page(graded_course, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def gradebook_view(graded_course):
-    """Straight from nbgrader's gradebook: students, {student: score}, {test: (passed, graded)}, {student: failed}."""
+    """Straight from nbgrader's gradebook: students, {student: score after the late penalty, as nbgrader's CSV export
+    computes it}, {test: (passed, graded)}, {student: failed}."""
     with _gradebook(graded_course) as gradebook:
         students = [s.id for s in gradebook.students]
         assignment = gradebook.find_assignment(ASSIGNMENT)
-        scores = {s.student.id: s.score for s in assignment.submissions}
+        scores = {s.student.id: max(0.0, s.score - s.late_submission_penalty) for s in assignment.submissions}
+        assert [s.student.id for s in assignment.submissions if s.late_submission_penalty > 0] == [MISTAKEN]
         answers = {c.name for nb in assignment.notebooks for c in nb.solution_cells}
         passes, failed = {}, {}
         for sub in assignment.submissions:
@@ -328,7 +399,8 @@ def test_the_wide_csv_is_the_gradebooks_and_nbgraders_export_sits_beside_it(grad
     assert rows[0] == ["student_id", ASSIGNMENT, "total"]
     expected = [[s, f"{scores[s]:g}" if s in scores else "", f"{scores.get(s, 0):g}"] for s in sorted(students)]
     assert rows[1:] == expected
-    assert all(s in (graded_course / "report" / export.GRADES_CSV).read_text() for s in scores)
+    exported = _grades_csv(graded_course / "report" / export.GRADES_CSV)
+    assert exported == {s: scores.get(s, 0.0) for s in students}
 
 
 @in_course

@@ -360,3 +360,13 @@ def test_audit_entries_are_short_typed_and_printable():
     assert len(lines) <= remote.MAX_ATTEMPTS and all(line.isprintable() for line in lines)
     assert not any("forged" in line for line in lines)
     assert remote.attempts({"not": "a list"}) == [] and remote.attempts(None) == []
+
+
+def test_a_request_the_agent_cannot_load_is_the_graders_failure_not_the_students():
+    """The agent's own refusal travels as `codec.AGENT_ERROR` and the grader reads it as SandboxError."""
+    from aimath.sandbox.inside import agent
+
+    garbled = Channel(lambda request: agent.handle_request({}, request[:-1]))
+    with pytest.raises(remote.SandboxError, match="cannot load the grader's request"):
+        garbled.request("lookup", "f")
+    assert codec.decode(agent.handle_request({}, b"")).kind == codec.AGENT_ERROR

@@ -108,3 +108,21 @@ def test_any_offset_form_is_read_as_the_utc_moment(moment, offset_minutes, gap, 
     text = local.strftime("%Y-%m-%d") + ("T" if gap == "T" else " ") + local.strftime("%H:%M:%S.%f") + \
         (" " if gap == " " else "") + zone
     assert read_timestamp(text) == moment
+
+
+def test_intake_and_nbgrader_read_a_timestamp_up_to_the_same_one_bound():
+    """late.MAX_TIMESTAMP_BYTES is the one bound: what intake lets through, nbgrader's read_timestamp reads (a
+    200-byte timestamp used to pass intake's bound and fail read_timestamp's own 100 characters)."""
+    from aimath.pipeline.plugins.late import MAX_TIMESTAMP_BYTES
+
+    def padded(size):
+        when, zone = "2026-12-01 23:30:00", "UTC"
+        return when + " " * (size - len(when) - len(zone)) + zone
+
+    at, over = padded(MAX_TIMESTAMP_BYTES), padded(MAX_TIMESTAMP_BYTES + 1)
+    assert read_timestamp(at) == ON_TIME and intake.timestamp_finding(at) is None
+    with pytest.raises(TimestampError):
+        read_timestamp(over)
+    assert "longer than" in intake.timestamp_finding(over).message
+    with pytest.raises(TimestampError):  # counted in bytes: 67 characters of 3 bytes each
+        read_timestamp("2026-12-01 23:30:00 " + "\u2003" * 67)

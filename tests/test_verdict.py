@@ -79,3 +79,27 @@ def test_feedback_drops_the_verdict_data_and_keeps_everything_else():
     # a student's own cell displaying the same MIME type is the student's output: kept (SanitizeOutputs shows its text)
     own = nbformat.v4.new_code_cell("display(...)", outputs=[data])
     assert DropVerdictData().preprocess_cell(own, {}, 0)[0].outputs == [data]
+
+
+def _cell(kind, **nbgrader):
+    new = nbformat.v4.new_code_cell if kind == "code" else nbformat.v4.new_markdown_cell
+    return new("x", metadata={"nbgrader": {"grade_id": "c", "points": 1, **nbgrader}} if nbgrader else {})
+
+
+@pytest.mark.parametrize("cell, test_cell", [
+    (_cell("code", grade=True, solution=False), True),
+    (_cell("code", grade=True, solution=True), False),  # an autograded answer
+    (_cell("code", grade=False, solution=True), False),
+    (_cell("markdown", grade=True, solution=True), False),  # a written answer
+    (_cell("code"), False),  # a student's own cell
+    (_cell("code", grade=False, solution=False, locked=True), False),  # the instructor's read-only code
+])
+def test_one_predicate_says_which_cells_are_test_cells_for_every_step(cell, test_cell):
+    from aimath.pipeline.plugins import cell_names, drop_verdict_data
+    from aimath.sandbox import execute
+
+    assert verdict.is_test_cell(cell) is test_cell
+    # grading and the feedback's verdict and names ask it as the report does (report/mistakes.py: verdict.is_test_cell)
+    assert execute.is_test_cell is drop_verdict_data.is_test_cell is cell_names.is_test_cell is verdict.is_test_cell
+    named, _ = cell_names.NameGradedCells().preprocess_cell(cell, {}, 0)
+    assert ("feedback_name" in named.metadata) is test_cell

@@ -29,7 +29,7 @@ import nbformat
 from aimath import grading_record, submission_files
 from aimath.pipeline import run_records
 from aimath.pipeline.plugins.check_metadata import CompiledMetadataValidator, schema_errors
-from aimath.pipeline.plugins.late import TimestampError, read_timestamp
+from aimath.pipeline.plugins.late import MAX_TIMESTAMP_BYTES, TimestampError, read_timestamp
 from aimath.untrusted_text import visible
 
 TIMESTAMP = "timestamp.txt"
@@ -42,7 +42,6 @@ LARGE_NOTEBOOK_BYTES = 20 * 2**20
 # depth of about 5 and a few hundred; each costs the grader about 100 bytes of memory per decoding).
 MAX_JSON_DEPTH = 64
 MAX_JSON_CONTAINERS = 1_000_000
-MAX_TIMESTAMP_BYTES = 200
 # Cells of a notebook: the course's notebooks have 12-45, a student adds a few dozen at most; nbgrader's own steps and
 # the feedback page cost time per cell, outside the sandbox's limits (a notebook of 300,000 empty cells cost minutes).
 MAX_CELLS = 2_000

@@ -99,6 +99,13 @@ def open_api(*, root: Path) -> NbGraderAPI:
     return NbGraderAPI(coursedir=coursedir, config=config)
 
 
+def gradebook_file(coursedir) -> Path | None:
+    """The SQLite file of the gradebook nbgrader's CourseDirectory `coursedir` names (its `db_url`), None when the
+    gradebook is not a SQLite file. The file may not exist yet: nbgrader creates it when it first opens it."""
+    path = coursedir.db_url.removeprefix("sqlite:///")
+    return None if path == coursedir.db_url else Path(path)
+
+
 def source_assignments(*, root: Path) -> list[str]:
     """Assignment names: the folders of source/ that hold a notebook, sorted."""
     if not (root / "source").is_dir():

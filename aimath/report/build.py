@@ -13,7 +13,7 @@ from urllib.parse import quote
 from aimath.pipeline import intake, run_records
 from aimath.pipeline.digests import renderer_digest, submission_digest
 from aimath.pipeline.export import GRADES_CSV, export
-from aimath.pipeline.nbgrader_session import open_api
+from aimath.pipeline.nbgrader_session import gradebook_file, open_api
 from aimath.report.analysis import (
     MISSING, Flag, ItemResult, ScoreStats, Timing, class_max_total, flags_of, graded_assignments, item_analysis,
     mistake_table, score_stats, student_total, submissions_of, timing_of)
@@ -122,13 +122,13 @@ def report_inputs(*, root: Path, coursedir) -> str | None:
     """sha256 of everything the report is made from: how it is made (digests.renderer_digest: nbgrader_config.py,
     requirements.txt, the aimath package), the gradebook's file, every autograded submission folder, intake.json, and
     which feedback pages exist. None when the gradebook is not a SQLite file of the course (then it is always built)."""
-    db = coursedir.db_url.removeprefix("sqlite:///")
-    if db == coursedir.db_url or not Path(db).is_file():
+    db = gradebook_file(coursedir)
+    if db is None or not db.is_file():
         return None
     autograded = Path(coursedir.root) / coursedir.autograded_directory
     folders = sorted(p for p in autograded.glob("*/*") if p.is_dir())
     pages = sorted((Path(coursedir.root) / coursedir.feedback_directory).glob("*/*/*.html"))
-    parts = [renderer_digest(root=root), hashlib.sha256(Path(db).read_bytes()).hexdigest(),
+    parts = [renderer_digest(root=root), hashlib.sha256(db.read_bytes()).hexdigest(),
              [[str(f.relative_to(autograded)), submission_digest(f)] for f in folders],
              hashlib.sha256(intake.intake_path(root).read_bytes()).hexdigest() if intake.intake_path(root).is_file()
              else None, [str(page.relative_to(root)) for page in pages]]

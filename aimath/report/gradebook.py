@@ -5,7 +5,7 @@ from pathlib import Path
 
 from nbgrader.api import Gradebook
 
-from aimath.pipeline.nbgrader_session import open_api
+from aimath.pipeline.nbgrader_session import gradebook_file, open_api
 from aimath.report.records import Assignment, ClassGrades, Item, Submission, item_label
 
 
@@ -31,19 +31,23 @@ def _submission(assignment, submission, items: tuple[Item, ...]) -> Submission:
     return Submission(
         student=submission.student.id,
         assignment=assignment.name,
-        score=submission.score,
+        raw_score=submission.score,
         max_score=submission.max_score,
         needs_manual_grade=bool(submission.needs_manual_grade),
         seconds_late=submission.total_seconds_late,
-        late_penalty=submission.late_submission_penalty,
+        late_penalty=submission.late_submission_penalty or 0.0,
         item_scores=scores,
     )
 
 
 def read_grades(*, root: Path) -> ClassGrades:
-    """Every student, assignment and submission of the course's gradebook."""
+    """Every student, assignment and submission of the course's gradebook; no student, assignment or submission when
+    the course has no gradebook file yet (a fresh clone), and then none is created: reading never writes one."""
     api = open_api(root=root)
     assignments, submissions = [], {}
+    db = gradebook_file(api.coursedir)
+    if db is not None and not db.is_file():
+        return ClassGrades(api.coursedir.course_id, (), (), {})
     with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
         students = tuple(sorted(student.id for student in gradebook.students))
         for assignment in sorted(gradebook.assignments, key=lambda a: a.name):

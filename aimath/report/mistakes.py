@@ -7,22 +7,15 @@ can say "Likely mistake [...]" too.
 """
 from __future__ import annotations
 
-from nbgrader.utils import is_grade, is_solution
-
 from aimath import verdict
 from aimath.report.records import item_label
-
-
-def _is_test_cell(cell) -> bool:
-    """An autograded test cell: graded code that is not an answer (nbgrader's own cell predicates)."""
-    return cell.cell_type == "code" and is_grade(cell) and not is_solution(cell)
 
 
 def diagnosed_mistakes(notebook, *, assignment: str, notebook_name: str) -> dict[str, tuple[str, ...]]:
     """{item label: mistake tags} for each test cell of the (nbformat) notebook whose verdict names a mistake."""
     found = {}
     for cell in notebook.cells:
-        if not _is_test_cell(cell):
+        if not verdict.is_test_cell(cell):
             continue
         read = verdict.from_outputs(cell.get("outputs", []))
         if read is not None and read.tags:

@@ -29,16 +29,26 @@ class Assignment:
 
 @dataclass(frozen=True)
 class Submission:
-    """One student's graded submission of one assignment, as the gradebook scores it."""
+    """One student's graded submission of one assignment, as the gradebook scores it.
+
+    `raw_score` is the gradebook's score before the late penalty (nbgrader's `raw_score`), `late_penalty` the points
+    nbgrader takes off for lateness; `score` is what the student gets (see its docstring).
+    """
 
     student: str
     assignment: str
-    score: float
+    raw_score: float
     max_score: float
     needs_manual_grade: bool
     seconds_late: float
     late_penalty: float
     item_scores: Mapping[str, float] = field(default_factory=dict)
+
+    @property
+    def score(self) -> float:
+        """The score after the late penalty, never below 0: max(0, raw_score - late_penalty), the `score` of
+        nbgrader's CSV export (grades.csv). Every table, figure and total of the report and the summary shows it."""
+        return max(0.0, self.raw_score - self.late_penalty)
 
 
 @dataclass(frozen=True)

@@ -7,12 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import NamedTuple
 
-from nbgrader.api import Gradebook
-
 from aimath import grading_record
 from aimath.pipeline import intake
-from aimath.pipeline.nbgrader_session import open_api
 from aimath.report.analysis import describe_lateness
+from aimath.report.gradebook import read_grades
+from aimath.report.records import ClassGrades
 from aimath.untrusted_text import visible
 
 
@@ -20,32 +19,56 @@ from aimath.untrusted_text import visible
 MISSING_LISTED = 30
 
 
-def scores(*, root: Path) -> dict[str, dict[str, tuple[float, float, bool]]]:
-    """{student: {assignment: (score, max_score, needs_manual_grade)}} for every submission in the gradebook; the
-    score is after the late penalty, as in nbgrader's CSV export."""
-    api = open_api(root=root)
+def score_table(grades: ClassGrades) -> dict[str, dict[str, tuple[float, float, bool]]]:
+    """{student: {assignment: (score, max_score, needs_manual_grade)}} for every submission of `grades`; the score is
+    after the late penalty (records.Submission.score), as in nbgrader's CSV export and the report."""
     table: dict[str, dict[str, tuple[float, float, bool]]] = {}
-    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
-        for assignment in gradebook.assignments:
-            for submission in assignment.submissions:
-                table.setdefault(submission.student.id, {})[assignment.name] = (
-                    max(0.0, submission.score - (submission.late_submission_penalty or 0.0)), submission.max_score,
-                    bool(submission.needs_manual_grade))
+    for (student, assignment), submission in grades.submissions.items():
+        table.setdefault(student, {})[assignment] = (submission.score, submission.max_score,
+                                                     submission.needs_manual_grade)
     return table
 
 
-def summary(*, root: Path) -> str:
-    """The class as a text table: one row per student, one column per assignment, `score/max`; then one line per
-    submission to look at (what intake or grading found, late), the sandbox's flags, and one line per assignment some
-    students handed in nothing for (`missing_lines`).
+def scores(*, root: Path) -> dict[str, dict[str, tuple[float, float, bool]]]:
+    """`score_table` of the course's gradebook (empty when there is none yet: none is created)."""
+    return score_table(read_grades(root=root))
 
-    A `*` marks a submission with answers still to grade by hand (formgrader). Every line is `visible`: what a
-    submission chose (names, kernelspecs, error text, the sandbox's audit entries) cannot act on the terminal.
-    """
-    table = scores(root=root)
+
+class _Class(NamedTuple):
+    """Who and what the summary's lines are about, read once: the gradebook, intake.json and the table."""
+
+    grades: ClassGrades  # the gradebook (report.gradebook.read_grades)
+    table: dict  # score_table(grades)
+    assignments: list[str]  # the assignments with a submission in the gradebook, sorted
+    problems: dict  # intake.load: {(student, assignment): [Problem]}
+    students: list[str]  # sorted: the gradebook's roster, the students graded and those intake names
+    handed_in: set[str]  # the assignments someone handed in (a folder that names none is not one)
+
+
+def _the_class(root: Path) -> _Class:
+    grades = read_grades(root=root)
+    table = score_table(grades)
     assignments = sorted({a for row in table.values() for a in row})
-    attention = attention_lines(root=root, table=table, assignments=assignments)
-    missing = missing_lines(root=root, table=table, assignments=assignments)
+    problems = intake.load(root)
+    handed_in = set(assignments) | {a for (_, a), found in problems.items()
+                                    if any(p.kind != intake.UNKNOWN_FOLDER for p in found)}
+    students = sorted(set(table) | set(grades.students) | {s for s, _ in problems})
+    return _Class(grades, table, assignments, problems, students, handed_in)
+
+
+def summary(*, root: Path) -> str:
+    """The class as a text table: one row per student, one column per assignment, `score/max` (after the late
+    penalty); then one line per submission to look at (what intake or grading found, late), the sandbox's flags,
+    and one line per assignment some students handed in nothing for (`missing_lines`).
+
+    Reads the gradebook and intake.json once each, and only reads: a course with no gradebook yet gets none. A `*`
+    marks a submission with answers still to grade by hand (formgrader). Every line is `visible`: what a submission
+    chose (names, kernelspecs, error text, the sandbox's audit entries) cannot act on the terminal.
+    """
+    known = _the_class(root)
+    table, assignments = known.table, known.assignments
+    attention = attention_lines(known)
+    missing = missing_lines(known)
     if not table and not attention and not missing:
         return "No graded submissions yet: put them in submitted/<student>/<assignment>/ and run `make autograde`."
     width = max([len("student"), *(len(s) for s in table)])
@@ -76,37 +99,20 @@ def summary(*, root: Path) -> str:
     return "\n".join(visible(line) for text in lines for line in text.split("\n"))
 
 
+def late_of(grades: ClassGrades) -> dict[tuple[str, str], tuple[float, float]]:
+    """{(student, assignment): (seconds late, late penalty)} of the late submissions of `grades`."""
+    return {key: (s.seconds_late, s.late_penalty) for key, s in grades.submissions.items() if s.seconds_late > 0}
+
+
 def late_submissions(*, root: Path) -> dict[tuple[str, str], tuple[float, float]]:
-    """{(student, assignment): (seconds late, late penalty)} of the late submissions in the gradebook."""
-    api = open_api(root=root)
-    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
-        return {(s.student.id, a.name): (s.total_seconds_late, s.late_submission_penalty)
-                for a in gradebook.assignments for s in a.submissions if s.total_seconds_late > 0}
+    """`late_of` the course's gradebook (empty when there is none yet: none is created)."""
+    return late_of(read_grades(root=root))
 
 
-class _Class(NamedTuple):
-    """Who and what the summary's lines are about."""
-
-    problems: dict  # intake.load: {(student, assignment): [Problem]}
-    students: list[str]  # sorted: the gradebook's roster, the students graded and those intake names
-    handed_in: set[str]  # the assignments someone handed in (a folder that names none is not one)
-
-
-def _the_class(root: Path, table: dict, assignments: list[str]) -> _Class:
-    problems = intake.load(root)
-    api = open_api(root=root)
-    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
-        roster = {student.id for student in gradebook.students}
-    handed_in = set(assignments) | {a for (_, a), found in problems.items()
-                                    if any(p.kind != intake.UNKNOWN_FOLDER for p in found)}
-    return _Class(problems, sorted(set(table) | roster | {s for s, _ in problems}), handed_in)
-
-
-def attention_lines(*, root: Path, table: dict, assignments: list[str]) -> list[str]:
+def attention_lines(known: _Class) -> list[str]:
     """One line per submission a TA should look at: what intake or grading found (including why it was not graded),
     or late. (Work not handed in is `missing_lines`.)"""
-    known = _the_class(root, table, assignments)
-    late = late_submissions(root=root)
+    late = late_of(known.grades)
     lines = []
     for student in known.students:
         for assignment in sorted(known.handed_in | {a for s, a in known.problems if s == student}):
@@ -117,20 +123,19 @@ def attention_lines(*, root: Path, table: dict, assignments: list[str]) -> list[
     return lines
 
 
-def missing_work(*, root: Path, table: dict, assignments: list[str]) -> tuple[dict[str, list[str]], int]:
+def missing_work(known: _Class) -> tuple[dict[str, list[str]], int]:
     """({assignment: the students who handed nothing in for it, sorted}, the number of students in the class): for
     each assignment someone handed in, the students of the class (the gradebook's roster, the students graded and
     those intake names) with no submission of it in the gradebook and none that intake or grading left out."""
-    known = _the_class(root, table, assignments)
-    missing = {a: [s for s in known.students if a not in table.get(s, {}) and (s, a) not in known.problems]
+    missing = {a: [s for s in known.students if a not in known.table.get(s, {}) and (s, a) not in known.problems]
                for a in sorted(known.handed_in)}
     return {a: students for a, students in missing.items() if students}, len(known.students)
 
 
-def missing_lines(*, root: Path, table: dict, assignments: list[str]) -> list[str]:
+def missing_lines(known: _Class) -> list[str]:
     """One line per assignment some students handed nothing in for (`missing_work`), e.g. `mle: no submission from 2
     of 12 students: kim, lee`; past MISSING_LISTED names, `and N more` (the report lists them all)."""
-    missing, size = missing_work(root=root, table=table, assignments=assignments)
+    missing, size = missing_work(known)
     return [f"{assignment}: no submission from {len(students)} of {size} students: "
             f"{intake.listed(students, MISSING_LISTED)}" for assignment, students in missing.items()]
 

@@ -26,10 +26,10 @@ from nbclient.exceptions import DeadKernelError
 from nbgrader.api import Gradebook
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import Execute
-from nbgrader.utils import is_grade, is_solution
 from traitlets import Bool, Enum, Instance
 
 from aimath import grading_record
+from aimath.verdict import is_test_cell
 from aimath.sandbox import bwrap, grader_side, inputs_salt, remote, zygote
 from aimath.sandbox.inside import codec
 from aimath.sandbox.kernel import SandboxKernelManager
@@ -42,12 +42,6 @@ _START = "import aimath.sandbox.inside.agent as _aimath_agent\n_aimath_agent.sta
 # Absolute paths a correct notebook opens inside the sandbox (anything else is recorded as an attempt to look around).
 _ALLOWED_PREFIXES = ("/usr", "/etc", "/proc/self", "/dev", "/tmp", bwrap.HOME, "/sys", "/lib",
                      "/lib64", "/bin")
-
-
-def is_test_cell(cell) -> bool:
-    """Whether `cell` (a notebook cell) is one of nbgrader's autograder test cells: a graded code cell that is not
-    a solution."""
-    return cell.cell_type == "code" and is_grade(cell) and not is_solution(cell)
 
 
 def locked_sources(db_url: str, assignment: str, notebook: str, nb) -> list[str]:

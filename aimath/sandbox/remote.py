@@ -228,9 +228,9 @@ _BUILTIN_ERRORS = {name: getattr(builtins, name) for name in dir(builtins)
 
 
 def _raise(raised: codec.Raised) -> None:
-    if raised.kind == "aimath.AgentError":
+    if raised.kind == codec.AGENT_ERROR:
         raise SandboxError(raised.message)
-    if raised.kind == "aimath.AnswerRefused":
+    if raised.kind == codec.ANSWER_REFUSED:
         raise codec.AnswerRefused(raised.message)
     error = _BUILTIN_ERRORS.get(raised.kind)
     if error is not None:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 
-from nbgrader import utils
 from nbgrader.preprocessors import NbGraderPreprocessor
+
+from aimath.verdict import is_test_cell
 
 COURSE_TEST_ID = re.compile(r"test_(?P<graded>\w+?)_(?P<kind>visible|hidden)\Z")
 # How long a name taken from a comment may be before it is cut (with an ellipsis).
@@ -32,12 +33,12 @@ def graded_cell_name(grade_id: str, source: str) -> str:
 
 
 class NameGradedCells(NbGraderPreprocessor):
-    """Set `metadata.feedback_name` of every graded cell that is not an answer to `graded_cell_name(...)`, and remove
+    """Set `metadata.feedback_name` of every test cell (`verdict.is_test_cell`) to `graded_cell_name(...)`, and remove
     it from every other cell (a submission may have written one)."""
 
     def preprocess_cell(self, cell, resources, cell_index):
         """Set `feedback_name` in a test cell's metadata (graded_cell_name); drop one that any other cell carries."""
         cell.metadata.pop("feedback_name", None)
-        if utils.is_grade(cell) and not utils.is_solution(cell):
+        if is_test_cell(cell):
             cell.metadata["feedback_name"] = graded_cell_name(cell.metadata.nbgrader["grade_id"], cell.source)
         return cell, resources

@@ -5,17 +5,16 @@ feedback page would show its `text/plain` form, a repeat of the tags. A student'
 MIME type keeps its output (SanitizeOutputs then shows only its plain text).
 """
 from nbgrader.preprocessors import NbGraderPreprocessor
-from nbgrader.utils import is_grade, is_solution
 
-from aimath.verdict import is_verdict_output
+from aimath.verdict import is_test_cell, is_verdict_output
 
 
 class DropVerdictData(NbGraderPreprocessor):
-    """Remove every output `aimath.verdict.is_verdict_output` recognises from the test cells (graded code cells that
-    are not answers, the cells the grader writes)."""
+    """Remove every output `aimath.verdict.is_verdict_output` recognises from the test cells (`verdict.is_test_cell`,
+    the cells the grader writes)."""
 
     def preprocess_cell(self, cell, resources, cell_index):
         """Remove the verdict outputs (aimath.verdict's MIME data) from a test cell; other cells keep theirs."""
-        if cell.get("cell_type") == "code" and is_grade(cell) and not is_solution(cell):
+        if is_test_cell(cell):
             cell["outputs"] = [o for o in cell.get("outputs", []) if not is_verdict_output(o)]
         return cell, resources

@@ -25,7 +25,9 @@ _TIMESTAMP = re.compile(r"(?P<when>\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2}(?:\
 _OFFSET = re.compile(r"(?P<sign>[+-])(?P<hours>\d{2}):?(?P<minutes>\d{2})?")
 _UTC_NAMES = ("Z", "UTC", "GMT")
 EXAMPLE = "2026-12-02 00:30:00 +01:00"
-MAX_TIMESTAMP_CHARS = 100  # the longest form is about 60 characters: anything longer is refused unread
+# The most of a timestamp.txt that is read, in bytes (the longest form is about 60): intake refuses a longer file
+# unread and `read_timestamp` a longer text, so what intake lets through is read the same way by nbgrader.
+MAX_TIMESTAMP_BYTES = 200
 
 
 class TimestampError(ValueError):
@@ -64,9 +66,11 @@ def read_timestamp(text: str) -> datetime.datetime:
     `GMT` (any case), a UTC offset (`+0100`, `+01:00`, `+01`, `-0530`), an IANA zone name (`Europe/Paris`; its
     offset on that date), or none (UTC, as nbgrader reads it and its zip_collect writes it). Raises TimestampError (a
     ValueError) for anything else: an abbreviation several zones share (`KST`, `CET`, `EST`, `IST`), `UTC+1` (read
-    with either sign), a local time the clocks skipped or repeated, or text that is not such a date.
+    with either sign), a local time the clocks skipped or repeated, text longer than MAX_TIMESTAMP_BYTES in UTF-8,
+    or text that is not such a date.
     """
-    found = _TIMESTAMP.fullmatch(text.strip()) if len(text.strip()) <= MAX_TIMESTAMP_CHARS else None
+    short = len(text) <= MAX_TIMESTAMP_BYTES and len(text.encode("utf-8", "surrogatepass")) <= MAX_TIMESTAMP_BYTES
+    found = _TIMESTAMP.fullmatch(text.strip()) if short else None
     if not found:
         raise TimestampError("it is not a date and time such as '2026-12-01 23:59:00 UTC'")
     try:

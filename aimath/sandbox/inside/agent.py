@@ -186,7 +186,7 @@ def handle_request(namespace: dict, request: bytes) -> bytes:
     try:
         operation, *arguments = pickle.loads(request)
     except BaseException as exc:  # the grader sent something this sandbox cannot load: the grader's bug
-        return codec.encode(codec.Raised("aimath.AgentError", f"cannot load the grader's request: {exc!r}"))
+        return codec.encode(codec.Raised(codec.AGENT_ERROR, f"cannot load the grader's request: {exc!r}"))
     if operation == "lookup" and arguments[0] not in namespace:
         return codec.encode(codec.Raised("NameError", f"name {arguments[0]!r} is not defined"))
     try:
@@ -197,11 +197,11 @@ def handle_request(namespace: dict, request: bytes) -> bytes:
     try:
         data = codec.encode(value)
     except BaseException as exc:  # an integer of more than 4300 digits, a list nested 1000 deep
-        return codec.encode(codec.Raised("aimath.AnswerRefused", f"your code's answer cannot be sent to the grader "
-                                                                 f"({type(exc).__name__}: {str(exc)[:200]})"))
+        return codec.encode(codec.Raised(codec.ANSWER_REFUSED, f"your code's answer cannot be sent to the grader "
+                                                               f"({type(exc).__name__}: {str(exc)[:200]})"))
     if len(data) > codec.MAX_MESSAGE_BYTES:  # refused here, so that the grader's connection stays usable
-        return codec.encode(codec.Raised("aimath.AnswerRefused", f"your code's answer takes {len(data)} bytes; the "
-                                                                 f"grader takes at most {codec.MAX_MESSAGE_BYTES}"))
+        return codec.encode(codec.Raised(codec.ANSWER_REFUSED, f"your code's answer takes {len(data)} bytes; the "
+                                                               f"grader takes at most {codec.MAX_MESSAGE_BYTES}"))
     return data
 
 

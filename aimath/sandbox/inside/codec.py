@@ -38,6 +38,10 @@ _STRING_REST = re.compile(rb'(?:[^"\\]++|\\.)*+(?:(")|(\\)?\Z)', re.DOTALL)
 _CHUNK_END = re.compile(rb'(?:[^"]++|"(?:[^"\\]++|\\.)*+")*+("(?:[^"\\]++|\\.)*+(\\)?)?\Z', re.DOTALL)
 _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 _KEYS = frozenset({"t", "v", "dtype", "shape", "b64"})
+# The `Raised.kind`s of the agent's own refusals (the agent writes them, remote.py reads them): the grader's request
+# could not be loaded, and an answer that cannot be sent (over a limit).
+AGENT_ERROR = "aimath.AgentError"
+ANSWER_REFUSED = "aimath.AnswerRefused"
 
 
 class BadMessage(ValueError):
