@@ -190,6 +190,86 @@ def test_a_rebuilt_sympy_tree_stays_within_its_limits_even_expanded(tree):
         assert degree <= sympy_tree.MAX_EXPONENT
 
 
+def _costly_to_evaluate():
+    """Expressions within every size bound that sympy takes seconds to minutes to evaluate (build with evaluation)."""
+    xs = sympy.symbols(f"x0:{sympy_tree.MAX_SYMBOLS}")
+    radicals = sum(sympy.sqrt(p) for p in (2, 3, 5, 7, 11, 13))
+    zero = sympy.Add(sympy.Pow(sympy.expand(radicals**2), sympy.S.Half), -radicals, evaluate=False)  # exactly 0
+    tanh = sympy.Add(*xs)
+    for _ in range(8):
+        tanh = sympy.tanh(tanh, evaluate=False)
+    nested = xs[0]
+    for x_ in xs[1:8]:
+        nested = sympy.Max(nested, x_, evaluate=False)
+    return {"sin of a sum of square roots that is 0": sympy.sin(zero, evaluate=False),  # a minimal polynomial: minutes
+            "tanh nested 8 deep": tanh,  # its assumptions query the real and imaginary parts at every level: seconds
+            "Max of 8 symbols nested": nested}  # merged into one Max at each level, its arguments compared pairwise
+
+
+@pytest.mark.parametrize("name", list(_costly_to_evaluate()))
+def test_a_tree_is_rebuilt_as_sent_never_evaluated(name):
+    """Rebuilding evaluates nothing (no comparison, no assumption, no simplification): the rebuilt expression has the
+    very structure that was sent, however costly evaluating it would be."""
+    from aimath.sandbox.inside.agent import _sympy_tree
+    expression = _costly_to_evaluate()[name]
+    built = sympy_tree.rebuild(_sympy_tree(expression))
+    assert _sympy_tree(built) == _sympy_tree(expression)
+    assert sympy.srepr(built) == sympy.srepr(expression)
+
+
+def test_the_trees_of_one_answer_share_one_budget():
+    """Each tree within MAX_NODES, three of them in one answer over it: refused (issue: a get_greatest returning three
+    Max of 499 symbols held the grader 302 s)."""
+    third = sympy_tree.MAX_NODES // 3 + 1
+    trees = [sympy.Add(*[sympy.Integer(k) * sympy.Symbol("x") ** k for k in range(1, third // 4)], evaluate=False)
+             for _ in range(4)]
+    data = _sympy_answer(trees[0])
+    assert Channel(lambda request: data).lookup("f") == trees[0]
+    from aimath.sandbox.inside.agent import _sympy_tree
+    answer = codec.encode([codec.SympyTree(_sympy_tree(t)) for t in trees])
+    with pytest.raises(codec.AnswerRefused, match=f"more than {sympy_tree.MAX_NODES} nodes"):
+        Channel(lambda request: answer).lookup("f")
+    many = codec.encode([codec.SympyTree(["Symbol", f"s{i}"]) for i in range(sympy_tree.MAX_SYMBOLS + 1)])
+    with pytest.raises(codec.AnswerRefused, match=f"more than {sympy_tree.MAX_SYMBOLS} different symbols"):
+        Channel(lambda request: many).lookup("f")
+
+
+def test_min_and_max_are_bounded_by_what_evaluating_them_compares():
+    """Max(a, b, ...) evaluated compares its arguments pairwise, nested Max merged into it: a tree of two-argument Max
+    over 24 numbers costs more than one Max of 24 (which passes), and the answer's Min and Max share
+    MAX_COMPARISONS."""
+    x = sympy.Symbol("x")
+    assert sympy_tree.rebuild(["Max", [["Symbol", "x"], ["Integer", 0]]]) == sympy.Max(x, 0, evaluate=False)
+    numbers = [["Integer", k] for k in range(24)]
+    assert sympy_tree.rebuild(["Max", numbers]).args == tuple(sympy.Integer(k) for k in range(24))
+    with pytest.raises(sympy_tree.NotSympy, match="compare more than"):
+        sympy_tree.rebuild(["Max", numbers + numbers])
+
+    def halves(leaves):
+        return leaves[0] if len(leaves) == 1 else ["Max", [halves(leaves[:len(leaves) // 2]),
+                                                           halves(leaves[len(leaves) // 2:])]]
+    with pytest.raises(sympy_tree.NotSympy, match="compare more than"):
+        sympy_tree.rebuild(halves(numbers))
+    eight = ["Min", [["Symbol", f"x{k}"] for k in range(8)]]  # 8 x 8 each
+    budget = sympy_tree.Budget()
+    for _ in range(sympy_tree.MAX_COMPARISONS // 64):
+        sympy_tree.rebuild(eight, budget)
+    with pytest.raises(sympy_tree.NotSympy, match="compare more than"):
+        sympy_tree.rebuild(eight, budget)
+
+
+def test_a_poly_holds_only_polynomial_arithmetic():
+    """A Poly is built by expanding its expression (evaluating it): only sums, products and integer powers of symbols
+    and numbers may be in it."""
+    x = sympy.Symbol("x")
+    assert sympy_tree.rebuild(["Poly", ["Add", [["Mul", [["Float", "2.5"], ["Symbol", "x"]]], ["Pi"]]],
+                               [["Symbol", "x"]]]) == sympy.Poly(2.5 * x + sympy.pi, x)
+    for expression in (["sin", [["Symbol", "x"]]], ["Pow", [["Symbol", "x"], ["Half"]]],
+                       ["Max", [["Symbol", "x"], ["Integer", 1]]]):
+        with pytest.raises(sympy_tree.NotSympy, match="Poly"):
+            sympy_tree.rebuild(["Poly", expression, [["Symbol", "x"]]])
+
+
 # ---------------------------------------------------------------- decoding costs a bounded multiple of the message
 
 def test_a_message_over_the_size_limit_is_refused_unread():
