@@ -71,6 +71,9 @@ def hostile():
     radicals = sum(sympy.sqrt(p) for p in (2, 3, 5, 7, 11, 13))
     zero = sympy.Add(sympy.Pow(sympy.expand(radicals**2), sympy.S.Half), -radicals, evaluate=False)
     row("sympy sin(a sum of 6 square roots that is 0)", sympy_answer(sympy.sin(zero, evaluate=False)))
+    colliding = 2**61 - 1
+    row("dict of 83,000 colliding int keys", ('{"t":"dict","v":[' + ",".join(
+        f"[{k * colliding},0]" for k in range(1, 83000)) + "]}").encode())
     row("64 MiB of [[],[],...]", b"[" + b"[]," * ((64 * 2**20 - 2) // 3 - 1) + b"[]]")
     row("4 MiB of [[],[],...]", b"[" + b"[]," * ((4 * 2**20 - 2) // 3 - 1) + b"[]]")
     row("4 MiB of 0,0,0 (2M ints)", b"[" + b"0," * (2 * 2**20 - 2) + b"0]")
@@ -112,6 +115,9 @@ def limits():
         row(f"sympy {name}: rebuild", data)
         for operation, work in [("str", str), ("float", float), ("subs", lambda e: e.subs(symbols[0], 3))]:
             row(f"sympy {name}: {operation}", lambda: (sympy.core.cache.clear_cache(), work(built)))
+    keys = 2**61 - 1
+    row(f"dict of {codec.MAX_KEY_WEIGHT} colliding int keys", ('{"t":"dict","v":[' + ",".join(
+        f"[{k * keys},0]" for k in range(1, codec.MAX_KEY_WEIGHT + 1)) + "]}").encode())
 
 
 def checks():

@@ -364,6 +364,67 @@ def test_any_message_decodes_to_plain_data_or_is_refused(data):
     assert _plain(value)
 
 
+_M61 = 2**61 - 1  # ints hash to themselves modulo this; floats to their value modulo it (2.0**61 hashes as 1.0)
+COLLIDING_KEYS = {
+    "ints": [k * _M61 for k in range(1, 1200)],
+    "floats": [2.0 ** (61 * k) for k in range(16)] * 80,  # 16 distinct keys of one hash, repeated: weight counts all
+    "tuples": [(k * _M61, 0) for k in range(1, 600)],
+    "tuples of strings": [("w" * 640, k * _M61) for k in range(1, 120)],
+    "bools and None": [True, False, None] * 400,
+}
+
+
+@pytest.mark.parametrize("kind", COLLIDING_KEYS)
+def test_dict_keys_that_all_hash_alike_are_bounded_in_one_answer(kind):
+    """Keys other than str hash without a random seed, so an answer can make them all collide (building its dict
+    costs n**2 / 2 key comparisons): their weight in one answer is at most MAX_KEY_WEIGHT, split among dicts or not."""
+    keys = COLLIDING_KEYS[kind]
+    weights = [codec._key_weight(k) for k in keys]
+    assert sum(weights) > codec.MAX_KEY_WEIGHT
+    with pytest.raises(codec.AnswerRefused, match="keys other than str"):
+        codec.decode(_dict_pairs(keys))
+    with pytest.raises(codec.AnswerRefused, match="keys other than str"):
+        codec.decode(b"[" + b",".join(_dict_pairs([k]) for k in keys) + b"]")
+    fits = len(weights) - 1
+    while sum(weights[:fits]) > codec.MAX_KEY_WEIGHT:
+        fits -= 1
+    assert codec.decode(_dict_pairs(keys[:fits])) == dict.fromkeys(keys[:fits], 0)
+
+
+def _dict_pairs(keys) -> bytes:
+    """A tagged dict as the agent would send it, with these keys in this order (repeats kept) and 0 for values."""
+    return json.dumps({"t": "dict", "v": [[codec._to_json(k), 0] for k in keys]}, separators=(",", ":")).encode()
+
+
+def test_dicts_keyed_by_str_are_not_bounded_beyond_the_message():
+    """Str keys hash with the grader's random seed (PYTHONHASHSEED is never set): a student cannot make them
+    collide, and the course's dicts (TwoLayerNet's params and grads, counts of words) are keyed by str."""
+    import subprocess
+    assert subprocess.run([sys.executable, "-c", "import sys; print(sys.flags.hash_randomization)"],
+                          capture_output=True, text=True).stdout.strip() == "1"
+    keyed = {f"w{i}": float(i) for i in range(60_000)}
+    assert codec.decode(codec.encode(keyed)) == keyed
+    grads = {"W1": np.ones((3, 4)), "b1": np.zeros(4), "W2": np.ones((4, 2)), "b2": np.zeros(2)}
+    assert {k: v.tolist() for k, v in codec.decode(codec.encode(grads)).items()} == \
+        {k: v.tolist() for k, v in grads.items()}
+    counts = {k: k / 10 for k in range(codec.MAX_KEY_WEIGHT)}  # e.g. probabilities by category
+    assert codec.decode(codec.encode(counts)) == counts
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.recursive(st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False),
+                                              st.text(max_size=200)),
+                                    lambda inner: st.lists(inner, max_size=4).map(tuple), max_leaves=8),
+                       st.integers(), max_size=60))
+def test_any_keys_decode_as_sent_or_are_refused_for_their_weight(keyed):
+    data = codec.encode(keyed)
+    if sum(codec._key_weight(k) for k in keyed) > codec.MAX_KEY_WEIGHT:
+        with pytest.raises(codec.AnswerRefused):
+            codec.decode(data)
+    else:
+        assert codec.decode(data) == keyed
+
+
 def test_a_notebook_s_answers_are_bounded_in_all():
     """Past MAX_TRAFFIC_BYTES of answers, every further request of the notebook is refused without being sent."""
     sent = []
