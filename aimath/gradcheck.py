@@ -1,6 +1,7 @@
 """The one finite-difference gradient checker (cs231n style): central differences and relative error, float64.
 
-Used by the backprop, rnn_bptt and mle checks, and by the test suite, to judge analytic gradients.
+Used by the judge's gradient checks (`judge.gradient_property`, for the backprop, rnn_bptt and mle checks) and by the
+test suite, to judge analytic gradients.
 """
 from __future__ import annotations
 
@@ -22,7 +23,9 @@ GRAD_ABS_TOL = 1e-8
 def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, h: float = FD_STEP) -> np.ndarray:
     """Central-difference gradient of scalar `f` at `x` (any shape): df/dx_i ~ (f(x + h e_i) - f(x - h e_i)) / 2h.
 
-    Returns a float64 array of x's shape. `f` is evaluated on a private float64 copy, so `x` is never changed.
+    `f(array of x's shape) -> number`, evaluated 2 * x.size times on a private float64 copy, so `x` is never changed.
+    Returns a float64 array of x's shape. Raises what `f` raises, and TypeError or ValueError when its result is not
+    a number (float() of it).
     """
     point = np.array(x, dtype=np.float64, copy=True)
     grad = np.zeros_like(point)
@@ -41,7 +44,9 @@ def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, h: float
 def numerical_gradient_params(loss: Callable[[], float], params: Mapping[str, np.ndarray], h: float = FD_STEP) -> dict:
     """Central-difference gradient of `loss()` with respect to every array in `params` (perturbed in place, restored).
 
-    For models whose loss reads its parameters from a dict (e.g. `net.params`): returns `{key: gradient}`.
+    For models whose loss reads its parameters from a dict (e.g. `net.params`, float arrays the loss uses in place):
+    returns `{key: float64 gradient of the array's shape}`. Each array is restored even when `loss` raises (which
+    propagates).
     """
     grads = {}
     for key, value in params.items():
@@ -58,7 +63,8 @@ def numerical_gradient_params(loss: Callable[[], float], params: Mapping[str, np
 
 
 def relative_error(analytic, numeric) -> float:
-    """||a - n|| / (||a|| + ||n||) over the whole array: 0 for identical gradients, ~1 for unrelated ones."""
+    """||a - n|| / (||a|| + ||n||) over the whole array (numbers or arrays, as float64): 0 for identical gradients
+    (and for two zero ones), ~1 for unrelated ones. Raises ValueError when the shapes differ."""
     a = np.asarray(analytic, dtype=np.float64)
     n = np.asarray(numeric, dtype=np.float64)
     if a.shape != n.shape:
@@ -68,7 +74,8 @@ def relative_error(analytic, numeric) -> float:
 
 
 def gradients_agree(analytic, numeric, rel_tol: float = GRAD_REL_TOL, abs_tol: float = GRAD_ABS_TOL) -> bool:
-    """True when ||a - n|| <= max(abs_tol, rel_tol (||a|| + ||n||)); shapes must match."""
+    """True when ||a - n|| <= max(abs_tol, rel_tol (||a|| + ||n||)) for analytic `a` and numerical `n` (numbers or
+    arrays, as float64); False when their shapes differ."""
     a = np.asarray(analytic, dtype=np.float64)
     n = np.asarray(numeric, dtype=np.float64)
     if a.shape != n.shape:
@@ -77,7 +84,9 @@ def gradients_agree(analytic, numeric, rel_tol: float = GRAD_REL_TOL, abs_tol: f
 
 
 def worst_offender(analytic: Mapping[str, np.ndarray], numeric: Mapping[str, np.ndarray]) -> tuple[str, float]:
-    """The parameter whose analytic gradient is furthest from the numerical one, and its relative error."""
+    """`(key, relative error)` of the parameter whose analytic gradient is furthest from the numerical one; both are
+    dicts of arrays, `analytic` holding every key of `numeric`. Raises KeyError for a missing key, ValueError for a
+    shape that differs."""
     errors = {key: relative_error(analytic[key], numeric[key]) for key in numeric}
     key = max(errors, key=errors.get)
     return key, errors[key]

@@ -65,7 +65,7 @@ class CheckFailed(AssertionError):
 
 
 def mistake_line(mistake: Mistake) -> str:
-    """The student-facing line naming a mistake: `Likely mistake [tag]: advice`."""
+    """The student-facing line naming a mistake: `Likely mistake [tag]: advice` (worded here only)."""
     return f"Likely mistake [{mistake.tag}]: {mistake.advice}"
 
 

@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/diagnosis_share.py [--list] [--sandboxed] [assignment ...]
 
-Every mistake in tests/catalogue is run through its assignment's check. An entry counts as *named* when the check
+Every mistake in aimath/catalogue is run through its assignment's check. An entry counts as *named* when the check
 fails and the mistakes it names are exactly the entry's expected diagnosis; otherwise it is *unnamed* (the feedback
 shows values only, or the entry declares no diagnosis), *misnamed* (another or an extra mistake is named: misleading
 feedback) or *passed* (a false pass: the wrong answer gets full marks). `--list` prints every entry that is not
@@ -23,7 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from aimath.judge import CheckFailed  # noqa: E402
-from tests.catalogue import all_catalogues  # noqa: E402
+from aimath.catalogue import all_catalogues  # noqa: E402
 
 OUTCOMES = ("named", "unnamed", "misnamed", "passed")
 

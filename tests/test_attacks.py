@@ -3,7 +3,7 @@
 Every attack must score no more than the honest answer it started from, leave the gradebook, source/ and
 nbgrader_config.py untouched, write nothing outside its folder, reach no network and not stop the batch. Honest
 controls keep their marks, including correct code that writes to stderr (stock nbgrader scores that cell 0).
-benchmarks/attacks_vs_stock.py runs the same suite against stock nbgrader and prints both side by side.
+tests/attacks/vs_stock.py runs the same suite against stock nbgrader and prints both side by side.
 """
 import json
 

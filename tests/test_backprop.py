@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from aimath.checks import backprop as checks
+from aimath.checks.backprop import activations, layers, network
 from aimath.gradcheck import GRAD_REL_TOL, gradients_agree, numerical_gradient, numerical_gradient_params
 from aimath.judge import CheckFailed
 from aimath.reference import backprop as ref
@@ -14,9 +15,9 @@ def test_known_values_from_the_textbook():
     assert ref.sigmoid(0.0) == 0.5 and ref.sigmoid_grad(0.0) == 0.25
     assert np.allclose(ref.softmax(np.array([0.3, 2.9, 4.0])), [0.01821127, 0.24519181, 0.73659691])
     y = np.array([0.1, 0.05, 0.6, 0.0, 0.05, 0.1, 0.0, 0.1, 0.0, 0.0])
-    assert ref.cross_entropy_error(y, np.eye(10)[2]) == pytest.approx(0.510825457099338, abs=checks.LOSS_ABS_TOL)
+    assert ref.cross_entropy_error(y, np.eye(10)[2]) == pytest.approx(0.510825457099338, abs=activations.LOSS_ABS_TOL)
     assert ref.cross_entropy_error(y[[0, 1, 7, 3, 4, 5, 6, 2, 8, 9]], np.eye(10)[2]) == pytest.approx(2.302584092994546,
-                                                                                                    abs=checks.LOSS_ABS_TOL)
+                                                                                                    abs=activations.LOSS_ABS_TOL)
 
 
 def test_softmax_is_stable_shift_invariant_and_rows_sum_to_one():
@@ -48,7 +49,7 @@ def test_reference_layers_agree_with_central_differences(n, d, m):
     assert gradients_agree(dx, numerical_gradient(lambda v: np.sum(ref.Affine(W, b).forward(v) * dout), x))
     assert gradients_agree(layer.dW, numerical_gradient(lambda v: np.sum(ref.Affine(v, b).forward(x) * dout), W))
     assert gradients_agree(layer.db, numerical_gradient(lambda v: np.sum(ref.Affine(W, v).forward(x) * dout), b))
-    h = checks._away_from_kink(rng, (n, m))
+    h = layers._away_from_kink(rng, (n, m))
     for cls in (ref.Relu, ref.Sigmoid):
         layer = cls()
         layer.forward(h)
@@ -62,12 +63,12 @@ def test_reference_layers_agree_with_central_differences(n, d, m):
 
 
 def test_reference_network_gradient_agrees_with_central_differences_and_keeps_params_shared():
-    for case in checks._net_cases():
+    for case in network._net_cases():
         x, t, params = case.args
-        net = checks._net_with(ref.TwoLayerNet, params)
+        net = network._net_with(ref.TwoLayerNet, params)
         analytic = net.gradient(x, t)
         numeric = numerical_gradient_params(lambda: net.loss(x, t), net.params)
-        assert all(gradients_agree(analytic[k], numeric[k], rel_tol=GRAD_REL_TOL) for k in checks.NET_KEYS), case.label
+        assert all(gradients_agree(analytic[k], numeric[k], rel_tol=GRAD_REL_TOL) for k in network.NET_KEYS), case.label
         assert net.layers["Affine1"].W is net.params["W1"]
 
 
@@ -81,7 +82,7 @@ def test_reference_network_learns_separable_blobs():
     first = net.loss(x, labels)
     for _ in range(200):
         grads = net.gradient(x, labels)
-        for key in checks.NET_KEYS:
+        for key in network.NET_KEYS:
             net.params[key] -= 0.5 * grads[key]
     assert net.loss(x, labels) < 0.2 * first and net.accuracy(x, labels) > 0.95
 

@@ -12,7 +12,7 @@ import pytest
 
 from aimath.judge import CheckFailed
 from aimath.sandbox.remote import local_remote
-from tests.catalogue import all_catalogues
+from aimath.catalogue import all_catalogues
 
 MIN_MISTAKES = 6
 MIN_ALTERNATIVES = 2
@@ -55,6 +55,13 @@ def test_alternative_passes_its_check_silently(entry, where):
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # a correct answer must not warn either: warnings land on stderr
         checks_of(entry.assignment)[entry.graded](WHERE[where](entry.obj))
+
+
+@pytest.mark.parametrize("assignment", sorted(CATALOGUES))
+def test_entry_ids_are_unique_across_the_parts_of_a_catalogue(assignment):
+    """Tests and benchmarks name entries by id; two parts of a package may not reuse a name."""
+    ids = [e.id for e in CATALOGUES[assignment].entries]
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
 
 
 @pytest.mark.parametrize("assignment", sorted(CATALOGUES))

@@ -8,9 +8,10 @@ from sympy.abc import x
 
 from aimath import gradcheck
 from aimath.checks import gradient_descent as checks
+from aimath.checks.gradient_descent import regression
 from aimath.reference import basic_math
 from aimath.reference import gradient_descent as ref
-from tests.catalogue.gradient_descent import catalogue
+from aimath.catalogue.gradient_descent import catalogue
 
 
 def test_descent_from_3_takes_673_steps_to_about_minus_one():
@@ -83,8 +84,8 @@ def test_sgd_is_reproducible_and_lands_on_a_noise_free_line():
 
 
 def _within(sgd, case, seed):
-    result = checks.sgd_probe(sgd, *case.args, **dict(case.kwargs, seed=seed))
-    target = checks.sgd_target(*case.args)
+    result = regression.sgd_probe(sgd, *case.args, **dict(case.kwargs, seed=seed))
+    target = regression.sgd_target(*case.args)
     return not isinstance(result, str) and all(abs(a - t) <= case.abs_tol
                                                 for a, t in zip((result["w"], result["b"]), target))
 
@@ -96,7 +97,7 @@ SGD_SOLUTIONS = [ref.sgd_linear_regression] + [e.obj for e in catalogue.alternat
 def test_sgd_tolerances_hold_for_correct_solutions_on_any_seed(sgd):
     """The checks use seeds 0 and 1; a correct solution must pass with any other seed too (measured: 0 misses in
     200 seeds for each of these)."""
-    misses = [(case.label, seed) for case in checks._sgd_cases() for seed in range(100, 120)
+    misses = [(case.label, seed) for case in regression._sgd_cases() for seed in range(100, 120)
               if not _within(sgd, case, seed)]
     assert not misses
 
@@ -105,7 +106,7 @@ def test_a_batch_drawn_once_rarely_slips_through_the_noisy_cases():
     """A fixed batch ends near ITS OWN least-squares line; both noisy cases together catch it for most seeds
     (measured: about 94% of 200 seeds)."""
     fixed = next(e.obj for e in catalogue.mistakes("sgd_linear_regression") if e.obj.__name__ == "sgd_batch_drawn_once")
-    noisy = checks._sgd_cases()[2:]
+    noisy = regression._sgd_cases()[2:]
     slipped = [seed for seed in range(40) if all(_within(fixed, case, seed) for case in noisy)]
     assert len(slipped) <= 8
 

@@ -116,6 +116,9 @@ def test_names_that_are_not_utf8_are_digested_and_named_escaped(tmp_path):
     (b"a\x1b[2Kb", "its name holds control or invisible characters"),
     (b"ann*", "its name holds * ? [ ] or \\, which nbgrader reads as a file pattern"),
     (b"ann lee", "its name holds spaces"),
+    # red team: a student folder named like a file the pipeline keeps in autograded/ could never be recorded
+    (b"intake.json", "intake.json is the name of a file the grading pipeline keeps in autograded/"),
+    (b"report.json", "report.json is the name of a file the grading pipeline keeps in autograded/"),
 ])
 def test_a_student_id_nbgrader_cannot_use_is_left_out_with_one_escaped_line(tmp_path, name, why):
     """Issue 18, case 4: the student id itself."""

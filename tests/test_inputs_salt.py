@@ -25,7 +25,7 @@ from aimath.pipeline import course
 from aimath.pipeline.demo_class import graded_solution_cells
 from aimath.sandbox.inputs_salt import current_salt, folder_digest, salted_inputs, submission_salt
 from tests.attacks.catalogue import Attack, attacked_notebook
-from tests.catalogue import all_catalogues
+from aimath.catalogue import all_catalogues
 
 ROOT = Path(__file__).resolve().parents[1]
 SALTS = st.binary(min_size=32, max_size=32)

@@ -10,6 +10,7 @@ import pytest  # noqa: E402
 from scipy import stats  # noqa: E402
 
 from aimath.checks import mle as checks  # noqa: E402
+from aimath.checks.mle import discrete, monte_carlo, normal, plot  # noqa: E402
 from aimath.gradcheck import GRAD_REL_TOL, numerical_gradient, relative_error  # noqa: E402
 from aimath.judge import CheckFailed  # noqa: E402
 from aimath.reference import mle as ref  # noqa: E402
@@ -38,29 +39,29 @@ def test_log_likelihood_matches_scipy_and_derivatives_match_finite_differences(x
 @pytest.mark.parametrize("x", SAMPLES)
 def test_reference_estimate_is_the_maximum_scipy_finds(x):
     mu, sigma2 = ref.mle_normal(x)
-    best_mu, best_sigma2 = checks._scipy_normal_mle(x)
+    best_mu, best_sigma2 = normal._scipy_normal_mle(x)
     assert best_mu == pytest.approx(mu, abs=1e-5 * math.sqrt(sigma2)) and best_sigma2 == pytest.approx(sigma2, rel=1e-5)
-    assert checks._maximality_failure(x, (mu, sigma2)) is None
-    assert checks._maximality_failure(x, (mu, sigma2 * (1 + 1e-2))) is not None
+    assert normal._maximality_failure(x, (mu, sigma2)) is None
+    assert normal._maximality_failure(x, (mu, sigma2 * (1 + 1e-2))) is not None
 
 
 def test_categorical_maximum_and_its_failures():
     samples = RNG.choice(4, 60, p=[0.1, 0.2, 0.3, 0.4])
     p = ref.mle_categorical(samples, 4)
-    assert checks._categorical_failure(samples, 4, p) is None
-    assert "probability vector" in checks._categorical_failure(samples, 4, p * 2)
-    assert "shape" in checks._categorical_failure(samples, 4, p[:3])
-    assert "log-likelihood" in checks._categorical_failure(samples, 4, np.full(4, 0.25))
+    assert discrete._categorical_failure(samples, 4, p) is None
+    assert "probability vector" in discrete._categorical_failure(samples, 4, p * 2)
+    assert "shape" in discrete._categorical_failure(samples, 4, p[:3])
+    assert "log-likelihood" in discrete._categorical_failure(samples, 4, np.full(4, 0.25))
 
 
 def test_expected_plot_description_is_the_reference_figures():
-    for case in checks._plot_cases():
+    for case in plot._plot_cases():
         fig = ref.plot_normal_densities(*case.args)
-        drawn = checks.describe_figure(fig, *case.args)
-        expected = checks.EXPECTED_PLOT.describe(*case.args)
+        drawn = plot.describe_figure(fig, *case.args)
+        expected = plot.EXPECTED_PLOT.describe(*case.args)
         assert drawn["number of density curves"] == expected["number of density curves"]
         assert np.allclose(drawn["curve heights near each mean"], expected["curve heights near each mean"],
-                           atol=checks.PLOT_ABS_TOL / 10, rtol=0)
+                           atol=plot.PLOT_ABS_TOL / 10, rtol=0)
         assert np.allclose(drawn["likelihood markers at x0"], expected["likelihood markers at x0"], rtol=1e-12)
 
 
@@ -72,7 +73,7 @@ def test_plot_check_reads_scatter_ignores_guides_and_closes_every_figure():
     ax.scatter([2.0], [stats.norm.pdf(2.0, 0.5, 1)])
     ax.axvline(2.0)
     ax.axhline(0.1)
-    drawn = checks.describe_figure(fig, [0.5], 2.0)
+    drawn = plot.describe_figure(fig, [0.5], 2.0)
     plt.close(fig)
     assert drawn["number of density curves"] == 1
     assert np.allclose(drawn["likelihood markers at x0"], [stats.norm.pdf(2.0, 0.5, 1)])
@@ -83,8 +84,8 @@ def test_plot_check_reads_scatter_ignores_guides_and_closes_every_figure():
 
 
 def test_monte_carlo_tolerance_is_five_standard_errors():
-    f = checks.Integrand("exp(-x^2)", lambda x: np.exp(-x**2))
-    se = checks.standard_error(f, -1.0, 1.0, 1000)
+    f = monte_carlo.Integrand("exp(-x^2)", lambda x: np.exp(-x**2))
+    se = monte_carlo.standard_error(f, -1.0, 1.0, 1000)
     estimates = [ref.monte_carlo_integral(lambda x: np.exp(-x**2), -1, 1, 1000, seed=s) for s in range(200)]
     # the standard error derived by quadrature is the spread the estimator really has
     assert np.std(estimates) == pytest.approx(se, rel=0.15)
@@ -103,7 +104,7 @@ def test_monte_carlo_protocol_catches_points_outside_the_interval_and_a_non_floa
         return value if seed is not None else np.array([value])
 
     def failure(estimator):
-        return checks._mc_protocol_failure(checks._mc_protocol_runs(estimator))
+        return monte_carlo._mc_protocol_failure(monte_carlo._mc_protocol_runs(estimator))
 
     assert failure(outside)[1] == "samples-outside-interval"
     assert failure(array_when_unseeded)[1] == "seed-none"
@@ -126,7 +127,7 @@ def test_derivative_failure_reports_the_students_own_log_likelihood():
 
 def test_check_inputs_are_deterministic():
     """(The checks' cost is measured by benchmarks/check_cost.py.)"""
-    assert [c.args for c in checks._plot_cases()] == [c.args for c in checks._plot_cases()]
+    assert [c.args for c in plot._plot_cases()] == [c.args for c in plot._plot_cases()]
 
 
 def test_source_notebook_imports_what_the_catalogue_uses():

@@ -36,7 +36,7 @@ from aimath.report.page import CONTENT_SECURITY_POLICY
 from tests import hostile_outputs
 from aimath.sandbox.grader_side import error_output
 from tests.browser import visit
-from tests.catalogue import all_catalogues
+from aimath.catalogue import all_catalogues
 
 ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOT = ROOT / "build" / "test-artifacts" / "report.png"
@@ -295,11 +295,13 @@ def test_the_diagnosed_mistake_is_counted_once_in_the_tests_it_failed(page, grad
 @in_course
 def test_missing_late_and_sandbox_flags_are_shown_and_nothing_else(page):
     flags = sorted((student, kind) for assignment, student, kind in page.value["flags"] if assignment == ASSIGNMENT)
-    # the hostile student's grading.json, a name the grader writes itself, is left out of the grading copy (intake's
-    # flag)
-    assert flags == sorted([(ABSENT, MISSING), (MISTAKEN, LATE), (HOSTILE, "skipped-entries")] +
-                           [(STUB, f) for f in SANDBOX["flags"]])
+    # the hostile student's grading.json is left out of the grading copy, as every file of that name (intake's flag);
+    # missing work is one line apart from the flagged submissions, and counted apart
+    assert flags == sorted([(MISTAKEN, LATE), (HOSTILE, "skipped-entries")] + [(STUB, f) for f in SANDBOX["flags"]])
     assert _shown(page, "flagged") == [str(len({student for student, _ in flags}))]
+    assert _shown(page, "missing-work", assignment=ASSIGNMENT) == [f"{MISSING} no submission from 1 of 5 students: "
+                                                                   f"{ABSENT}"]
+    assert _shown(page, "missing") == ["1"]
     [tampering] = _shown(page, "detail", assignment=ASSIGNMENT, student=STUB, flag="forbidden-access")
     assert ATTEMPT in tampering
 

@@ -9,7 +9,7 @@ import math
 
 import numpy as np
 
-from aimath.judge import Case, Diagnosis, check_cases, name_raised, seeded_rng
+from aimath.judge import Case, Diagnosis, Hint, check_cases, seeded_rng
 from aimath.reference import basic_math as ref
 
 RANDOM_CASES = 6
@@ -66,6 +66,12 @@ LIST_PARAMS = ("number_list",)
 
 
 def check_get_greatest(get_greatest):
+    """`get_greatest(number_list) -> number`: the largest element, on hand-picked lists (all negative, floats, one
+    element, duplicates, largest last), values beyond every sentinel in SENTINELS and near the largest float, tiny
+    and mixed magnitudes (compared relatively), and seeded random lists. Raises CheckFailed naming the mistake when
+    a model explains it (seeded at 0, a constant or +inf, an index, the smallest, the second largest, the first
+    element, by absolute value, int() conversion, the last element skipped) or the list changed in place
+    (mutates-input)."""
     check_cases("get_greatest", get_greatest, ref.get_greatest, _list_cases("get_greatest"),
                 parameter_names=LIST_PARAMS, diagnoses=[
                     Diagnosis("max-seeded-at-zero",
@@ -113,6 +119,10 @@ def _running_extreme(better, convert):
 
 
 def check_get_smallest(get_smallest):
+    """`get_smallest(number_list) -> number`: the smallest element, on the lists of `check_get_greatest`. Raises
+    CheckFailed naming the mistake when a model explains it (seeded at 0, a constant or -inf, an index, the largest,
+    the second smallest, the first element, by absolute value, the last element skipped) or the list changed in
+    place."""
     check_cases("get_smallest", get_smallest, ref.get_smallest, _list_cases("get_smallest"),
                 parameter_names=LIST_PARAMS, diagnoses=[
                     Diagnosis("min-seeded-at-zero",
@@ -145,6 +155,9 @@ def check_get_smallest(get_smallest):
 
 
 def check_get_mean(get_mean):
+    """`get_mean(number_list) -> float`: sum / n, on the lists of `check_get_greatest`. Raises CheckFailed naming the
+    mistake when a model explains it (integer division, n - 1, a fixed length, rounded, the median or midrange, the
+    first element skipped, distinct values only) or the list changed in place."""
     check_cases("get_mean", get_mean, ref.get_mean, _list_cases("get_mean"),
                 parameter_names=LIST_PARAMS, diagnoses=[
                     Diagnosis("integer-division", "use `/`, not `//`: the mean is a float.",
@@ -185,6 +198,10 @@ def _upper_middle(xs):
 
 
 def check_get_median(get_median):
+    """`get_median(number_list) -> number`: the middle of the sorted values (the mean of the two middle ones for an
+    even length), on the lists of `check_get_greatest`. Raises CheckFailed naming the mistake when a model explains
+    it (even length not averaged or the lower middle, not sorted, integer division, the mean, the wrong middle pair)
+    or the list changed in place (sorted in place: mutates-input)."""
     check_cases("get_median", get_median, ref.get_median, _list_cases("get_median"),
                 parameter_names=LIST_PARAMS, diagnoses=[
                     Diagnosis("even-length-not-averaged",
@@ -237,6 +254,10 @@ def _l2_float32(x):
 
 
 def check_l1_norm(l1_norm):
+    """`l1_norm(x) -> float`: sum |x_i| of a 1-D float array, on hand-picked vectors (negative, zero, one entry,
+    entries around 1e100, 1e-100 and 1e-4, compared relatively) and seeded ones. Raises CheckFailed naming the
+    mistake when a model explains it (no abs, L2, max norm, |sum|, divided by n, first entry skipped, squares,
+    rounded)."""
     check_cases("l1_norm", l1_norm, ref.l1_norm, _vector_cases("l1_norm"), parameter_names=VECTOR_PARAMS,
                 diagnoses=[
                     Diagnosis("missing-abs", "take the absolute value of each entry before summing.",
@@ -258,6 +279,9 @@ def check_l1_norm(l1_norm):
 
 
 def check_l2_norm(l2_norm):
+    """`l2_norm(x) -> float`: sqrt(sum x_i**2) of a 1-D float array, on the vectors of `check_l1_norm`. Raises
+    CheckFailed naming the mistake when a model explains it (no sqrt, L1, divided by n, sqrt of L1, |sum|, last
+    entry skipped, x * 2, an epsilon added, float32)."""
     check_cases("l2_norm", l2_norm, ref.l2_norm, _vector_cases("l2_norm"), parameter_names=VECTOR_PARAMS,
                 diagnoses=[
                     Diagnosis("missing-sqrt", "this is the SQUARED norm; take the square root of the sum.",
@@ -320,6 +344,10 @@ def _unclipped_angle(x, y):
 
 
 def check_angle_between(angle_between):
+    """`angle_between(x, y) -> float`: the angle in radians, arccos(<x, y> / (|x| |y|)), of two non-zero 1-D arrays of
+    the same length (perpendicular, opposite, parallel with a cosine that rounds past 1, obtuse, seeded, and around
+    1e-5, 1e-120 and 1e150), within ANGLE_ABS_TOL. Raises CheckFailed naming the mistake when a model explains it
+    (the cosine, degrees, not clipped, not normalised, L1 norms, arcsin, |<x, y>|, an epsilon in the denominator)."""
     check_cases("angle_between", angle_between, ref.angle_between, _vector_pair_cases(), parameter_names=("x", "y"),
                 diagnoses=[
                     Diagnosis("returned-cosine", "this is cos(theta); apply np.arccos to get the angle.",
@@ -370,9 +398,13 @@ def _regression_cases():
 
 
 def check_fit_linear_regression(fit_linear_regression):
-    name_raised(lambda: check_cases(
-                "fit_linear_regression", fit_linear_regression, ref.fit_linear_regression, _regression_cases(),
-                parameter_names=("X", "y"), diagnoses=[
+    """`fit_linear_regression(X, y) -> beta`: least squares with the intercept last, beta = pinv([X, 1]) @ y, for X (n,
+    d) and y (n,) (an exact line, noisy fits, two identical columns, features around 1e5 and 1e-6). Raises
+    CheckFailed naming the mistake when a model explains it (intercept first, missing or zero or mean(y), X^T y / n,
+    predictions, halved, the normal equations with inv, ridge epsilons) or normal-equations-inverse when
+    np.linalg.inv raised LinAlgError on the singular case."""
+    check_cases("fit_linear_regression", fit_linear_regression, ref.fit_linear_regression, _regression_cases(),
+                parameter_names=("X", "y"), hints=[SINGULAR_HINT], diagnoses=[
                     Diagnosis("intercept-first", "the intercept goes LAST: append the column of ones on the right.",
                               lambda X, y: np.roll(ref.fit_linear_regression(X, y), 1)),
                     Diagnosis("no-intercept", "append a column of ones to X so the model has an intercept.",
@@ -402,11 +434,12 @@ def check_fit_linear_regression(fit_linear_regression):
                                 f"regression, and for features near 1e-6 it swamps X^T X. Use "
                                 f"np.linalg.pinv(X_with_ones) @ y, which needs no constant.",
                                 lambda X, y, eps=eps: _ridge(X, y, eps)) for eps in EPSILONS],
-                ]), "LinAlgError", "normal-equations-inverse", SINGULAR_HINT)
+                ])
 
 
-SINGULAR_HINT = ("np.linalg.inv(X^T X) fails when the columns of X are dependent (here two are identical), so X^T X "
-                 "is singular; the pseudo-inverse handles it: beta = np.linalg.pinv(X_with_ones) @ y.")
+SINGULAR_HINT = Hint("normal-equations-inverse", "np.linalg.inv(X^T X) fails when the columns of X are dependent (here "
+                     "two are identical), so X^T X is singular; the pseudo-inverse handles it: "
+                     "beta = np.linalg.pinv(X_with_ones) @ y.", raised=("LinAlgError",))
 
 
 def _ridge(X, y, eps):

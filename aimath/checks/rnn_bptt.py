@@ -11,9 +11,8 @@ gradient "against explosion", or a fixed threshold, does not slip by.
 """
 import numpy as np
 
-from aimath.gradcheck import gradients_agree, numerical_gradient
-from aimath.judge import ABS_TOL, Case, CheckFailed, Diagnosis, check_cases, seeded_rng
-from aimath.verdict import Mistake, mistake_line
+from aimath.gradcheck import numerical_gradient
+from aimath.judge import ABS_TOL, Case, Diagnosis, Hint, check_cases, gradient_property, seeded_rng
 from aimath.reference import rnn_bptt as ref
 
 # Sizes (n_samples, seq_len) of the random cases: one sample, one step, and longer sequences.
@@ -36,21 +35,10 @@ def scaled_abs_tol(scale, power=1):
     return ABS_TOL * min(1.0, scale) ** power
 
 
-INDEX_HINT = ("X has seq_len columns but S and grad_over_time have seq_len + 1 (column 0 is the initial state), so "
-              "step k (k = 1 .. seq_len) reads the input X[:, k-1] and the previous state S[:, k-1].")
-
-
-def _hint_index_errors(run):
-    """Run a check; when the student's code indexed past the end of an array, add the X / S column-offset advice."""
-    __tracebackhide__ = True
-    try:
-        run()
-    except CheckFailed as failure:
-        message = str(failure)
-        if failure.mistakes or "IndexError" not in message:
-            raise
-        raise CheckFailed(f"{message}\n\n{mistake_line(Mistake('index-out-of-range', INDEX_HINT))}",
-                          [Mistake("index-out-of-range", INDEX_HINT)]) from None
+# When the student's code indexed past the end of an array: the X / S column offset.
+INDEX_HINT = Hint("index-out-of-range", "X has seq_len columns but S and grad_over_time have seq_len + 1 (column 0 is "
+                  "the initial state), so step k (k = 1 .. seq_len) reads the input X[:, k-1] and the previous state "
+                  "S[:, k-1].", raised=("IndexError",))
 
 
 def _sequences(name):
@@ -90,6 +78,10 @@ def _update_cases():
 
 
 def check_update_state(update_state):
+    """`update_state(xk, sk, wx, wRec) -> S_k = xk * wx + sk * wRec`: for numbers and arrays of samples, wRec = 0, 1
+    and above, seeded values and values around 1e4 and 1e-4. Raises CheckFailed naming the mistake when a model
+    explains it (weights swapped, no recurrence, wRec missing, grouping, an activation, summed over samples, weights
+    added, the state clipped)."""
     check_cases("update_state", update_state, ref.update_state, _update_cases(),
                 parameter_names=("xk", "sk", "wx", "wRec"), diagnoses=[
                     Diagnosis("swapped-weights", "the input is multiplied by wx and the previous state by wRec.",
@@ -141,9 +133,14 @@ def _forward_from(X, wx, wRec, s0=0.0, dtype=np.float64, steps=None, reverse=Fal
 
 
 def check_forward_states(forward_states):
-    _hint_index_errors(lambda: check_cases(
+    """`forward_states(X, wx, wRec) -> S (n_samples, seq_len + 1)`: S[:, 0] = 0 and S[:, k] = X[:, k-1] wx + S[:, k-1]
+    wRec, for count-the-ones bits (also an integer X), one step, real inputs of several sizes and around 1e4 and
+    1e-4, with wRec below, at and above 1. Raises CheckFailed naming the mistake when a model explains it (integer
+    states, initial state missing or not 0, only the final state, last step missing, previous state not used,
+    weights swapped, reversed time, clipped states, float32) or index-out-of-range when an IndexError was raised."""
+    check_cases(
         "forward_states", forward_states, ref.forward_states, _forward_cases(),
-        parameter_names=("X", "wx", "wRec"), diagnoses=[
+        parameter_names=("X", "wx", "wRec"), hints=[INDEX_HINT], diagnoses=[
             # First: it only explains failures on integer X, where other diagnoses can coincide with it.
             Diagnosis("integer-states", "S got the integer dtype of X, so every state was truncated to a whole "
                       "number. Create S as floats: np.zeros((n_samples, seq_len + 1)).",
@@ -168,7 +165,7 @@ def check_forward_states(forward_states):
                         lambda X, wx, wRec, c=c: _forward_from(X, wx, wRec, clip=c)) for c in CLIPS],
             Diagnosis("single-precision", "S is float32, which keeps only about 7 digits: create it as float64 "
                       "(np.zeros's default).", lambda X, wx, wRec: _forward_from(X, wx, wRec, dtype=np.float32)),
-        ]))
+        ])
 
 
 # ---------------------------------------------------------------- loss and output_gradient
@@ -191,12 +188,10 @@ def _output_cases(name):
     return cases
 
 
-def _sum_over_n_minus_1(y, t):
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.sum((t - y) ** 2) / np.float64(len(y) - 1)
-
-
 def check_loss(loss):
+    """`loss(y, t) -> float`: mean((t - y)**2) for outputs y and targets t (n_samples,) (one sample, y == t, integer t,
+    network outputs, values around 1e4 and 1e-4). Raises CheckFailed naming the mistake when a model explains it
+    (sum, no square, absolute error, root, halved, n - 1, the mean squared)."""
     check_cases("loss", loss, ref.loss, _output_cases("loss"), parameter_names=("y", "t"), diagnoses=[
         Diagnosis("summed-not-averaged", "the loss is the MEAN of the squared errors: divide the sum by n_samples.",
                   lambda y, t: np.sum((t - y) ** 2)),
@@ -208,13 +203,17 @@ def check_loss(loss):
                   lambda y, t: np.sqrt(np.mean((t - y) ** 2))),
         Diagnosis("halved", "no factor 1/2 here: the loss is mean((t - y)**2).",
                   lambda y, t: 0.5 * np.mean((t - y) ** 2)),
-        Diagnosis("divided-by-n-minus-1", "divide by n_samples, not n_samples - 1.", _sum_over_n_minus_1),
+        Diagnosis("divided-by-n-minus-1", "divide by n_samples, not n_samples - 1.",
+                  lambda y, t: np.sum((t - y) ** 2) / np.float64(len(y) - 1)),
         Diagnosis("squared-the-mean", "square each error first, then average: mean((t - y)**2), "
                   "not mean(t - y)**2.", lambda y, t: np.mean(t - y) ** 2),
     ])
 
 
 def check_output_gradient(output_gradient):
+    """`output_gradient(y, t) -> 2 (y - t)` per sample (not divided by n), on the inputs of `check_loss`. Raises
+    CheckFailed naming the mistake when a model explains it (sign, factor 2, divided by n, averaged, the squared
+    error, parentheses, the L1 gradient)."""
     check_cases("output_gradient", output_gradient, ref.output_gradient, _output_cases("output_gradient"),
                 parameter_names=("y", "t"), diagnoses=[
                     Diagnosis("sign-flipped", "the derivative of (t - y)**2 with respect to y is 2 (y - t), "
@@ -285,19 +284,18 @@ def _wrong(backward):
     return lambda X, S, grad_out, wRec: _named(backward(X, S, grad_out, wRec))
 
 
-def _finite_difference_agreement(behind):
+WEIGHT_GRADIENTS = "(wx_grad, wRec_grad)"
+
+
+def _agrees_with_the_loss(behind):
     """extra= property: (wx_grad, wRec_grad) agree with central differences of the loss in (wx, wRec)."""
-    def extra(case, result):
+    def numeric_of(case):
         X, t, wx = behind[case.label]
         wRec = case.args[3]
-        wx_grad, wRec_grad = result["wx_grad"], result["wRec_grad"]
-        numeric = numerical_gradient(lambda w: ref.loss_at(X, t, w[0], w[1]), np.array([wx, wRec]))
-        analytic = np.array([wx_grad, wRec_grad], dtype=np.float64)
-        if gradients_agree(analytic, numeric):
-            return None
-        return (f"(wx_grad, wRec_grad) = {tuple(analytic)} disagree with central finite differences of the loss "
-                f"{tuple(numeric)}")
-    return extra
+        return {WEIGHT_GRADIENTS: numerical_gradient(lambda w: ref.loss_at(X, t, w[0], w[1]), np.array([wx, wRec]))}
+
+    return gradient_property(numeric_of, (WEIGHT_GRADIENTS,), of="the loss in (wx, wRec)", pick=lambda result: {
+        WEIGHT_GRADIENTS: np.array([result["wx_grad"], result["wRec_grad"]], dtype=np.float64)})
 
 
 def _bptt(X, S, grad_out, wRec, steps=None, state_offset=1, last_only=False, forward_order=False, clip=None):
@@ -356,10 +354,18 @@ def _grad_over_time_left(fill):
 
 
 def check_backward_gradient(backward_gradient):
+    """`backward_gradient(X, S, grad_out, wRec) -> ((wx_grad, wRec_grad), grad_over_time)`: BPTT from a real forward
+    pass, on the sequences of `check_forward_states` and the exact solution (all gradients 0); the two weight
+    gradients and grad_over_time (n_samples, seq_len + 1) against the reference, and (wx_grad, wRec_grad) against
+    central differences of the loss (aimath.gradcheck). Raises CheckFailed naming the mistake when a model explains
+    it (summed or not averaged over samples, divided twice, the loop's range or direction, the current state, wRec
+    missing, not propagated, swapped, grad_over_time not filled or shifted or without its first column, clipped
+    gradients) or index-out-of-range when an IndexError was raised."""
     cases, behind = _backward_cases()
-    _hint_index_errors(lambda: check_cases(
+    check_cases(
         "backward_gradient", backward_gradient, ref.backward_gradient, cases, how=_run_backward,
-        parameter_names=("X", "S", "grad_out", "wRec"), extra=_finite_difference_agreement(behind), diagnoses=[
+        parameter_names=("X", "S", "grad_out", "wRec"), extra=_agrees_with_the_loss(behind), hints=[INDEX_HINT],
+        diagnoses=[
             Diagnosis("summed-over-samples", "average over the samples with np.mean: the loss is a mean, so its "
                       "gradient is n_samples times smaller than the sum you returned.",
                       _wrong(_scaled(lambda n: n, lambda n: 1.0))),
@@ -408,7 +414,7 @@ def check_backward_gradient(backward_gradient):
                         f"the propagated gradient is clipped to [-{c:g}, {c:g}]: BPTT must return the exact gradient "
                         f"(growing like wRec**k is what exploding gradients are); multiply by wRec and nothing else.",
                         _wrong(lambda X, S, g, w, c=c: _bptt(X, S, g, w, clip=c))) for c in CLIPS],
-        ]))
+        ])
 
 
 INPUT_SHIFTED_ADVICE = ("step k (k = seq_len .. 1) pairs grad_over_time[:, k] with the input that entered at that "

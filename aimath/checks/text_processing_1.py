@@ -10,7 +10,7 @@ a recursion one call deep per character does not slip by.
 import re
 import string
 
-from aimath.judge import Case, Diagnosis, check_cases, name_raised, seeded_rng
+from aimath.judge import Case, Diagnosis, Hint, check_cases, seeded_rng
 from aimath.reference import text_processing_1 as ref
 
 RANDOM_CASES = 8
@@ -124,14 +124,20 @@ def _replaced_rounds(s, rounds):
     return s.strip()
 
 
-RECURSION_HINT = ("a recursive function calls itself once per character, and Python stops at about 1000 nested "
-                  "calls, so a long string fails. Loop over the characters instead.")
+RECURSION_HINT = Hint("recursion-too-deep", "a recursive function calls itself once per character, and Python stops "
+                      "at about 1000 nested calls, so a long string fails. Loop over the characters instead.",
+                      raised=("RecursionError",))
 
 
 def check_normalize(normalize):
-    name_raised(lambda: check_cases("normalize", normalize, ref.normalize, _normalize_cases(), parameter_names=PARAMS,
-                                    diagnoses=NORMALIZE_DIAGNOSES), "RecursionError", "recursion-too-deep",
-                RECURSION_HINT)
+    """`normalize(input_string) -> str`: lower-case, every whitespace run (spaces, tabs, newlines, \\r\\n) made one
+    space, both ends stripped; compared exactly on hand-picked strings (the example, only whitespace, punctuation,
+    Hangul, a run of LONG_RUN spaces, a text of about LONG_TEXT characters) and seeded random ones. Raises
+    CheckFailed naming the mistake when a model explains it (only spaces, not stripped or lower-cased, runs removed
+    or not collapsed, one or a fixed number of replace rounds, punctuation removed, a list or None) or
+    recursion-too-deep when a RecursionError was raised."""
+    check_cases("normalize", normalize, ref.normalize, _normalize_cases(), parameter_names=PARAMS,
+                diagnoses=NORMALIZE_DIAGNOSES, hints=[RECURSION_HINT])
 
 
 # ---------------------------------------------------------------- no_vowels
@@ -218,9 +224,14 @@ NO_VOWELS_DIAGNOSES = [
 
 
 def check_no_vowels(no_vowels):
-    name_raised(lambda: check_cases("no_vowels", no_vowels, ref.no_vowels, _no_vowels_cases(), parameter_names=PARAMS,
-                                    diagnoses=NO_VOWELS_DIAGNOSES), "RecursionError", "recursion-too-deep",
-                RECURSION_HINT)
+    """`no_vowels(input_string) -> str`: the string without a, e, i, o, u in either case, every other character kept
+    where it is; compared exactly on hand-picked strings (examples, only vowels, 'y', whitespace at the ends,
+    Hangul, a long text) and seeded random ones. Raises CheckFailed naming the mistake when a model explains it ('y'
+    as a vowel, one case kept, lower-cased, whitespace removed or changed, stripped, replace once, strip at the
+    ends, a list changed while looping, spaces instead, the vowels, a list or None) or recursion-too-deep when a
+    RecursionError was raised."""
+    check_cases("no_vowels", no_vowels, ref.no_vowels, _no_vowels_cases(), parameter_names=PARAMS,
+                diagnoses=NO_VOWELS_DIAGNOSES, hints=[RECURSION_HINT])
 
 
 CHECKS = {

@@ -2,61 +2,33 @@
 
 Strings are compared exactly; failure messages show them with repr(), so whitespace stays visible.
 
-Some mistakes show up as a crash rather than a wrong string (int('²') raises, so does pieces[0] on "___"). The
-shared judge only names a mistake when every failure is a wrong value, so `_check` adds a local `Symptom`: when the
-check failed without a diagnosis, the student's function is called on one trigger input and its control inputs
-(probed like any case, so its errors are caught); the symptom is named when every control is right and the trigger
-is not. The controls hold everything else the check tests, so a symptom is not named for a different mistake that
-also happens to break the trigger.
+Some mistakes show up as a crash rather than a wrong string (int('²') raises, so does pieces[0] on "___"), and the
+judge only diagnoses a failure whose every case returned a wrong value. Those are named after the fact
+(`judge.wrong_only_on`): the student's function is called on one trigger input and its control inputs; the mistake
+is named when every control is right and the trigger is not. The controls hold everything else the check tests, so
+it is not named for a different mistake that also happens to break the trigger.
 
 Each function also meets a long input (thousands of characters), so recursion one call per character is caught.
 """
 import re
 import string
-from dataclasses import dataclass
 
-from aimath.judge import Case, CheckFailed, Diagnosis, check_cases, name_raised, probes, same, seeded_rng
-from aimath.verdict import Mistake, mistake_line
+from aimath.judge import Case, Diagnosis, Hint, check_cases, seeded_rng, wrong_only_on
 from aimath.reference import text_processing_2 as ref
+from aimath.verdict import Mistake
 
 RANDOM_CASES = 8
 
 
-@dataclass(frozen=True)
-class Symptom:
-    """A mistake recognised by behaviour: the student's function gets every `controls` input right but not
-    `trigger`."""
-
-    name: str
-    advice: str
-    trigger: str
-    controls: tuple[str, ...]
-
-    def seen_in(self, student, reference) -> bool:
-        cases = [Case((text,)) for text in (self.trigger, *self.controls)]
-        rights = [actual.error is None and not actual.mutated and same(expected.result, actual.result)
-                  for actual, expected in zip(probes(student, cases), probes(reference, cases))]
-        return not rights[0] and all(rights[1:])
+def _breaks_only_on(reference, name, advice, trigger, controls):
+    """After the fact: the mistake `name` when the student's function gets every `controls` string right (as
+    `reference`) but not `trigger`."""
+    return wrong_only_on(Case((trigger,)), [Case((text,)) for text in controls], Mistake(name, advice), reference)
 
 
-def _check(name, student, reference, cases, param, diagnoses, symptoms=()):
-    """check_cases, then name the first matching `Symptom` when the failure has no diagnosis."""
-    __tracebackhide__ = True
-    try:
-        name_raised(lambda: check_cases(name, student, reference, cases, parameter_names=(param,),
-                                        diagnoses=diagnoses), "RecursionError", "recursion-too-deep", RECURSION_HINT)
-    except CheckFailed as failure:
-        if failure.mistakes or not callable(student) or "not implemented yet" in str(failure):
-            raise
-        found = next((s for s in symptoms if s.seen_in(student, reference)), None)
-        if found is None:
-            raise
-        raise CheckFailed(f"{failure}\n\n{mistake_line(Mistake(found.name, found.advice))}",
-                          [Mistake(found.name, found.advice)]) from None
-
-
-RECURSION_HINT = ("a recursive function calls itself once per character, and Python stops at about 1000 nested "
-                  "calls, so a long string fails. Loop over the characters instead.")
+RECURSION_HINT = Hint("recursion-too-deep", "a recursive function calls itself once per character, and Python stops "
+                      "at about 1000 nested calls, so a long string fails. Loop over the characters instead.",
+                      raised=("RecursionError",))
 # Length of the long input of each check: deeper than Python's default recursion limit (1000).
 LONG_TEXT = 3000
 
@@ -144,19 +116,28 @@ DIGITS_DIAGNOSES = [
       for pattern in (r"\d+", "[0-9]+")],
 ]
 
-DIGITS_SYMPTOMS = [
-    Symptom("non-ascii-digits-mapped",
-            "non-ASCII digits such as '²' or '٣' are treated as digits: str.isdigit() accepts them (and int('²') "
-            "then fails), but only 0-9 count. Test `ch in '0123456789'` and ignore every other character.",
-            trigger="x² + y² = z², ٣", controls=("a1b2", "Zip Code: 19104", "R2D2 and C3PO", "007", "9\t8\n7",
-                                                  "Call 010-1234-5678!", "3.14159", "", "No digits here!")),
-    Symptom("whole-numbers-read", WHOLE_NUMBERS_ADVICE, trigger="19104", controls=("1 9 1 0 4", "a1b2")),
+DIGITS_AFTERWARDS = [
+    _breaks_only_on(ref.digits_to_words, "non-ascii-digits-mapped",
+                    "non-ASCII digits such as '²' or '٣' are treated as digits: str.isdigit() accepts them (and "
+                    "int('²') then fails), but only 0-9 count. Test `ch in '0123456789'` and ignore every other "
+                    "character.",
+                    trigger="x² + y² = z², ٣", controls=("a1b2", "Zip Code: 19104", "R2D2 and C3PO", "007", "9\t8\n7",
+                                                          "Call 010-1234-5678!", "3.14159", "", "No digits here!")),
+    _breaks_only_on(ref.digits_to_words, "whole-numbers-read", WHOLE_NUMBERS_ADVICE, trigger="19104",
+                    controls=("1 9 1 0 4", "a1b2")),
 ]
 
 
 def check_digits_to_words(digits_to_words):
-    _check("digits_to_words", digits_to_words, ref.digits_to_words, _digits_cases(), "input_string",
-           DIGITS_DIAGNOSES, DIGITS_SYMPTOMS)
+    """`digits_to_words(input_string) -> str`: each ASCII digit 0-9 as its English word, in order, joined by single
+    spaces ('' without digits); compared exactly on hand-picked strings (digits inside words, punctuation, non-ASCII
+    digits such as '²' and '٣', a long text) and seeded random ones. Raises CheckFailed naming the mistake when a
+    model explains it (non-ASCII digits mapped, words shifted, separators, capitals, tokens, the ten digits in
+    order, whole numbers, a list or None), recursion-too-deep on a RecursionError, or, after the fact, a mistake the
+    student's own runs on a trigger input show (`judge.wrong_only_on`)."""
+    check_cases("digits_to_words", digits_to_words, ref.digits_to_words, _digits_cases(),
+                parameter_names=("input_string",), diagnoses=DIGITS_DIAGNOSES, hints=[RECURSION_HINT],
+                afterwards=DIGITS_AFTERWARDS)
 
 
 # ---------------------------------------------------------------- to_camel_case
@@ -251,20 +232,27 @@ CAMEL_DIAGNOSES = [
               lambda s: s if "_" not in s else re.sub(r"_+([a-zA-Z0-9]?)", lambda m: m.group(1).upper(), s)),
 ]
 
-CAMEL_SYMPTOMS = [
-    Symptom("empty-pieces-kept",
-            "it breaks on repeated underscores: split('_') leaves empty pieces ('a__b' -> ['a', '', 'b']) and an "
-            "empty piece has no first letter. Drop the empty pieces first.",
-            trigger="a__b", controls=("a_b", "snake_case_string", "NOT_CAMEL_Yet")),
-    Symptom("no-pieces-not-handled",
-            "it breaks when the string is only underscores: there are no pieces left, so return ''.",
-            trigger="___", controls=("a_b", "snake_case_string", "NOT_CAMEL_Yet", "double__under___score")),
+CAMEL_AFTERWARDS = [
+    _breaks_only_on(ref.to_camel_case, "empty-pieces-kept",
+                    "it breaks on repeated underscores: split('_') leaves empty pieces ('a__b' -> ['a', '', 'b']) and "
+                    "an empty piece has no first letter. Drop the empty pieces first.",
+                    trigger="a__b", controls=("a_b", "snake_case_string", "NOT_CAMEL_Yet")),
+    _breaks_only_on(ref.to_camel_case, "no-pieces-not-handled",
+                    "it breaks when the string is only underscores: there are no pieces left, so return ''.",
+                    trigger="___", controls=("a_b", "snake_case_string", "NOT_CAMEL_Yet", "double__under___score")),
 ]
 
 
 def check_to_camel_case(to_camel_case):
-    _check("to_camel_case", to_camel_case, ref.to_camel_case, _camel_cases(), "underscore_str",
-           CAMEL_DIAGNOSES, CAMEL_SYMPTOMS)
+    """`to_camel_case(underscore_str) -> str`: unchanged without '_'; otherwise the pieces between underscores (empty
+    ones dropped) joined, the first lower-cased, the others capitalised; compared exactly on hand-picked strings
+    (the examples, only underscores, runs of underscores, digits, a run of LONG_TEXT underscores) and seeded random
+    ones. Raises CheckFailed naming the mistake when a model explains it, recursion-too-deep on a RecursionError,
+    or, after the fact, empty-pieces-kept or no-pieces-not-handled when the student's code breaks only on 'a__b' or
+    '___'."""
+    check_cases("to_camel_case", to_camel_case, ref.to_camel_case, _camel_cases(),
+                parameter_names=("underscore_str",), diagnoses=CAMEL_DIAGNOSES, hints=[RECURSION_HINT],
+                afterwards=CAMEL_AFTERWARDS)
 
 
 CHECKS = {

@@ -1,6 +1,7 @@
 """`python -m aimath.pipeline STEP [ASSIGNMENT ...] [options]`: the Makefile's entry point to the course pipeline.
 
-Options may come before, between or after the assignment names.
+Options may come before, between or after the assignment names. `all` runs the steps `make` runs, in one process
+(nbgrader and the grading stack are imported once, not once per step).
 """
 import argparse
 import errno
@@ -9,11 +10,8 @@ import sys
 import warnings
 from pathlib import Path
 
-from sqlalchemy.exc import SAWarning
-
-from aimath.pipeline import course, demo_class, intake
-from aimath.pipeline.untrusted_text import visible
-from aimath.report.build import build_report
+# The grading stack (nbgrader, nbformat, the sandbox: seconds of imports) is imported by the step that needs it, so
+# `--help` and a mistyped step answer at once.
 
 # What each step does, in one line: `--help` lists them, and `make help` begins the line of the Makefile's target of
 # the same name with it (tests/test_help.py).
@@ -26,7 +24,10 @@ STEPS = {
     "export": "write grades.csv (nbgrader's CSV export of the gradebook)",
     "summary": "print the class table and the submissions to look at",
     "report": "write report/index.html (scores, pass rates, flagged submissions) and its CSVs",
+    "all": "release, seed, autograde, feedback, export, summary and report in turn, in one process",
 }
+# What `all` runs, in order (each skips what is already up to date).
+ALL_STEPS = ("release", "seed", "autograde", "feedback", "export", "summary", "report")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -45,22 +46,49 @@ def parser() -> argparse.ArgumentParser:
 
 
 def run(args, fail) -> int:
-    """Run the step `args` names; `fail(message)` reports a usage error. Returns the exit status."""
+    """Run the step `args` names (`all`: each of ALL_STEPS in turn, stopping at the first that fails); `fail(message)`
+    reports a usage error. Returns the exit status."""
+    if args.step != "all":
+        return run_step(args.step, args, fail)
+    if args.assignments:
+        fail("all runs every step on every assignment: name assignments with a single step (e.g. autograde)")
+    for step in ALL_STEPS:
+        if step in ("summary", "report"):
+            print()  # as `make` did between its steps
+        status = run_step(step, args, fail)
+        if status:
+            return status
+    args.finished = True
+    return 0
+
+
+def _mtime(path: Path) -> int | None:
+    return path.stat().st_mtime_ns if path.exists() else None
+
+
+def run_step(step: str, args, fail) -> int:
+    """Run one step with the options of `args`; returns the exit status."""
+    from sqlalchemy.exc import SAWarning
+
+    from aimath.pipeline import course, demo_class, intake
+    from aimath.pipeline.untrusted_text import visible
+
     # nbgrader 0.9.6 autoflushes a half-built submission under SQLAlchemy 2.x: harmless noise in a TA's log
     # (pyproject.toml filters the same warning for the tests).
     warnings.filterwarnings("ignore", message="Object of type <Submitted", category=SAWarning)
     root, names = args.root.resolve(), args.assignments or None
-    if args.step == "release":
+    if step == "release":
         try:
-            print("released:", ", ".join(course.release(root=root, assignments=names)))
+            released = course.release(root=root, assignments=names)
         except course.GradingStopped as e:
             print("\n".join(f"release stopped: {line}" for line in str(e).splitlines()), file=sys.stderr)
             return 1
-    elif args.step == "seed":
+        print(f"released: {', '.join(released)}" if released else "release/ is up to date with source/")
+    elif step == "seed":
         written = demo_class.seed_if_empty(root=root)
         print(f"seeded submitted/ with the demo class ({written} notebooks)" if written
               else "submitted/ already has submissions: left as it is")
-    elif args.step == "collect":
+    elif step == "collect":
         if args.zip is None or str(args.zip) in ("", "."):  # `make collect` without ZIP=...
             fail("collect needs --zip PATH (make collect ZIP=path/to/download.zip)")
         try:
@@ -69,10 +97,11 @@ def run(args, fail) -> int:
             print(f"collect stopped: {e}", file=sys.stderr)
             return 1
         print("\n".join(visible(line) for line in collected.lines + [collected.summary]))
-    elif args.step == "autograde":
+    elif step == "autograde":
+        graded: list[tuple[str, str]] = []
         try:
-            graded = course.autograde(root=root, assignments=names, workers=args.workers, scheduler=args.scheduler,
-                                      force=args.force)
+            course.autograde(root=root, assignments=names, workers=args.workers, scheduler=args.scheduler,
+                             force=args.force, on_job=graded.append)
         except course.GradingStopped as e:
             print(f"\nautograde stopped: {e}", file=sys.stderr)  # after the progress line
             return 1
@@ -81,24 +110,34 @@ def run(args, fail) -> int:
                 raise
             print(f"\nautograde stopped: {course.DISK_FULL}", file=sys.stderr)
             return 1
-        args.finished = True
-        print("autograded:", visible(", ".join(graded)) or "nothing submitted")
+        args.graded = True
+        print(f"autograded: {visible(', '.join(sorted({a for _, a in graded})))}" if graded else "nothing new to grade")
         left_out = sorted(intake.blocked(intake.load(root)))
         if left_out:
             print(f"not graded ({len(left_out)}, see `make summary`):",
                   visible(", ".join(f"{s}/{a}" for s, a in left_out)))
-    elif args.step == "feedback":
+    elif step == "feedback":
         done = course.feedback(root=root, assignments=names)
-        print("feedback written for:", visible(", ".join(done.assignments)) or "nothing")
+        written = sorted({a for _, a in done.written})
+        print(f"feedback written for {len(done.written)} submission(s) of: {visible(', '.join(written))}"
+              if done.written else "feedback/ is up to date (nothing graded since its pages were written)")
         if done.failed:
             print(f"no feedback page for {len(done.failed)} submission(s):", *(f"  {line}" for line in done.failed),
                   sep="\n")
-    elif args.step == "export":
-        print("grades exported to", course.export(root=root))
-    elif args.step == "summary":
+    elif step == "export":
+        before = _mtime(root / course.GRADES_CSV)
+        path = course.export(root=root)
+        print("grades exported to" if _mtime(path) != before else "grades.csv is up to date:", path)
+    elif step == "summary":
         print(course.summary(root=root))
-    elif args.step == "report":
-        print("report written to", build_report(root=root))
+    elif step == "report":
+        from aimath.report.build import INDEX_HTML, REPORT_DIR, build_report
+        from aimath.report.wide_csv import WIDE_CSV
+
+        files = [root / REPORT_DIR / name for name in (INDEX_HTML, WIDE_CSV, course.GRADES_CSV)]
+        before = [_mtime(path) for path in files]
+        path = build_report(root=root)
+        print("report written to" if [_mtime(path) for path in files] != before else "report is up to date:", path)
     return 0
 
 
@@ -111,9 +150,11 @@ def main(argv=None) -> int:
     except BrokenPipeError:
         # the reader stopped reading (`make summary | head -1`): what it read is all it wanted. Python would complain
         # again when it flushes stdout at exit, so stdout goes to /dev/null first (the Python documentation's way).
-        # Only an autograde cut short (its progress line written to a closed pipe) has not done its work.
+        # Only an autograde cut short (its progress line written to a closed pipe), or an `all` cut short before
+        # its last step, has not done its work.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 1 if args.step == "autograde" and not getattr(args, "finished", False) else 0
+        done = getattr(args, "graded" if args.step == "autograde" else "finished", False)
+        return 1 if args.step in ("autograde", "all") and not done else 0
     return status
 
 

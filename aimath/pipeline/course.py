@@ -47,6 +47,8 @@ class GradingStopped(RuntimeError):
     a release); the message is one line for the TA or instructor."""
 
 
+# Names a missing-work line of the summary lists before "and N more" (the report lists them all).
+MISSING_LISTED = 30
 # What nbgrader's log says when the whole run, not one submission, is in trouble, and what the TA is told.
 LOCKED = ("gradebook.db is locked by another program (formgrader saving a grade, or another autograde?): "
           "close it or let it finish, then rerun `make autograde` (what was recorded is kept, the rest is graded then)")
@@ -169,7 +171,6 @@ def _run(step: str, result: dict) -> None:
 
 # ------------------------------------------------------------------ release, and the gradebook's copy of source/
 
-SOURCES_JSON = "sources.json"  # in autograded/: {assignment: [source digest, gradebook digest]} at its last update
 RELEASE_SCRATCH = ".release-"  # prefix of the temporary folder (in the course folder) releases are generated in
 CELLS_CHANGED = ("Cannot add or remove cells", "Cannot modify existing assignment")  # nbgrader's refusals
 MID_TERM = "README, \"Changing an assignment mid-term\""
@@ -249,28 +250,88 @@ def _put_in_place(new: Path, folder: Path) -> bool:
     return True
 
 
-def release(*, root: Path, assignments: list[str] | None = None) -> list[str]:
-    """`nbgrader generate_assignment` for each assignment (all of source/ by default); returns the names.
+def read_record(path: Path) -> dict:
+    """The JSON object a pipeline record file holds ({} when it is missing, unreadable or not an object)."""
+    try:
+        recorded = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return recorded if isinstance(recorded, dict) else {}
 
-    Each release is generated in a temporary folder and swapped into release/<name>/ only when nbgrader succeeded and
-    the files changed (an unchanged release is not rewritten). One nbgrader refuses (graded cells added or removed
-    while the gradebook holds submissions) or fails on is left as it was, and the others are released; then
-    ReleaseRefused says why, one line per assignment.
+
+def write_if_changed(path: Path, data: bytes) -> bool:
+    """Make the file `path` hold `data`, only when it holds something else (so its modification time says when what
+    it holds last changed): written beside it, then renamed into place. Returns whether it was written."""
+    try:
+        if path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+    return True
+
+
+def update_record(path: Path, entries: dict) -> None:
+    """Merge `entries` into the record file `path`."""
+    if entries:
+        recorded = {**read_record(path), **entries}
+        write_if_changed(path, json.dumps(recorded, indent=1, sort_keys=True).encode())
+
+
+def _file_digest(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _release_state(root: Path, gradebook, assignment: str) -> list:
+    """What a release of `assignment` depends on and leaves: [source digest, the gradebook's digest of the
+    assignment, release/<assignment>/'s digest, requirements.txt's digest (the nbgrader that generates it)]."""
+    return [source_digest(root=root, assignment=assignment), parallel.assignment_digest(gradebook, assignment),
+            parallel.submission_digest(root / "release" / assignment), _file_digest(root / "requirements.txt")]
+
+
+def release(*, root: Path, assignments: list[str] | None = None) -> list[str]:
+    """`nbgrader generate_assignment` for each assignment (all of source/ by default) whose release is not up to date;
+    returns the assignments generated.
+
+    An assignment is up to date when its source/ (and nbgrader_config.py), the gradebook's copy of it, its release/
+    folder and requirements.txt are as its last release here left them (autograded/releases.json): editing source/,
+    changing release/ by hand, a gradebook without the assignment or another nbgrader each make it stale. Each release
+    is generated in a temporary folder and swapped into release/<name>/ only when nbgrader succeeded and the files
+    changed (an unchanged release is not rewritten). One nbgrader refuses (graded cells added or removed while the
+    gradebook holds submissions) or fails on is left as it was, and the others are released; then ReleaseRefused says
+    why, one line per assignment.
     """
     api = open_api(root=root)
     names = assignments or source_assignments(root=root)
-    refused = []
-    with tempfile.TemporaryDirectory(dir=root, prefix=RELEASE_SCRATCH) as scratch:
-        for name in names:
-            try:
-                _generate(api, name, Path(scratch))
-            except ReleaseRefused as e:
-                refused.append(str(e))
-                continue
-            _put_in_place(Path(scratch) / name, root / "release" / name)
+    released = root / "autograded" / intake.RELEASES_JSON
+    recorded = read_record(released)
+    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
+        stale = [name for name in names if recorded.get(name) != _release_state(root, gradebook, name)]
+    refused, generated = [], []
+    if stale:
+        with tempfile.TemporaryDirectory(dir=root, prefix=RELEASE_SCRATCH) as scratch:
+            for name in stale:
+                try:
+                    _generate(api, name, Path(scratch))
+                except ReleaseRefused as e:
+                    refused.append(str(e))
+                    continue
+                _put_in_place(Path(scratch) / name, root / "release" / name)
+                generated.append(name)
+        with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
+            states = {name: _release_state(root, gradebook, name) for name in generated}
+        update_record(released, states)
+        # the gradebook now holds source/ as it is: autograde need not bring it up to date again (update_gradebook)
+        update_record(root / "autograded" / intake.SOURCES_JSON, {name: state[:2] for name, state in states.items()})
     if refused:
         raise ReleaseRefused("\n".join(refused))
-    return names
+    return generated
 
 
 def update_gradebook(*, root: Path, api: NbGraderAPI, assignments: list[str]) -> list[str]:
@@ -279,12 +340,8 @@ def update_gradebook(*, root: Path, api: NbGraderAPI, assignments: list[str]) ->
     that is missing). An assignment whose source and gradebook digests are those recorded after its last update
     (autograded/sources.json) is skipped. Returns the assignments updated; raises ReleaseRefused (graded cells added
     or removed after grading) or GradingStopped (locked gradebook, full disk) with one line."""
-    record = root / "autograded" / SOURCES_JSON
-    try:
-        recorded = json.loads(record.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        recorded = {}
-    recorded = recorded if isinstance(recorded, dict) else {}
+    record = root / "autograded" / intake.SOURCES_JSON
+    recorded = read_record(record)
 
     def digests(gradebook, name: str) -> list:
         return [source_digest(root=root, assignment=name), parallel.assignment_digest(gradebook, name)]
@@ -301,11 +358,7 @@ def update_gradebook(*, root: Path, api: NbGraderAPI, assignments: list[str]) ->
             if not any((root / "release" / name).glob("*.ipynb")):
                 _put_in_place(Path(scratch) / name, root / "release" / name)
     with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
-        recorded.update({name: digests(gradebook, name) for name in stale})
-    record.parent.mkdir(parents=True, exist_ok=True)
-    tmp = record.with_suffix(".tmp")
-    tmp.write_text(json.dumps(recorded, indent=1), encoding="utf-8")
-    tmp.replace(record)
+        update_record(record, {name: digests(gradebook, name) for name in stale})
     return stale
 
 
@@ -408,10 +461,11 @@ def autograde(*, root: Path, assignments: list[str] | None = None, workers: int 
     checked = []
 
     def screen(assignment: str, students: list[str]) -> list[str]:
-        if not checked:  # once, just before the first notebook is handed out (not when nothing is to be graded)
+        fit = _pending_submissions(root, assignment, students)
+        if fit and not checked:  # once, just before the first notebook is handed out (not when none is to be graded)
             check_environment(api)
             checked.append(True)
-        return _pending_submissions(root, assignment, students)
+        return fit
 
     def record(assignment: str, students: list[str]) -> set[str]:
         """nbgrader's autograde, here, of what a worker could not grade (from grading copies of the submissions, as
@@ -565,39 +619,129 @@ def collect(*, root: Path, archive: Path, assignment: str | None = None) -> Coll
 FAILED_SUBMISSION = re.compile(r"There was an error processing assignment '(.*)' for student '(.*)'$", re.M)
 
 
-class Feedback(NamedTuple):
-    """What `feedback` did: the assignments it ran on, and one line per submission nbgrader could not write."""
+# The gradebook rows a feedback page shows, per submission: its grades and comments (auto and manual scores, extra
+# credit, needs-manual-grade, comments), each notebook's late penalty, the submission's timestamp and extension.
+_FEEDBACK_ROWS = {
+    "grade": "g.auto_score, g.manual_score, g.extra_credit, g.needs_manual_grade",
+    "comment": "g.auto_comment, g.manual_comment",
+}
+_FEEDBACK_QUERY = """SELECT a.name, sa.student_id, sa.timestamp, sa.extension, n.name, sn.late_submission_penalty,
+    c.name, {fields}
+    FROM {table} g JOIN submitted_notebook sn ON g.notebook_id = sn.id
+    JOIN submitted_assignment sa ON sn.assignment_id = sa.id JOIN assignment a ON sa.assignment_id = a.id
+    JOIN notebook n ON sn.notebook_id = n.id JOIN base_cell c ON g.cell_id = c.id"""
 
-    assignments: list[str]
+
+class Feedback(NamedTuple):
+    """What `feedback` did: the (student, assignment) pages written, and one line per submission nbgrader could not
+    write a page for."""
+
+    written: list[tuple[str, str]]
     failed: list[str]
 
 
-def feedback(*, root: Path, assignments: list[str] | None = None) -> Feedback:
-    """`nbgrader generate_feedback` (our preprocessors hide hidden tests) for each autograded assignment.
+def renderer_digest(*, root: Path) -> str:
+    """sha256 over what turns the same grades into the same feedback page: nbgrader_config.py, requirements.txt
+    (nbgrader, nbconvert and the rest, pinned) and every file of the aimath package (the page's preprocessors,
+    exporter and template)."""
+    h = hashlib.sha256()
+    package = Path(aimath.__file__).resolve().parent
+    files = [root / CONFIG_FILE, root / "requirements.txt"] + sorted(
+        p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.relative_to(package).parts)
+    for path in files:
+        h.update(str(path.relative_to(package) if path.is_relative_to(package) else path.name).encode() + b"\0")
+        h.update((_file_digest(path) or "missing").encode() + b"\0")
+    return h.hexdigest()
 
-    nbgrader goes on past a submission it fails on; each such submission is one line of `failed` (the others get
-    their pages). StepFailed only when nbgrader failed without naming a submission (the whole step's trouble)."""
+
+def gradebook_feedback_rows(gradebook) -> dict[tuple[str, str], str]:
+    """{(student, assignment): sha256 of the gradebook rows its feedback page shows} for every submission of the
+    gradebook (two queries, whatever the size of the class). A TA's score or comment in formgrader changes it."""
+    from sqlalchemy import text
+
+    rows: dict[tuple[str, str], list] = {}
+    for table, fields in _FEEDBACK_ROWS.items():
+        for row in gradebook.db.execute(text(_FEEDBACK_QUERY.format(table=table, fields=fields))):
+            rows.setdefault((row[1], row[0]), []).append([table, *row[2:]])
+    return {key: hashlib.sha256(json.dumps(sorted(found, key=str), default=str).encode()).hexdigest()
+            for key, found in rows.items()}
+
+
+def feedback_inputs(*, root: Path, student: str, assignment: str, renderer: str, version: str | None,
+                    rows: str | None) -> str:
+    """sha256 of everything a submission's feedback page is made from: the `renderer` (renderer_digest), the
+    assignment's `version` in the gradebook (parallel.assignment_digest: points, cells, due date), the files of
+    autograded/<student>/<assignment>/ and the submission's gradebook `rows` (gradebook_feedback_rows)."""
+    graded = parallel.submission_digest(root / "autograded" / student / assignment)
+    return hashlib.sha256(json.dumps([renderer, version, graded, rows]).encode()).hexdigest()
+
+
+def _has_pages(root: Path, student: str, assignment: str) -> bool:
+    """Whether feedback/<student>/<assignment>/ holds a page for every notebook of its autograded folder."""
+    notebooks = (root / "autograded" / student / assignment).glob("*.ipynb")
+    return all((root / "feedback" / student / assignment / f"{nb.stem}.html").is_file() for nb in notebooks)
+
+
+def feedback(*, root: Path, assignments: list[str] | None = None) -> Feedback:
+    """nbgrader's generate_feedback (our preprocessors hide hidden tests) for each autograded submission whose page
+    is missing or was made from other inputs (`feedback_inputs`: regraded, a new submission, a TA's hand grade or
+    comment, the assignment's points, or the page's code changed); the others are left as they are.
+
+    When every submission of an assignment needs a page, nbgrader makes them in one call for the assignment; else one
+    call per submission (`generate_feedback(assignment, student)`, forced). autograded/feedback.json records the
+    inputs of each page written. nbgrader goes on past a submission it fails on; each such submission is one line of
+    `failed` (the others get their pages) and is tried again next time. StepFailed only when nbgrader failed without
+    naming a submission (the whole step's trouble)."""
     api = open_api(root=root)
-    names = assignments or sorted({p.name for p in (root / "autograded").glob("*/*") if p.is_dir()})
-    failed = []
+    autograded = root / "autograded"
+    names = assignments or sorted({p.name for p in autograded.glob("*/*") if p.is_dir()})
+    record = autograded / intake.FEEDBACK_JSON
+    recorded = read_record(record)
+    renderer = renderer_digest(root=root)
+    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
+        rows = gradebook_feedback_rows(gradebook)
+        versions = {name: parallel.assignment_digest(gradebook, name) for name in names}
+    written, failed = [], []
     for name in names:
-        result = api.generate_feedback(name, force=True)
-        named = FAILED_SUBMISSION.findall(result.get("log") or "")
-        if not result.get("success") and not named:
-            _run(f"generate_feedback {name}", result)
-        failed += [f"{student} / {assignment}: no feedback page (nbgrader could not write it: "
-                   f"{_last_error_line(result)}); see `nbgrader generate_feedback {assignment} --student {student}`"
-                   for assignment, student in named]
-    return Feedback(names, [visible(line) for line in failed])
+        students = sorted(p.parent.name for p in autograded.glob(f"*/{name}")
+                          if p.is_dir() and not p.parent.name.startswith("."))  # nbgrader ignores hidden folders
+        inputs = {s: feedback_inputs(root=root, student=s, assignment=name, renderer=renderer, version=versions[name],
+                                     rows=rows.get((s, name))) for s in students}
+        held = recorded.get(name) if isinstance(recorded.get(name), dict) else {}
+        stale = [s for s in students if held.get(s) != inputs[s] or not _has_pages(root, s, name)]
+        if not stale:
+            continue
+        if stale == students:
+            results = [api.generate_feedback(name, force=True)]
+        else:
+            results = [api.generate_feedback(name, student, force=True) for student in stale]
+        unwritten = set()
+        for result in results:
+            named = FAILED_SUBMISSION.findall(result.get("log") or "")
+            if not result.get("success") and not named:
+                _run(f"generate_feedback {name}", result)
+            unwritten |= {student for _, student in named}
+            failed += [f"{student} / {assignment}: no feedback page (nbgrader could not write it: "
+                       f"{_last_error_line(result)}); see `nbgrader generate_feedback {assignment} --student "
+                       f"{student}`" for assignment, student in named]
+        done = [s for s in stale if s not in unwritten]
+        written += [(s, name) for s in done]
+        kept = {s: digest for s, digest in held.items() if s in inputs and s not in unwritten}
+        update_record(record, {name: {**kept, **{s: inputs[s] for s in done}}})
+    return Feedback(written, [visible(line) for line in failed])
 
 
 def export(*, root: Path, to: Path | None = None) -> Path:
     """nbgrader's CSV export of the gradebook (one row per student and assignment), its text cells protected from
-    spreadsheet formulas (aimath/pipeline/csv_export.py)."""
+    spreadsheet formulas (aimath/pipeline/csv_export.py), written to `to` (default root/grades.csv) when it changed;
+    returns that path."""
     api = open_api(root=root)
     path = Path(to or root / GRADES_CSV)
-    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
-        ProtectedCsvExportPlugin(to=str(path)).export(gradebook)
+    with tempfile.TemporaryDirectory() as scratch, \
+            Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
+        exported = Path(scratch) / GRADES_CSV
+        ProtectedCsvExportPlugin(to=str(exported)).export(gradebook)
+        write_if_changed(path, exported.read_bytes())
     return path
 
 
@@ -616,7 +760,9 @@ def scores(*, root: Path) -> dict[str, dict[str, tuple[float, float, bool]]]:
 
 
 def summary(*, root: Path) -> str:
-    """The class as a text table: one row per student, one column per assignment, `score/max`.
+    """The class as a text table: one row per student, one column per assignment, `score/max`; then one line per
+    submission to look at (what intake or grading found, late), the sandbox's flags, and one line per assignment some
+    students handed in nothing for (`missing_lines`).
 
     A `*` marks a submission with answers still to grade by hand (formgrader). Every line is `visible`: what a
     submission chose (names, kernelspecs, error text, the sandbox's audit entries) cannot act on the terminal.
@@ -624,7 +770,8 @@ def summary(*, root: Path) -> str:
     table = scores(root=root)
     assignments = sorted({a for row in table.values() for a in row})
     attention = attention_lines(root=root, table=table, assignments=assignments)
-    if not table and not attention:
+    missing = missing_lines(root=root, table=table, assignments=assignments)
+    if not table and not attention and not missing:
         return "No graded submissions yet: put them in submitted/<student>/<assignment>/ and run `make autograde`."
     width = max([len("student"), *(len(s) for s in table)])
     columns = [max(len(a), 9) for a in assignments]
@@ -648,6 +795,9 @@ def summary(*, root: Path) -> str:
         for (student, assignment), record in sorted(flagged.items()):
             seen = f"; e.g. {visible(record.attempts[0], 90)}" if record.attempts else ""
             lines.append(f"  {student} / {assignment}: {', '.join(record.flags)}{seen}")
+    if missing:
+        lines.append("\nMissing work (one line per assignment):")
+        lines += [f"  {line}" for line in missing]
     return "\n".join(visible(line) for text in lines for line in text.split("\n"))
 
 
@@ -659,28 +809,55 @@ def late_submissions(*, root: Path) -> dict[tuple[str, str], tuple[float, float]
                 for a in gradebook.assignments for s in a.submissions if s.total_seconds_late > 0}
 
 
-def attention_lines(*, root: Path, table: dict, assignments: list[str]) -> list[str]:
-    """One line per submission a TA should look at: what intake or grading found, late, or not handed in (by a
-    student of the gradebook's roster, for an assignment someone handed in)."""
+class _Class(NamedTuple):
+    """Who and what the summary's lines are about."""
+
+    problems: dict  # intake.load: {(student, assignment): [Problem]}
+    students: list[str]  # sorted: the gradebook's roster, the students graded and those intake names
+    handed_in: set[str]  # the assignments someone handed in (a folder that names none is not one)
+
+
+def _the_class(root: Path, table: dict, assignments: list[str]) -> _Class:
     problems = intake.load(root)
     api = open_api(root=root)
     with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
         roster = {student.id for student in gradebook.students}
-    everyone = sorted(set(table) | roster | {s for s, _ in problems})
-    # the assignments handed in (a folder that names none is not one: its student gets its line, nobody else a line)
     handed_in = set(assignments) | {a for (_, a), found in problems.items()
                                     if any(p.kind != UNKNOWN_FOLDER for p in found)}
+    return _Class(problems, sorted(set(table) | roster | {s for s, _ in problems}), handed_in)
+
+
+def attention_lines(*, root: Path, table: dict, assignments: list[str]) -> list[str]:
+    """One line per submission a TA should look at: what intake or grading found (including why it was not graded),
+    or late. (Work not handed in is `missing_lines`.)"""
+    known = _the_class(root, table, assignments)
     late = late_submissions(root=root)
     lines = []
-    for student in everyone:
-        for assignment in sorted(handed_in | {a for s, a in problems if s == student}):
+    for student in known.students:
+        for assignment in sorted(known.handed_in | {a for s, a in known.problems if s == student}):
             key = (student, assignment)
-            lines += [p.line for p in problems.get(key, [])]
+            lines += [p.line for p in known.problems.get(key, [])]
             if key in late:
                 lines.append(f"{student} / {assignment}: late, {describe_lateness(*late[key])}")
-            if assignment in handed_in and assignment not in table.get(student, {}) and key not in problems:
-                lines.append(f"{student} / {assignment}: no submission")
     return lines
+
+
+def missing_work(*, root: Path, table: dict, assignments: list[str]) -> tuple[dict[str, list[str]], int]:
+    """({assignment: the students who handed nothing in for it, sorted}, the number of students in the class): for
+    each assignment someone handed in, the students of the class (the gradebook's roster, the students graded and
+    those intake names) with no submission of it in the gradebook and none that intake or grading left out."""
+    known = _the_class(root, table, assignments)
+    missing = {a: [s for s in known.students if a not in table.get(s, {}) and (s, a) not in known.problems]
+               for a in sorted(known.handed_in)}
+    return {a: students for a, students in missing.items() if students}, len(known.students)
+
+
+def missing_lines(*, root: Path, table: dict, assignments: list[str]) -> list[str]:
+    """One line per assignment some students handed nothing in for (`missing_work`), e.g. `mle: no submission from 2
+    of 12 students: kim, lee`; past MISSING_LISTED names, `and N more` (the report lists them all)."""
+    missing, size = missing_work(root=root, table=table, assignments=assignments)
+    return [f"{assignment}: no submission from {len(students)} of {size} students: "
+            f"{intake.listed(students, MISSING_LISTED)}" for assignment, students in missing.items()]
 
 
 def sandbox_flags(*, root: Path) -> dict[tuple[str, str], SandboxRecord]:

@@ -1,7 +1,7 @@
 """The demo class: reproducible synthetic submissions, so a fresh clone has a realistic class to grade.
 
 Each demo student answers every graded function of every assignment with one of: the instructor's solution, an
-alternative correct solution, a catalogued mistake (tests/catalogue), or nothing (the release stub). Two students
+alternative correct solution, a catalogued mistake (aimath/catalogue), or nothing (the release stub). Two students
 are always correct, one always answers with alternatives and one submits the untouched release; the others draw
 their answers from a seeded random generator. Submissions start from the release notebook, as a student's would.
 """
@@ -34,8 +34,8 @@ class Answer:
 
 
 def _catalogues():
-    # The catalogue lives in the test suite (tests/catalogue); the course root must be importable.
-    from tests.catalogue import all_catalogues
+    # Imported when seeding only: the catalogue imports scipy and sympy (about a second) that other commands don't need.
+    from aimath.catalogue import all_catalogues
     return all_catalogues()
 
 

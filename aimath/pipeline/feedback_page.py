@@ -34,6 +34,10 @@ TEMPLATE_BASEDIRS = [str(Path(__file__).parent / "templates"), str(_NBGRADER_TEM
 TEMPLATE_PATHS = [str(_NBGRADER_TEMPLATES),
                   str(_NBGRADER_TEMPLATES.parent / "static" / "node_modules" / "bootstrap" / "dist" / "css")]
 CSP_META = f'<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">'
+# Formulas converted to MathML on one page (the course's notebooks hold a few dozen each; converting costs about
+# 0.2 ms a formula and 100 bytes of page): past it, formulas are shown as their TeX source, so that a student's
+# markdown of 300,000 `$x^2$` costs seconds, not minutes (docs/THREAT_MODEL.md).
+MAX_FORMULAS_PER_PAGE = 2_000
 
 
 def tex_to_mathml(tex: str, *, display: bool) -> str:
@@ -45,21 +49,35 @@ def tex_to_mathml(tex: str, *, display: bool) -> str:
         return f"<code>{html.escape(tex)}</code>"
 
 
-class MathMLRenderer(IPythonRenderer):
-    """nbconvert's markdown renderer, writing maths as MathML, no `javascript:`/`vbscript:` links, no mermaid script,
-    and an empty image for an attachment the cell does not hold (nbconvert would fail the whole page)."""
+class FormulaBudget:
+    """How many more formulas a page may convert to MathML (MAX_FORMULAS_PER_PAGE at first)."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, formulas: int = MAX_FORMULAS_PER_PAGE):
+        self.left = formulas
+
+    def render(self, tex: str, *, display: bool) -> str:
+        """`tex_to_mathml` while the budget lasts, then the escaped TeX source in <code>."""
+        self.left -= 1
+        return tex_to_mathml(tex, display=display) if self.left >= 0 else f"<code>{html.escape(tex)}</code>"
+
+
+class MathMLRenderer(IPythonRenderer):
+    """nbconvert's markdown renderer, writing maths as MathML (within the page's `budget`), no `javascript:` or
+    `vbscript:` links, no mermaid script, and an empty image for an attachment the cell does not hold (nbconvert would
+    fail the whole page)."""
+
+    def __init__(self, budget: FormulaBudget, **kwargs):
         super().__init__(escape=False, allow_harmful_protocols=False, exclude_anchor_links=True, **kwargs)
+        self.budget = budget
 
     def block_math(self, body: str) -> str:
-        return tex_to_mathml(body, display=True)
+        return self.budget.render(body, display=True)
 
     def inline_math(self, body: str) -> str:
-        return tex_to_mathml(body, display=False)
+        return self.budget.render(body, display=False)
 
     def latex_environment(self, name: str, body: str) -> str:
-        return tex_to_mathml(f"\\begin{{{name}}}{body}\\end{{{name}}}", display=True)
+        return self.budget.render(f"\\begin{{{name}}}{body}\\end{{{name}}}", display=True)
 
     def block_mermaidjs(self, code: str) -> str:
         return super().block_code(code)
@@ -83,13 +101,19 @@ def with_csp(page: str) -> str:
 class FeedbackExporter(HTMLExporter):
     """HTMLExporter for feedback pages (see the module's docstring). nbgrader_config.py sets its template."""
 
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._formulas = FormulaBudget()  # the page's; from_notebook_node starts a new one for each page
+
     @pass_context
     def markdown2html(self, context, source):
         """Markdown to clean HTML, maths as MathML (a Jinja filter: the cell's attachments come from `context`)."""
         cell = context.get("cell", {})
-        renderer = MathMLRenderer(attachments=cell.get("attachments", {}), **self.lexer_options)
+        renderer = MathMLRenderer(self._formulas, attachments=cell.get("attachments", {}), **self.lexer_options)
         return clean_html(MarkdownWithMath(renderer=renderer).render(source))
 
     def from_notebook_node(self, nb, resources=None, **kw):
+        self._formulas = FormulaBudget()
         page, resources = super().from_notebook_node(nb, resources, **kw)
         return with_csp(page), resources
+

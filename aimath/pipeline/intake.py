@@ -33,6 +33,14 @@ from aimath.pipeline.untrusted_text import visible
 from aimath.sandbox.execute import FLAGS_FILE
 
 INTAKE_JSON = "intake.json"  # in autograded/
+SOURCES_JSON = "sources.json"  # in autograded/: {assignment: [source digest, gradebook digest]} at its last update
+# in autograded/: {assignment: [source digest, gradebook digest, release/<assignment>/ digest, requirements digest]}
+# as its last release left them
+RELEASES_JSON = "releases.json"
+FEEDBACK_JSON = "feedback.json"  # in autograded/: {assignment: {student: feedback_inputs}} of the pages written
+REPORT_JSON = "report.json"  # in autograded/: {report folder: report_inputs it was last built from}
+# The files the pipeline keeps in autograded/ beside the student folders: no student folder may take their names.
+AUTOGRADED_RECORDS = frozenset({INTAKE_JSON, SOURCES_JSON, RELEASES_JSON, FEEDBACK_JSON, REPORT_JSON})
 TIMESTAMP = "timestamp.txt"
 # Top-level names of a submission folder the grader writes in its autograded copy: a student's file of that name is
 # never copied (it would be read as the grader's record).
@@ -44,6 +52,9 @@ LARGE_NOTEBOOK_BYTES = 20 * 2**20
 MAX_JSON_DEPTH = 64
 MAX_JSON_CONTAINERS = 1_000_000
 MAX_TIMESTAMP_BYTES = 200
+# Cells of a notebook: the course's notebooks have 12-45, a student adds a few dozen at most; nbgrader's own steps and
+# the feedback page cost time per cell, outside the sandbox's limits (a notebook of 300,000 empty cells cost minutes).
+MAX_CELLS = 2_000
 MAX_ID_CHARS = 128           # a student id (folder name) nbgrader's gradebook keeps
 MAX_NAMES_LISTED = 5         # names one line lists before "and N more"
 MAX_QUOTED_CHARS = 100       # how much of a student's text (an error message, a timestamp) a line quotes
@@ -108,6 +119,8 @@ def id_problem(name: str, *, assignment: bool = False) -> str | None:
         return "its name holds spaces"
     if name.startswith("."):
         return "its name starts with a dot (a hidden folder)"
+    if name in AUTOGRADED_RECORDS:
+        return f"{name} is the name of a file the grading pipeline keeps in autograded/"
     if any(c in _GLOB_CHARACTERS for c in name):
         return "its name holds * ? [ ] or \\, which nbgrader reads as a file pattern"
     if assignment and "+" in name:
@@ -194,6 +207,9 @@ def text_finding(name: str, data: bytes) -> tuple[str | None, Finding | None]:
         return None, Finding("invalid-json", f"{name} is not valid JSON{where}; {RESUBMIT}", False)
     if json_depth(value) > MAX_JSON_DEPTH:
         return None, deep
+    if isinstance(value, dict) and isinstance(value.get("cells"), list) and len(value["cells"]) > MAX_CELLS:
+        return None, Finding("too-many-cells", f"{name} has {len(value['cells']):,} cells, more than {MAX_CELLS:,} "
+                                               f"(the released notebook has a few dozen); {RESUBMIT}", False)
     return text, None
 
 

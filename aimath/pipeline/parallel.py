@@ -332,9 +332,7 @@ def autograde(*, root: Path, assignments: list[str], gradebook, record: Callable
     todo = {a: pending(root, a, _graded(gradebook, a), force, versions[a]) for a in assignments}
     scratch = root / SCRATCH
     shutil.rmtree(scratch, ignore_errors=True)
-    scratch.mkdir()
     skeleton = scratch / "skeleton.db"
-    gradebook_rows.skeleton(root / "gradebook.db", skeleton)
     submitted: list[Job] = []
 
     def jobs() -> Iterable[Job]:
@@ -344,6 +342,9 @@ def autograde(*, root: Path, assignments: list[str], gradebook, record: Callable
             if screen is not None and students:
                 students = todo[assignment] = screen(assignment, students)
             for student in students:
+                if not submitted:  # made once something is to be graded (a rerun with nothing new makes none)
+                    scratch.mkdir()
+                    gradebook_rows.skeleton(root / "gradebook.db", skeleton)
                 graded = root / "autograded" / student / assignment  # what the TA graded, once fully recorded
                 submitted.append(Job(str(root), assignment, student, str(skeleton), gradebook_rows.prior(
                     gradebook, assignment, student, graded if _recorded_digests(root, student, assignment)[0] else None)))

@@ -2,15 +2,17 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 from urllib.parse import quote
 
-from aimath.pipeline import course
+from aimath.pipeline import course, intake, parallel
 from aimath.report.analysis import (
-    Flag, ItemResult, ScoreStats, Timing, class_max_total, flags_of, graded_assignments, item_analysis,
+    MISSING, Flag, ItemResult, ScoreStats, Timing, class_max_total, flags_of, graded_assignments, item_analysis,
     mistake_table, score_stats, student_total, submissions_of, timing_of)
 from aimath.report.evidence import gather_evidence
 from aimath.report.gradebook import read_grades
@@ -48,8 +50,14 @@ class Section:
 
     @property
     def flags(self) -> tuple[Flag, ...]:
-        """Every flag of the assignment, by student."""
-        return tuple(flag for row in self.rows for flag in row.flags)
+        """Every flag of a submission that needs a look (intake, grading, late, the sandbox), by student: work not
+        handed in is `missing`."""
+        return tuple(flag for row in self.rows for flag in row.flags if flag.kind != MISSING)
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        """The students who handed nothing in for the assignment."""
+        return tuple(row.student for row in self.rows if any(flag.kind == MISSING for flag in row.flags))
 
     @property
     def row_of(self) -> dict[str, StudentRow]:
@@ -98,7 +106,8 @@ def page_context(grades: ClassGrades, sections: list[Section], exports: list[tup
         students=grades.students,
         sections=sections,
         submission_count=len(grades.submissions),
-        flagged=sum(1 for s in sections for row in s.rows if row.flags),
+        flagged=sum(1 for s in sections for row in s.rows if any(flag.kind != MISSING for flag in row.flags)),
+        missing=sum(len(s.missing) for s in sections),
         total_seconds=sum(s.timing.total for s in sections) if any(s.timing.timed for s in sections) else None,
         totals={student: student_total(grades, student) for student in grades.students},
         max_total=class_max_total(grades),
@@ -106,10 +115,37 @@ def page_context(grades: ClassGrades, sections: list[Section], exports: list[tup
     )
 
 
+def report_inputs(*, root: Path, coursedir) -> str | None:
+    """sha256 of everything the report is made from: how it is made (course.renderer_digest: nbgrader_config.py,
+    requirements.txt, the aimath package), the gradebook's file, every autograded submission folder, intake.json, and
+    which feedback pages exist. None when the gradebook is not a SQLite file of the course (then it is always built)."""
+    db = coursedir.db_url.removeprefix("sqlite:///")
+    if db == coursedir.db_url or not Path(db).is_file():
+        return None
+    autograded = Path(coursedir.root) / coursedir.autograded_directory
+    folders = sorted(p for p in autograded.glob("*/*") if p.is_dir())
+    pages = sorted((Path(coursedir.root) / coursedir.feedback_directory).glob("*/*/*.html"))
+    parts = [course.renderer_digest(root=root), hashlib.sha256(Path(db).read_bytes()).hexdigest(),
+             [[str(f.relative_to(autograded)), parallel.submission_digest(f)] for f in folders],
+             hashlib.sha256(intake.intake_path(root).read_bytes()).hexdigest() if intake.intake_path(root).is_file()
+             else None, [str(page.relative_to(root)) for page in pages]]
+    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+
+
 def build_report(*, root: Path, out: Path | None = None) -> Path:
-    """Write index.html, grades_wide.csv and nbgrader's grades.csv into `out` (default root/report); returns the page."""
+    """Write index.html, grades_wide.csv and nbgrader's grades.csv into `out` (default root/report); returns the page.
+
+    Nothing is rebuilt when those files are there and `report_inputs` are those they were built from (recorded in
+    autograded/report.json); a file is rewritten only when it changed (the same inputs give the same bytes)."""
     coursedir = course.open_api(root=root).coursedir
     report_dir = Path(out or root / REPORT_DIR)
+    page = report_dir / INDEX_HTML
+    record = root / "autograded" / intake.REPORT_JSON
+    inputs = report_inputs(root=root, coursedir=coursedir)
+    outputs = (page, report_dir / WIDE_CSV, report_dir / course.GRADES_CSV)
+    key = os.path.relpath(report_dir.resolve(), root.resolve())  # the course folder may be moved or copied
+    if inputs is not None and all(p.is_file() for p in outputs) and course.read_record(record).get(key) == inputs:
+        return page
     report_dir.mkdir(parents=True, exist_ok=True)
     grades = read_grades(root=root)
     evidence = gather_evidence(grades, autograded=Path(coursedir.root) / coursedir.autograded_directory)
@@ -121,7 +157,9 @@ def build_report(*, root: Path, out: Path | None = None) -> Path:
     write_wide_csv(grades, report_dir / WIDE_CSV)
     course.export(root=root, to=report_dir / course.GRADES_CSV)
     exports = [(f"{WIDE_CSV} (student × assignment)", WIDE_CSV), (f"{course.GRADES_CSV} (nbgrader's export)", course.GRADES_CSV)]
-    page = report_dir / INDEX_HTML
     # names reach the page `visible` already; a stray byte that is not UTF-8 is escaped, never a crash of the report
-    page.write_text(render_page(**page_context(grades, sections, exports)), encoding="utf-8", errors="backslashreplace")
+    course.write_if_changed(page, render_page(**page_context(grades, sections, exports)).encode(
+        "utf-8", errors="backslashreplace"))
+    if inputs is not None:
+        course.update_record(record, {key: inputs})
     return page

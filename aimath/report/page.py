@@ -45,6 +45,7 @@ nav a { margin-right: 1em; } img { max-width: 100%; }
   <div><dt>Assignments graded</dt><dd data-key="assignments">{{ sections|length }}</dd></div>
   <div><dt>Submissions</dt><dd data-key="submissions">{{ submission_count }}</dd></div>
   <div><dt>Flagged submissions</dt><dd data-key="flagged">{{ flagged }}</dd></div>
+  <div><dt>Missing submissions</dt><dd data-key="missing">{{ missing }}</dd></div>
   <div><dt>Grading time</dt><dd data-key="grading-seconds">{{ total_seconds|seconds }}</dd></div>
 </dl>
 <p>Exports: {% for name, href in exports %}<a href="{{ href }}">{{ name }}</a>{% if not loop.last %} · {% endif %}{% endfor %}</p>
@@ -96,12 +97,13 @@ nav a { margin-right: 1em; } img { max-width: 100%; }
 </table>{% else %}<p class="muted">No named mistake was diagnosed.</p>{% endif %}
 
 <h3>Flagged submissions</h3>
-{% if s.flags %}<table class="flags">
+{% if s.missing %}<p class="missing-work" data-key="missing-work"><span class="flag missing">missing</span> no submission from {{ s.missing|length }} of {{ students|length }} students: {{ s.missing|join(", ") }}</p>
+{% endif %}{% if s.flags %}<table class="flags">
 <thead><tr><th>student</th><th>flag</th><th>what happened</th></tr></thead>
 <tbody>
 {% for flag in s.flags %}<tr data-student="{{ flag.student }}" data-flag="{{ flag.kind }}"><td>{{ flag.student }}</td><td><span class="flag {{ flag.kind }}">{{ flag.kind }}</span></td><td data-key="detail">{{ flag.detail }}</td></tr>
 {% endfor %}</tbody>
-</table>{% else %}<p class="muted">Nothing flagged: every student submitted on time and the sandbox recorded nothing.</p>{% endif %}
+</table>{% else %}<p class="muted">Nothing flagged: no submission was late, left out of grading or flagged by the grading sandbox.</p>{% endif %}
 
 <h3>Students</h3>
 <table class="students">

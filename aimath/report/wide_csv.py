@@ -6,8 +6,10 @@ through `untrusted_text.spreadsheet_cell`: a student id such as `=2+5` is writte
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 
+from aimath.pipeline.course import write_if_changed
 from aimath.pipeline.untrusted_text import spreadsheet_cell
 from aimath.report.analysis import graded_assignments, student_total
 from aimath.report.records import ClassGrades
@@ -33,7 +35,8 @@ def wide_rows(grades: ClassGrades) -> list[list[str]]:
 
 
 def write_wide_csv(grades: ClassGrades, path: Path) -> Path:
-    """Write the wide table to `path` (UTF-8, comma separated); returns the path."""
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        csv.writer(handle).writerows(wide_rows(grades))
+    """Write the wide table to `path` (UTF-8, comma separated) when it changed; returns the path."""
+    text = io.StringIO(newline="")
+    csv.writer(text).writerows(wide_rows(grades))
+    write_if_changed(path, text.getvalue().encode("utf-8"))
     return path

@@ -11,23 +11,15 @@ import builtins
 import pickle
 import socket
 import time
+import types
 from typing import Any, Callable, Sequence
 
 import cloudpickle
 import numpy as np
 
-import aimath.checks
-import aimath.gradcheck
-import aimath.judge
 from aimath.sandbox import sympy_tree
 from aimath.sandbox.inside import agent, codec, frames
 from aimath.sandbox.inside.probe import Case, Outcome, call, changed, probe_all
-
-# Probe recipes written in the checks (and the finite-difference helpers they use) travel to the sandbox by value;
-# the reference implementations are neither importable there nor allowed in a request (see `_refuse_reference`).
-cloudpickle.register_pickle_by_value(aimath.checks)
-cloudpickle.register_pickle_by_value(aimath.gradcheck)
-cloudpickle.register_pickle_by_value(aimath.judge)
 
 # A request the sandbox takes longer than this to answer counts as a hang (an infinite loop in student code).
 REQUEST_TIMEOUT_S = 10.0
@@ -45,6 +37,15 @@ class SandboxError(RuntimeError):
 
 class StudentCodeError(Exception):
     """The student's code raised an exception that is not a built-in one (its type's name and message)."""
+
+
+def send_by_value(*modules: types.ModuleType) -> None:
+    """Have the functions and classes defined in `modules` (imported modules or packages, with their submodules)
+    travel to the sandbox by value: their code is not importable there. The caller names them (the judge and the
+    checks register their own probe recipes); everything else a request holds travels by reference, and the
+    reference implementations are neither importable there nor allowed in a request (see `_refuse_reference`)."""
+    for module in modules:
+        cloudpickle.register_pickle_by_value(module)
 
 
 def _refuse_reference(payload: bytes) -> None:

@@ -16,6 +16,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import threading
 from pathlib import Path
 
 import nbformat
@@ -164,8 +165,6 @@ def plot_normal_densities(mus, x0):
 '''
 
 
-@pytest.mark.xfail(strict=True, reason="red team: the plot probe carries mle._ExpectedPlot (the grader's expected "
-                                       "figure and its density) into the sandbox; a notebook that borrows it passes")
 def test_no_request_carries_the_graders_expected_answers():
     """`_plot_probe` refers to `_ExpectedPlot` (the reference's stand-in) and cloudpickle ships the checks by value:
     the request holds the class, its `describe` and the normal density `_pdf`. A `plot_normal_densities` with no
@@ -180,8 +179,13 @@ def test_no_request_carries_the_graders_expected_answers():
     sent = []
 
     def transport(request: bytes) -> bytes:
+        # the agent answers on a thread of its own: like the sandbox's process, its stack holds no grader frame
         sent.append(request)
-        return agent.handle_request(namespace, request)
+        answer = []
+        serving = threading.Thread(target=lambda: answer.append(agent.handle_request(namespace, request)))
+        serving.start()
+        serving.join()
+        return answer[0]
 
     student = remote.Channel(transport).lookup("plot_normal_densities")
     try:
@@ -198,8 +202,6 @@ def test_no_request_carries_the_graders_expected_answers():
 
 # ---------------------------------------------------------------- kind 4: costs outside the wall limit (feedback)
 
-@pytest.mark.xfail(strict=True, reason="red team: feedback renders every $...$ of a student's markdown: 1 MB of "
-                                       "formulas costs ~13 CPU-s and 20 MB of page, with no bound")
 def test_a_markdown_cell_of_formulas_renders_in_bounded_time():
     """A 1.8 MB notebook whose extra markdown cell holds 300,000 `$x^2$` took 85 s of `make feedback` (run one
     notebook at a time) and wrote a 36 MB page; a notebook may be 20 MB before intake even mentions it, 128 MB before
@@ -214,8 +216,6 @@ def test_a_markdown_cell_of_formulas_renders_in_bounded_time():
     assert done.returncode == 0 and "done" in done.stdout, (done.returncode, done.stderr[-500:])
 
 
-@pytest.mark.xfail(strict=True, reason="red team: 300,000 empty raw cells (600,000 JSON containers, under intake's "
-                                       "million) cost ~217 s of nbgrader's autograde and 244 s of feedback")
 def test_a_notebook_of_absurdly_many_cells_is_left_out_at_intake():
     """Graded through `make autograde` (one worker), the 25 MB notebook passed intake, its sandboxed cells took 2 s,
     and nbgrader's own steps around them (outside the wall-limit watchdog) 217 s; `make feedback` then spent 244 s and

@@ -6,9 +6,8 @@ import math
 
 import matplotlib.pyplot as plt
 import numpy as np
-from scipy.stats import norm
 
-from tests.catalogue import Catalogue
+from aimath.catalogue import Catalogue
 
 catalogue = Catalogue("mle")
 mistake, alternative = catalogue.mistake, catalogue.alternative

@@ -1,6 +1,6 @@
 """Run the attack suite against stock `nbgrader autograde` and against our sandbox; print which attacks work where.
 
-    .venv/bin/python benchmarks/attacks_vs_stock.py [--workdir DIR]
+    .venv/bin/python tests/attacks/vs_stock.py [--workdir DIR]
 
 Not a test: stock nbgrader runs the attacks with your permissions. The script protects the machine anyway: it
 grades in a throwaway folder, under prlimit (memory, file size), and runs the attacks marked dangerous (memory and
@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from tests.attacks import harness  # noqa: E402
 from tests.attacks.catalogue import ATTACKS, HONEST  # noqa: E402

@@ -1,7 +1,7 @@
 """rnn_bptt: plausible student mistakes and alternative correct solutions, written as students write them."""
 import numpy as np
 
-from tests.catalogue import Catalogue
+from aimath.catalogue import Catalogue
 
 catalogue = Catalogue("rnn_bptt")
 mistake, alternative = catalogue.mistake, catalogue.alternative

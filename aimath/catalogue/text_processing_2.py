@@ -4,7 +4,7 @@ Entries use only builtins and `re` (the notebook's imports cell provides `re`); 
 """
 import re
 
-from tests.catalogue import Catalogue
+from aimath.catalogue import Catalogue
 
 catalogue = Catalogue("text_processing_2")
 mistake, alternative = catalogue.mistake, catalogue.alternative

@@ -1,10 +1,20 @@
-"""Mistake catalogues and alternative correct solutions, one module per assignment.
+"""The mistake catalogue: course content that says what each hidden check must catch and what it must pass.
 
-Each module holds `catalogue = Catalogue("<assignment>")` and registers real student-style code with
-`@catalogue.mistake("<graded name>", diagnosis=...)` and `@catalogue.alternative("<graded name>")`.
+One module per assignment (`aimath/catalogue/<assignment>.py`), or a package with one module per part of the
+notebook where that reads better (`aimath/catalogue/backprop/`: activations, layers, network), whose `__init__.py`
+joins its parts with `Catalogue.from_parts`. Each module holds `catalogue = Catalogue("<assignment>")` and registers
+real student-style code with `@catalogue.mistake("<graded name>", diagnosis=...)` (a plausible wrong version, and
+the one mistake its feedback must name) and `@catalogue.alternative("<graded name>")` (a correct solution written
+differently from the reference). Instructors add mistakes here: together they are the contract of the assignment's
+checks (`aimath.checks.<assignment>`).
+
+Each entry is pasted into a notebook under its graded name (`Entry.source_as`: the demo class seeds submissions with
+them, and tests run them as pasted), so it uses only what the notebook's imports cell provides and imports anything
+else inside itself.
+
 `tests/test_catalogue.py` proves every mistake fails the assignment's check naming exactly its diagnosis (every
 mistake declares one; benchmarks/diagnosis_share.py prints the share per assignment) and every alternative passes;
-the demo class transplants these into notebooks.
+`aimath.pipeline.demo_class` transplants these into notebooks.
 """
 import importlib
 import inspect
@@ -49,6 +59,17 @@ class Catalogue:
     def __init__(self, assignment: str):
         self.assignment = assignment
         self.entries: list[Entry] = []
+
+    @classmethod
+    def from_parts(cls, assignment: str, parts: list["Catalogue"]) -> "Catalogue":
+        """The whole catalogue of an assignment kept as a package with one module per part of its notebook.
+
+        `parts` are the parts' `Catalogue(assignment)`s; their entries keep their order, part by part.
+        """
+        whole = cls(assignment)
+        for part in parts:
+            whole.entries.extend(part.entries)
+        return whole
 
     def _register(self, graded, is_mistake, diagnosis=None, demo=True):
         def add(obj):
