@@ -26,8 +26,8 @@ costing about the size of the two arguments: an answer's Min and Max together ma
 arguments x nodes. A Poly is built by expanding its expression, so its expression may hold only polynomial
 arithmetic (Add, Mul, integer powers) of symbols and numbers. Operations that evaluate the expression again (subs,
 doit, simplify) can still meet sympy's assumption machinery at its worst (the sign of a sum of six square roots
-that is exactly zero, tanh nested eight deep): the shape does not bound that, the grader's budget for each test
-cell does (`Limits.judge_s`).
+that is exactly zero, tanh nested eight deep): the shape does not bound that, so checks never ask it of a
+student's expression (docs/THREAT_MODEL.md, "What we do not guarantee").
 """
 from __future__ import annotations
 
