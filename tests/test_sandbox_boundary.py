@@ -1,9 +1,12 @@
 """The boundary between the sandbox and the grader, without a sandbox: the codec refuses anything but plain data,
 sympy is rebuilt from an allow-list, requests never carry reference code, and handles behave like the objects."""
 import json
+import os
+import signal
 import socket
 import struct
 import sys
+import time
 
 import numpy as np
 import pytest
@@ -483,6 +486,66 @@ def test_events_count_only_with_the_student_s_cell_code_on_the_stack(monkeypatch
     assert not _called_from(ipykernel_file(), here), "the kernel's machinery (its interrupt handler)"
     assert _called_from("/tmp/ipykernel_1/111.py", lambda: _called_from("/tmp/ipykernel_1/222.py", here)), \
         "the student's code called by the agent"
+
+
+def _children(count: int, *, new_session: bool = False, grandchild: bool = False) -> list[int]:
+    """Pids of `count` sleeping processes forked from this one (in a session of their own, or each with a sleeping
+    child of its own); the caller kills them. A pipe tells when each is ready."""
+    pids = []
+    for _ in range(count):
+        ready_read, ready_write = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            try:
+                if new_session:
+                    os.setsid()
+                if grandchild and os.fork() == 0:
+                    os.write(ready_write, b"g")
+                    time.sleep(60)
+                    os._exit(0)
+                os.write(ready_write, b"c")
+                time.sleep(60)
+            finally:
+                os._exit(0)
+        os.read(ready_read, 1)
+        if grandchild:
+            os.read(ready_read, 1)
+        os.close(ready_read)
+        os.close(ready_write)
+        pids.append(pid)
+    return pids
+
+
+def test_signals_to_one_s_own_descendants_are_not_attempts():
+    """A process pool forks workers and terminates them (os.kill(worker, SIGTERM)): that stays in the process tree the
+    kernel started. Signalling itself, its parent, its own process group (which holds itself), every process, or a
+    process it did not start is an attempt."""
+    from aimath.sandbox.inside import agent
+    children = _children(2)
+    grouped = _children(1, new_session=True)  # a child leading a process group of its own (start_new_session)
+    parents = _children(1, grandchild=True)
+    grandchildren = [int(p) for p in os.listdir("/proc") if p.isdigit() and agent._parent(int(p)) == parents[0]]
+    try:
+        assert len(grandchildren) == 1
+        grandchild = grandchildren[0]
+        for pid in children + grouped + parents + [grandchild]:
+            assert not agent._signals_outside("os.kill", (pid, signal.SIGTERM)), pid
+        assert not agent._signals_outside("os.killpg", (grouped[0], signal.SIGTERM))
+        assert not agent._signals_outside("os.kill", (-grouped[0], signal.SIGTERM))
+        outside = [("os.kill", (os.getpid(), signal.SIGINT)), ("os.kill", (os.getppid(), signal.SIGTERM)),
+                   ("os.kill", (1, signal.SIGINT)), ("os.kill", (0, signal.SIGTERM)), ("os.kill", (-1, signal.SIGKILL)),
+                   ("os.killpg", (os.getpgid(0), signal.SIGINT)), ("os.kill", (-os.getpgid(0), signal.SIGINT)),
+                   ("os.killpg", (1, signal.SIGINT)), ("os.kill", ("junk", 2)), ("os.kill", ())]
+        for event, args in outside:
+            assert agent._signals_outside(event, args), (event, args)
+    finally:
+        for pid in grandchildren:
+            os.kill(pid, signal.SIGKILL)
+        for pid in children + grouped + parents:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+    gone = children[0]
+    assert not agent._signals_outside("os.kill", (gone, signal.SIGTERM)), "a process that is gone reaches nothing"
 
 
 def ipykernel_file() -> str:

@@ -122,8 +122,6 @@ print(json.dumps(written))
 # ---------------------------------------------------------------- kind 7: flags on innocent code
 
 @pytest.mark.pipeline
-@pytest.mark.xfail(strict=True, reason="red team: honest multiprocessing.Pool is flagged forbidden-access "
-                                       "(os.fork, os.kill of its own workers)")
 def test_honest_multiprocessing_raises_no_flag(tmp_path):
     """A correct notebook that maps with a process pool (what a student who read about parallel numpy would write):
     the summary lists it under 'Flagged ... attempts to reach outside the submission: forbidden-access; e.g. os.fork
