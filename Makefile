@@ -8,6 +8,7 @@ export PATH := $(abspath $(BIN)):$(PATH)
 CLI := $(BIN)/python -m aimath
 # Autograding runs each submission in a bubblewrap sandbox (docs/THREAT_MODEL.md); AIMATH_SANDBOX=off grades without.
 BWRAP := $(shell command -v bwrap 2>/dev/null)
+SECCOMP := $(shell ldconfig -p 2>/dev/null | grep -q 'libseccomp\.so\.2' || /sbin/ldconfig -p 2>/dev/null | grep -q 'libseccomp\.so\.2' && echo yes)
 # The report's browser test (tests/test_report.py) opens the report in Debian's headless Chromium.
 CHROMIUM := /usr/bin/chromium
 
@@ -56,13 +57,14 @@ summary: env ## print the class table and the submissions to look at
 report: env ## write report/index.html (scores, pass rates, flagged submissions) and its CSVs
 	@$(CLI) report
 
-# Installs bubblewrap when it is missing and we may (root); otherwise the grading step says in one line what to install.
-sandbox: ## install bubblewrap (the grading sandbox) when it is missing and we are root
-	@if [ -n "$(BWRAP)" ] || [ "$(AIMATH_SANDBOX)" = off ]; then :; \
+# Installs bubblewrap and libseccomp (each kernel's system call filter) when missing and we may (root); otherwise the
+# grading step says in one line what to install.
+sandbox: ## install bubblewrap and libseccomp (the grading sandbox) when missing and we are root
+	@if { [ -n "$(BWRAP)" ] && [ -n "$(SECCOMP)" ]; } || [ "$(AIMATH_SANDBOX)" = off ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap >/dev/null) \
-		|| echo "could not install bubblewrap: install it (sudo apt install bubblewrap) or grade with AIMATH_SANDBOX=off"; \
-	else echo "the grading sandbox needs bubblewrap: sudo apt install bubblewrap (or sudo dnf install bubblewrap)"; fi
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap libseccomp2 >/dev/null) \
+		|| echo "could not install bubblewrap and libseccomp2: install them (sudo apt install bubblewrap libseccomp2) or grade with AIMATH_SANDBOX=off"; \
+	else echo "the grading sandbox needs bubblewrap and libseccomp: sudo apt install bubblewrap libseccomp2 (or sudo dnf install bubblewrap libseccomp)"; fi
 
 # Installs Debian's chromium for the browser test when it is missing and we may (root); otherwise says what to install.
 chromium: ## install Debian's chromium (the report's browser test) when it is missing and we are root

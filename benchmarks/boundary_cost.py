@@ -13,7 +13,7 @@ from pathlib import Path
 import sympy
 
 from aimath.pipeline.nbgrader_session import source_assignments
-from aimath.sandbox import remote
+from aimath.sandbox import remote, sympy_tree
 from aimath.sandbox.inside import agent, codec
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -63,6 +63,17 @@ def hostile():
     row("sympy Pow(x + 1, 10**6)", sympy_answer(sympy.Pow(x + 1, 10**6, evaluate=False)))
     row("sympy (7**100)**100 nested", sympy_answer(sympy.Pow(sympy.Pow(7, 100, evaluate=False), 100, evaluate=False)))
     row("sympy floor(exp(10**4))", sympy_answer(sympy.floor(sympy.exp(10**4, evaluate=False), evaluate=False)))
+    symbols = sympy.symbols("x0:499")
+    row("sympy Max of 499 symbols", sympy_answer(sympy.Max(*symbols, evaluate=False)))
+    row("3 sympy Max of 166 symbols in one answer", codec.encode([codec.SympyTree(agent._sympy_tree(
+        sympy.Max(*symbols[k * 166:(k + 1) * 166], evaluate=False))) for k in range(3)]))
+    row("sympy Max of 400 numbers", sympy_answer(sympy.Max(*map(sympy.Integer, range(400)), evaluate=False)))
+    radicals = sum(sympy.sqrt(p) for p in (2, 3, 5, 7, 11, 13))
+    zero = sympy.Add(sympy.Pow(sympy.expand(radicals**2), sympy.S.Half), -radicals, evaluate=False)
+    row("sympy sin(a sum of 6 square roots that is 0)", sympy_answer(sympy.sin(zero, evaluate=False)))
+    colliding = 2**61 - 1
+    row("dict of 83,000 colliding int keys", ('{"t":"dict","v":[' + ",".join(
+        f"[{k * colliding},0]" for k in range(1, 83000)) + "]}").encode())
     row("64 MiB of [[],[],...]", b"[" + b"[]," * ((64 * 2**20 - 2) // 3 - 1) + b"[]]")
     row("4 MiB of [[],[],...]", b"[" + b"[]," * ((4 * 2**20 - 2) // 3 - 1) + b"[]]")
     row("4 MiB of 0,0,0 (2M ints)", b"[" + b"0," * (2 * 2**20 - 2) + b"0]")
@@ -92,6 +103,21 @@ def limits():
         for operation, work in [("str", str), ("expand", sympy.expand), ("Poly", lambda e: sympy.Poly(e, x)),
                                 ("subs", lambda e: e.subs(x, 3)), ("simplify", sympy.simplify)]:
             row(f"sympy {name}: {operation}", lambda: work(built))
+    symbols = sympy.symbols(f"x0:{sympy_tree.MAX_SYMBOLS}")
+
+    def halves(leaves):
+        return leaves[0] if len(leaves) == 1 else sympy.Max(halves(leaves[:len(leaves) // 2]),
+                                                            halves(leaves[len(leaves) // 2:]), evaluate=False)
+    for name, expression in [(f"Max of {len(symbols)} symbols", sympy.Max(*symbols, evaluate=False)),
+                             (f"Max of {len(symbols)} symbols in pairs (832 of 1000)", halves(symbols))]:
+        data = sympy_answer(expression)
+        built = answered(data).lookup("x")
+        row(f"sympy {name}: rebuild", data)
+        for operation, work in [("str", str), ("float", float), ("subs", lambda e: e.subs(symbols[0], 3))]:
+            row(f"sympy {name}: {operation}", lambda: (sympy.core.cache.clear_cache(), work(built)))
+    keys = 2**61 - 1
+    row(f"dict of {codec.MAX_KEY_WEIGHT} colliding int keys", ('{"t":"dict","v":[' + ",".join(
+        f"[{k * keys},0]" for k in range(1, codec.MAX_KEY_WEIGHT + 1)) + "]}").encode())
 
 
 def checks():

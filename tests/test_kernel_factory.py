@@ -127,6 +127,54 @@ def test_killing_a_kernel_reports_it_gone(factory):
 SCRATCH = 24 * 2**20
 
 
+def test_the_scientific_stack_works_under_the_kernel_s_system_call_filter(factory):
+    """The filter refusing memory files and SysV IPC (inside/zygote.py) leaves what a course notebook does working:
+    numpy, scipy, sympy, a matplotlib figure, a process pool, POSIX shared memory and semaphores (files in /dev/shm),
+    a ctypes callback; the refused calls fail with ENOSYS in the kernel and in the processes it starts."""
+    kernel, client = _kernel(factory, {})
+    try:
+        seen = _run(client, """
+import ctypes, errno, io, json, multiprocessing, os
+from multiprocessing import shared_memory
+import matplotlib.pyplot as plt, numpy as np, scipy.optimize, scipy.stats, sympy
+
+def refused(_=None):
+    try:
+        os.close(os.memfd_create("m"))
+        return "created"
+    except OSError as exc:
+        return errno.errorcode[exc.errno]
+
+x = sympy.Symbol("x")
+fig, ax = plt.subplots()
+ax.plot(np.linspace(0, 1, 50), scipy.stats.norm.pdf(np.linspace(0, 1, 50)))
+png = io.BytesIO()
+fig.savefig(png, format="png")
+with multiprocessing.Pool(2) as pool:
+    squares, in_workers = pool.map(abs, [-1, -2, -3]), pool.map(refused, [0, 1])
+memory = shared_memory.SharedMemory(create=True, size=2**20)
+memory.buf[:3] = b"abc"
+shared = bytes(memory.buf[:3]).decode()
+memory.close(); memory.unlink()
+lock = multiprocessing.Lock()
+with lock:
+    pass
+values = (ctypes.c_int * 4)(3, 1, 2, 0)
+compare = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_int), ctypes.POINTER(ctypes.c_int))(
+    lambda a, b: a[0] - b[0])
+ctypes.CDLL(None).qsort(values, 4, ctypes.sizeof(ctypes.c_int), compare)
+print(json.dumps({"solve": float(np.linalg.solve([[2.0, 0], [0, 4]], [2, 8])[1]),
+                  "minimum": round(float(scipy.optimize.minimize_scalar(lambda t: (t - 3) ** 2).x), 6),
+                  "derivative": str(sympy.diff(x**3, x)), "png": png.getvalue()[:4] == b"\\x89PNG",
+                  "pool": squares, "shared": shared, "sorted": list(values), "kernel": refused(),
+                  "workers": in_workers}))
+""")
+    finally:
+        _stop(kernel, client)
+    assert seen == {"solve": 2.0, "minimum": 3.0, "derivative": "3*x**2", "png": True, "pool": [1, 2, 3],
+                    "shared": "abc", "sorted": [0, 1, 2, 3], "kernel": "ENOSYS", "workers": ["ENOSYS", "ENOSYS"]}
+
+
 @pytest.fixture(scope="module")
 def small_factory():
     made = zygote.Factory(Limits(scratch_bytes=SCRATCH))

@@ -1,9 +1,12 @@
 """The boundary between the sandbox and the grader, without a sandbox: the codec refuses anything but plain data,
 sympy is rebuilt from an allow-list, requests never carry reference code, and handles behave like the objects."""
 import json
+import os
+import signal
 import socket
 import struct
 import sys
+import time
 
 import numpy as np
 import pytest
@@ -191,6 +194,86 @@ def test_a_rebuilt_sympy_tree_stays_within_its_limits_even_expanded(tree):
         assert degree <= sympy_tree.MAX_EXPONENT
 
 
+def _costly_to_evaluate():
+    """Expressions within every size bound that sympy takes seconds to minutes to evaluate (build with evaluation)."""
+    xs = sympy.symbols(f"x0:{sympy_tree.MAX_SYMBOLS}")
+    radicals = sum(sympy.sqrt(p) for p in (2, 3, 5, 7, 11, 13))
+    zero = sympy.Add(sympy.Pow(sympy.expand(radicals**2), sympy.S.Half), -radicals, evaluate=False)  # exactly 0
+    tanh = sympy.Add(*xs)
+    for _ in range(8):
+        tanh = sympy.tanh(tanh, evaluate=False)
+    nested = xs[0]
+    for x_ in xs[1:8]:
+        nested = sympy.Max(nested, x_, evaluate=False)
+    return {"sin of a sum of square roots that is 0": sympy.sin(zero, evaluate=False),  # a minimal polynomial: minutes
+            "tanh nested 8 deep": tanh,  # its assumptions query the real and imaginary parts at every level: seconds
+            "Max of 8 symbols nested": nested}  # merged into one Max at each level, its arguments compared pairwise
+
+
+@pytest.mark.parametrize("name", list(_costly_to_evaluate()))
+def test_a_tree_is_rebuilt_as_sent_never_evaluated(name):
+    """Rebuilding evaluates nothing (no comparison, no assumption, no simplification): the rebuilt expression has the
+    very structure that was sent, however costly evaluating it would be."""
+    from aimath.sandbox.inside.agent import _sympy_tree
+    expression = _costly_to_evaluate()[name]
+    built = sympy_tree.rebuild(_sympy_tree(expression))
+    assert _sympy_tree(built) == _sympy_tree(expression)
+    assert sympy.srepr(built) == sympy.srepr(expression)
+
+
+def test_the_trees_of_one_answer_share_one_budget():
+    """Each tree within MAX_NODES, three of them in one answer over it: refused (issue: a get_greatest returning three
+    Max of 499 symbols held the grader 302 s)."""
+    third = sympy_tree.MAX_NODES // 3 + 1
+    trees = [sympy.Add(*[sympy.Integer(k) * sympy.Symbol("x") ** k for k in range(1, third // 4)], evaluate=False)
+             for _ in range(4)]
+    data = _sympy_answer(trees[0])
+    assert Channel(lambda request: data).lookup("f") == trees[0]
+    from aimath.sandbox.inside.agent import _sympy_tree
+    answer = codec.encode([codec.SympyTree(_sympy_tree(t)) for t in trees])
+    with pytest.raises(codec.AnswerRefused, match=f"more than {sympy_tree.MAX_NODES} nodes"):
+        Channel(lambda request: answer).lookup("f")
+    many = codec.encode([codec.SympyTree(["Symbol", f"s{i}"]) for i in range(sympy_tree.MAX_SYMBOLS + 1)])
+    with pytest.raises(codec.AnswerRefused, match=f"more than {sympy_tree.MAX_SYMBOLS} different symbols"):
+        Channel(lambda request: many).lookup("f")
+
+
+def test_min_and_max_are_bounded_by_what_evaluating_them_compares():
+    """Max(a, b, ...) evaluated compares its arguments pairwise, nested Max merged into it: a tree of two-argument Max
+    over 24 numbers costs more than one Max of 24 (which passes), and the answer's Min and Max share
+    MAX_COMPARISONS."""
+    x = sympy.Symbol("x")
+    assert sympy_tree.rebuild(["Max", [["Symbol", "x"], ["Integer", 0]]]) == sympy.Max(x, 0, evaluate=False)
+    numbers = [["Integer", k] for k in range(24)]
+    assert sympy_tree.rebuild(["Max", numbers]).args == tuple(sympy.Integer(k) for k in range(24))
+    with pytest.raises(sympy_tree.NotSympy, match="compare more than"):
+        sympy_tree.rebuild(["Max", numbers + numbers])
+
+    def halves(leaves):
+        return leaves[0] if len(leaves) == 1 else ["Max", [halves(leaves[:len(leaves) // 2]),
+                                                           halves(leaves[len(leaves) // 2:])]]
+    with pytest.raises(sympy_tree.NotSympy, match="compare more than"):
+        sympy_tree.rebuild(halves(numbers))
+    eight = ["Min", [["Symbol", f"x{k}"] for k in range(8)]]  # 8 x 8 each
+    budget = sympy_tree.Budget()
+    for _ in range(sympy_tree.MAX_COMPARISONS // 64):
+        sympy_tree.rebuild(eight, budget)
+    with pytest.raises(sympy_tree.NotSympy, match="compare more than"):
+        sympy_tree.rebuild(eight, budget)
+
+
+def test_a_poly_holds_only_polynomial_arithmetic():
+    """A Poly is built by expanding its expression (evaluating it): only sums, products and integer powers of symbols
+    and numbers may be in it."""
+    x = sympy.Symbol("x")
+    assert sympy_tree.rebuild(["Poly", ["Add", [["Mul", [["Float", "2.5"], ["Symbol", "x"]]], ["Pi"]]],
+                               [["Symbol", "x"]]]) == sympy.Poly(2.5 * x + sympy.pi, x)
+    for expression in (["sin", [["Symbol", "x"]]], ["Pow", [["Symbol", "x"], ["Half"]]],
+                       ["Max", [["Symbol", "x"], ["Integer", 1]]]):
+        with pytest.raises(sympy_tree.NotSympy, match="Poly"):
+            sympy_tree.rebuild(["Poly", expression, [["Symbol", "x"]]])
+
+
 # ---------------------------------------------------------------- decoding costs a bounded multiple of the message
 
 def test_a_message_over_the_size_limit_is_refused_unread():
@@ -285,6 +368,67 @@ def test_any_message_decodes_to_plain_data_or_is_refused(data):
     assert _plain(value)
 
 
+_M61 = 2**61 - 1  # ints hash to themselves modulo this; floats to their value modulo it (2.0**61 hashes as 1.0)
+COLLIDING_KEYS = {
+    "ints": [k * _M61 for k in range(1, 1200)],
+    "floats": [2.0 ** (61 * k) for k in range(16)] * 80,  # 16 distinct keys of one hash, repeated: weight counts all
+    "tuples": [(k * _M61, 0) for k in range(1, 600)],
+    "tuples of strings": [("w" * 640, k * _M61) for k in range(1, 120)],
+    "bools and None": [True, False, None] * 400,
+}
+
+
+@pytest.mark.parametrize("kind", COLLIDING_KEYS)
+def test_dict_keys_that_all_hash_alike_are_bounded_in_one_answer(kind):
+    """Keys other than str hash without a random seed, so an answer can make them all collide (building its dict
+    costs n**2 / 2 key comparisons): their weight in one answer is at most MAX_KEY_WEIGHT, split among dicts or not."""
+    keys = COLLIDING_KEYS[kind]
+    weights = [codec._key_weight(k) for k in keys]
+    assert sum(weights) > codec.MAX_KEY_WEIGHT
+    with pytest.raises(codec.AnswerRefused, match="keys other than str"):
+        codec.decode(_dict_pairs(keys))
+    with pytest.raises(codec.AnswerRefused, match="keys other than str"):
+        codec.decode(b"[" + b",".join(_dict_pairs([k]) for k in keys) + b"]")
+    fits = len(weights) - 1
+    while sum(weights[:fits]) > codec.MAX_KEY_WEIGHT:
+        fits -= 1
+    assert codec.decode(_dict_pairs(keys[:fits])) == dict.fromkeys(keys[:fits], 0)
+
+
+def _dict_pairs(keys) -> bytes:
+    """A tagged dict as the agent would send it, with these keys in this order (repeats kept) and 0 for values."""
+    return json.dumps({"t": "dict", "v": [[codec._to_json(k), 0] for k in keys]}, separators=(",", ":")).encode()
+
+
+def test_dicts_keyed_by_str_are_not_bounded_beyond_the_message():
+    """Str keys hash with the grader's random seed (PYTHONHASHSEED is never set): a student cannot make them
+    collide, and the course's dicts (TwoLayerNet's params and grads, counts of words) are keyed by str."""
+    import subprocess
+    assert subprocess.run([sys.executable, "-c", "import sys; print(sys.flags.hash_randomization)"],
+                          capture_output=True, text=True).stdout.strip() == "1"
+    keyed = {f"w{i}": float(i) for i in range(60_000)}
+    assert codec.decode(codec.encode(keyed)) == keyed
+    grads = {"W1": np.ones((3, 4)), "b1": np.zeros(4), "W2": np.ones((4, 2)), "b2": np.zeros(2)}
+    assert {k: v.tolist() for k, v in codec.decode(codec.encode(grads)).items()} == \
+        {k: v.tolist() for k, v in grads.items()}
+    counts = {k: k / 10 for k in range(codec.MAX_KEY_WEIGHT)}  # e.g. probabilities by category
+    assert codec.decode(codec.encode(counts)) == counts
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.recursive(st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False),
+                                              st.text(max_size=200)),
+                                    lambda inner: st.lists(inner, max_size=4).map(tuple), max_leaves=8),
+                       st.integers(), max_size=60))
+def test_any_keys_decode_as_sent_or_are_refused_for_their_weight(keyed):
+    data = codec.encode(keyed)
+    if sum(codec._key_weight(k) for k in keyed) > codec.MAX_KEY_WEIGHT:
+        with pytest.raises(codec.AnswerRefused):
+            codec.decode(data)
+    else:
+        assert codec.decode(data) == keyed
+
+
 def test_a_notebook_s_answers_are_bounded_in_all():
     """Past MAX_TRAFFIC_BYTES of answers, every further request of the notebook is refused without being sent."""
     sent = []
@@ -343,6 +487,66 @@ def test_events_count_only_with_the_student_s_cell_code_on_the_stack(monkeypatch
     assert not _called_from(ipykernel_file(), here), "the kernel's machinery (its interrupt handler)"
     assert _called_from("/tmp/ipykernel_1/111.py", lambda: _called_from("/tmp/ipykernel_1/222.py", here)), \
         "the student's code called by the agent"
+
+
+def _children(count: int, *, new_session: bool = False, grandchild: bool = False) -> list[int]:
+    """Pids of `count` sleeping processes forked from this one (in a session of their own, or each with a sleeping
+    child of its own); the caller kills them. A pipe tells when each is ready."""
+    pids = []
+    for _ in range(count):
+        ready_read, ready_write = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            try:
+                if new_session:
+                    os.setsid()
+                if grandchild and os.fork() == 0:
+                    os.write(ready_write, b"g")
+                    time.sleep(60)
+                    os._exit(0)
+                os.write(ready_write, b"c")
+                time.sleep(60)
+            finally:
+                os._exit(0)
+        os.read(ready_read, 1)
+        if grandchild:
+            os.read(ready_read, 1)
+        os.close(ready_read)
+        os.close(ready_write)
+        pids.append(pid)
+    return pids
+
+
+def test_signals_to_one_s_own_descendants_are_not_attempts():
+    """A process pool forks workers and terminates them (os.kill(worker, SIGTERM)): that stays in the process tree the
+    kernel started. Signalling itself, its parent, its own process group (which holds itself), every process, or a
+    process it did not start is an attempt."""
+    from aimath.sandbox.inside import agent
+    children = _children(2)
+    grouped = _children(1, new_session=True)  # a child leading a process group of its own (start_new_session)
+    parents = _children(1, grandchild=True)
+    grandchildren = [int(p) for p in os.listdir("/proc") if p.isdigit() and agent._parent(int(p)) == parents[0]]
+    try:
+        assert len(grandchildren) == 1
+        grandchild = grandchildren[0]
+        for pid in children + grouped + parents + [grandchild]:
+            assert not agent._signals_outside("os.kill", (pid, signal.SIGTERM)), pid
+        assert not agent._signals_outside("os.killpg", (grouped[0], signal.SIGTERM))
+        assert not agent._signals_outside("os.kill", (-grouped[0], signal.SIGTERM))
+        outside = [("os.kill", (os.getpid(), signal.SIGINT)), ("os.kill", (os.getppid(), signal.SIGTERM)),
+                   ("os.kill", (1, signal.SIGINT)), ("os.kill", (0, signal.SIGTERM)), ("os.kill", (-1, signal.SIGKILL)),
+                   ("os.killpg", (os.getpgid(0), signal.SIGINT)), ("os.kill", (-os.getpgid(0), signal.SIGINT)),
+                   ("os.killpg", (1, signal.SIGINT)), ("os.kill", ("junk", 2)), ("os.kill", ())]
+        for event, args in outside:
+            assert agent._signals_outside(event, args), (event, args)
+    finally:
+        for pid in grandchildren:
+            os.kill(pid, signal.SIGKILL)
+        for pid in children + grouped + parents:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+    gone = children[0]
+    assert not agent._signals_outside("os.kill", (gone, signal.SIGTERM)), "a process that is gone reaches nothing"
 
 
 def ipykernel_file() -> str:

@@ -8,6 +8,7 @@ are not mounted at all. Each kernel forked inside walls itself off further (aima
 """
 from __future__ import annotations
 
+import ctypes.util
 import os
 import shutil
 import subprocess
@@ -22,6 +23,7 @@ HOME = "/home/student"
 MPL_CACHE = "/opt/aimath-mplconfig"       # the grader's ready font cache, read-only...
 MPL_CONFIG = f"{HOME}/.config/matplotlib"  # ...copied where matplotlib insists on a writable folder
 INSTALL_HINT = "install bubblewrap (Debian/Ubuntu: sudo apt install bubblewrap; Fedora: sudo dnf install bubblewrap)"
+SECCOMP_HINT = "install libseccomp (Debian/Ubuntu: sudo apt install libseccomp2; Fedora: sudo dnf install libseccomp)"
 
 
 # bubblewrap's own --dev (which mounts devpts) would stop a kernel from mounting a /proc of its own PID namespace.
@@ -57,6 +59,9 @@ def find_bwrap() -> str:
         raise SandboxUnavailable(f"bubblewrap cannot create namespaces here ({problem}); enable unprivileged user "
                                  f"namespaces (sysctl kernel.unprivileged_userns_clone=1) or run without the sandbox "
                                  f"with AIMATH_SANDBOX=off (see docs/THREAT_MODEL.md)")
+    if ctypes.util.find_library("seccomp") is None:  # each kernel's system call filter (inside/zygote.py)
+        raise SandboxUnavailable(f"the grading sandbox needs libseccomp: {SECCOMP_HINT}; or grade without the "
+                                 f"sandbox with AIMATH_SANDBOX=off (see docs/THREAT_MODEL.md)")
     return bwrap
 
 

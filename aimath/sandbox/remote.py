@@ -103,7 +103,8 @@ class Channel:
         self.received += len(data)
         if self.received > MAX_TRAFFIC_BYTES:
             raise codec.AnswerRefused(over)
-        answer = codec.decode(data, on_handle=self._remote, on_sympy=_sympy)
+        budget = sympy_tree.Budget()  # one for all the sympy trees of this answer
+        answer = codec.decode(data, on_handle=self._remote, on_sympy=lambda tree: _sympy(tree, budget))
         if isinstance(answer, codec.Raised):
             _raise(answer)
         return answer
@@ -243,9 +244,9 @@ def _raise(raised: codec.Raised) -> None:
     raise exc
 
 
-def _sympy(tree: codec.SympyTree) -> Any:
+def _sympy(tree: codec.SympyTree, budget: sympy_tree.Budget | None = None) -> Any:
     try:
-        return sympy_tree.rebuild(tree.tree)
+        return sympy_tree.rebuild(tree.tree, budget)
     except sympy_tree.NotSympy as exc:
         raise codec.AnswerRefused(f"your code returned a sympy expression the grader does not take: {exc}") from None
 

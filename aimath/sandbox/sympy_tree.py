@@ -3,28 +3,46 @@
 Only an allow-list of sympy classes is ever constructed, from names, numbers and strings of digits; nothing from
 the sandbox is parsed as code (sympify would evaluate it).
 
-Rebuilding costs the grader bounded time and memory whatever the tree holds, and so does what a check does with the
-result afterwards (str, ==, subs, expand, Poly, float, lambdify): before a node is constructed (and evaluated, as
-sympy does), the size of what it stands for is bounded from its arguments' sizes, without any arithmetic on its
-values, and a tree over a limit is refused with `NotSympy` naming the limit. `sympy.Pow(7, 10**9, evaluate=False)`
-is refused for its exponent, never computed. The sizes (`Size`) are upper bounds with every symbol taken as a
-number of at most 10 in magnitude:
+Rebuilding costs the grader time and memory linear in the answer, whatever the tree holds: every node is built as
+sent, unevaluated (`evaluate=False`): the sandbox already evaluated the student's expression, so an honest answer is
+rebuilt identical to it, and nothing is compared, simplified or asked about its assumptions while rebuilding (sympy's
+evaluation of `Max(x0, ..., x498)` compares its arguments pairwise, 72 s; deciding the sign of a sum of square roots
+that is exactly zero computes a minimal polynomial, minutes). One budget is shared by all the trees of one answer
+(`Budget`): `MAX_NODES` nodes, `MAX_SYMBOLS` symbol names and `MAX_COMPARISONS` for Min and Max.
+
+What a check does with the result afterwards (str, ==, float, expand, Poly, lambdify) is bounded by the tree's
+shape: before a node is constructed, the size of what it stands for is bounded from its arguments' sizes, without
+any arithmetic on its values, and a tree over a limit is refused with `NotSympy` naming the limit.
+`sympy.Pow(7, 10**9, evaluate=False)` is refused for its exponent, never computed. The sizes (`Size`) are upper
+bounds with every symbol taken as a number of at most 10 in magnitude:
 
 - numerator, denominator: the decimal digits of the numerator and of the denominator of the exact value (a Float's
   magnitude, or its reciprocal's): they bound what evaluating it costs (7**1000 has 846 digits);
 - degree: the total degree in the symbols, functions counting as one more symbol (x**2*y has degree 3);
 - terms: the number of terms once fully expanded ((x + y + 1)**2 has 6).
+
+Evaluating a Min or Max compares its arguments pairwise (nested ones of its kind merged into it), each comparison
+costing about the size of the two arguments: an answer's Min and Max together may hold at most `MAX_COMPARISONS`
+arguments x nodes. A Poly is built by expanding its expression, so its expression may hold only polynomial
+arithmetic (Add, Mul, integer powers) of symbols and numbers. Operations that evaluate the expression again (subs,
+doit, simplify) can still meet sympy's assumption machinery at its worst (the sign of a sum of six square roots
+that is exactly zero, tanh nested eight deep): the shape does not bound that, so checks never ask it of a
+student's expression (docs/THREAT_MODEL.md, "What we do not guarantee").
 """
 from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import sympy
 
-MAX_NODES = 500         # nodes in one tree: a course answer has tens; simplify on 500 nodes still takes seconds at most
+MAX_NODES = 500         # nodes of all the trees of one answer: a course answer has tens
+MAX_SYMBOLS = 16        # distinct symbol names in one answer (the course's answers: x; polynomial gcds and sympy's
+                        # assumption queries grow with the number of variables, as a power or worse)
+MAX_COMPARISONS = 1000  # sum over the Min and Max of one answer of (arguments, nested ones of the kind merged) x
+                        # (nodes under it): what evaluating them compares (Max(x, 0): 4; 1000: about 0.2 s)
 MAX_DEPTH = 32          # nesting of operations (each costs a level of recursion here and in sympy)
 MAX_DIGITS = 1000       # digits of any number the tree holds or evaluates to (7**1000 has 846)
 MAX_EXPONENT = 100      # |exponent| of any power, and the total degree of any term (the course's polynomials: <= 5)
@@ -164,24 +182,62 @@ def _check(size: Size) -> None:
         raise NotSympy(f"expanded, it would have more than {MAX_TERMS} terms")
 
 
-def rebuild(tree: Any) -> Any:
-    """The sympy object the tree describes; raises `NotSympy` for anything unexpected or over a limit.
+@dataclass
+class Budget:
+    """What is left for the trees of one answer (one message from the sandbox): they share every limit here."""
+
+    nodes: int = MAX_NODES
+    comparisons: int = MAX_COMPARISONS
+    symbols: set = field(default_factory=set)
+
+    def take_node(self) -> None:
+        self.nodes -= 1
+        if self.nodes < 0:
+            raise NotSympy(f"more than {MAX_NODES} nodes")
+
+    def take_symbol(self, name: str) -> None:
+        self.symbols.add(name)
+        if len(self.symbols) > MAX_SYMBOLS:
+            raise NotSympy(f"more than {MAX_SYMBOLS} different symbols")
+
+    def take_comparisons(self, arguments: int, nodes: int) -> None:
+        self.comparisons -= arguments * nodes
+        if self.comparisons < 0:
+            raise NotSympy(f"its Min and Max would compare more than {MAX_COMPARISONS} arguments x nodes")
+
+
+# Inside a Poly's expression: the classes of polynomial arithmetic on symbols and numbers.
+_POLYNOMIAL = {"Add", "Mul", "Pow", "Symbol", "Integer", "Rational", "Float"} | set(_CONSTANTS)
+_LATTICE = {"Min": sympy.Min, "Max": sympy.Max}
+
+
+def _merged_arguments(kind: str, arguments: list) -> int:
+    """How many arguments a Min or Max has once evaluated: nested ones of its kind merged into it (sympy does)."""
+    lattice = _LATTICE[kind]
+    return sum(_merged_arguments(kind, list(a.args)) if isinstance(a, lattice) else 1 for a in arguments)
+
+
+def rebuild(tree: Any, budget: Budget | None = None) -> Any:
+    """The sympy object the tree describes, built as sent (unevaluated); raises `NotSympy` for anything unexpected or
+    over a limit.
 
     tree: [class name, [argument trees]] for an operation, or a leaf: ["Symbol", name], ["Integer", int],
     ["Rational", p, q], ["Float", digits as str], [constant name]; ["Poly", expression tree, [symbol trees]].
+    budget: shared by all the trees of one answer (a fresh one when None).
     """
-    budget = [MAX_NODES]
+    budget = Budget() if budget is None else budget
 
-    def node(t: Any, depth: int) -> tuple[Any, Size]:
-        budget[0] -= 1
-        if budget[0] < 0:
-            raise NotSympy(f"more than {MAX_NODES} nodes")
+    def node(t: Any, depth: int, polynomial: bool = False) -> tuple[Any, Size]:
+        budget.take_node()
         if depth > MAX_DEPTH:
             raise NotSympy(f"nested more than {MAX_DEPTH} deep")
         if not (isinstance(t, list) and t and isinstance(t[0], str)):
             raise NotSympy("malformed sympy tree")
         kind, rest = t[0], t[1:]
+        if polynomial and kind not in _POLYNOMIAL:
+            raise NotSympy(f"a sympy Poly's expression holds {kind[:40]!r}, not only polynomial arithmetic")
         if kind == "Symbol" and len(rest) == 1 and isinstance(rest[0], str) and 0 < len(rest[0]) <= MAX_NAME_LENGTH:
+            budget.take_symbol(rest[0])
             return sympy.Symbol(rest[0]), _SYMBOL
         if kind == "Integer" and len(rest) == 1 and type(rest[0]) is int:
             size = _number(_digits(rest[0]))
@@ -198,24 +254,37 @@ def rebuild(tree: Any) -> Any:
         if kind in _CONSTANTS and not rest:
             return _CONSTANTS[kind], _CONSTANT
         if kind == "Poly" and len(rest) == 2 and isinstance(rest[1], list) and rest[1]:
-            expression, size = node(rest[0], depth + 1)
+            expression, size = node(rest[0], depth + 1, polynomial=True)
             generators = [node(g, depth + 1) for g in rest[1]]
             if len(generators) > MAX_DEPTH or not all(isinstance(g, sympy.Symbol) for g, _ in generators):
                 raise NotSympy(f"a sympy Poly's generators must be at most {MAX_DEPTH} symbols")
             return sympy.Poly(expression, *[g for g, _ in generators]), size
         if kind in _OPERATIONS and len(rest) == 1 and isinstance(rest[0], list):
-            if len(rest[0]) > budget[0]:
+            if len(rest[0]) > budget.nodes:
                 raise NotSympy(f"more than {MAX_NODES} nodes")
-            built = [node(a, depth + 1) for a in rest[0]]
+            nodes_before = budget.nodes
+            built = [node(a, depth + 1, polynomial) for a in rest[0]]
+            arguments = [a for a, _ in built]
+            if kind != "Tuple" and not all(isinstance(a, sympy.Expr) for a in arguments):
+                raise NotSympy(f"sympy {kind} takes expressions")
             sizes = [s for _, s in built]
-            size = _power(*sizes, rest[0][1]) if kind == "Pow" and len(sizes) == 2 else _combined(kind, sizes)
+            if kind == "Pow" and len(sizes) == 2:
+                if polynomial and rest[0][1][0] != "Integer":
+                    raise NotSympy("a sympy Poly's expression has a power that is not an integer")
+                size = _power(*sizes, rest[0][1])
+            else:
+                size = _combined(kind, sizes)
             _check(size)
-            return _OPERATIONS[kind](*[a for a, _ in built]), size
+            if kind in _LATTICE:
+                budget.take_comparisons(_merged_arguments(kind, arguments), nodes_before - budget.nodes)
+            if kind == "Tuple":
+                return sympy.Tuple(*arguments), size
+            return _OPERATIONS[kind](*arguments, evaluate=False), size
         raise NotSympy(f"sympy class {kind[:40]!r} is not allowed here")
 
     try:
         return node(tree, 0)[0]
     except NotSympy:
         raise
-    except Exception as exc:  # sympy refused the arguments (a Poly that is not a polynomial, Abs of a tuple, ...)
+    except Exception as exc:  # sympy refused the arguments (a Poly that is not a polynomial, sin of two, ...)
         raise NotSympy(f"not a valid sympy expression ({type(exc).__name__})") from None

@@ -48,8 +48,6 @@ def _within_cpu_budget(prepare: str, costly: str, seconds: int) -> subprocess.Co
 
 # ---------------------------------------------------------------- kind 1: values costly to rebuild or judge
 
-@pytest.mark.xfail(strict=True, reason="red team: sympy Max of 200 symbols (within MAX_NODES) takes ~10 s to rebuild; "
-                                       "an answer holds ~160 such trees, hours past the wall limit")
 def test_an_answer_of_sympy_max_within_the_bounds_decodes_in_bounded_time():
     """`sympy.Max(*symbols('x0:499'), evaluate=False)` crosses as 500 nodes and is rebuilt (evaluated) in the grader:
     72 s for one tree, and every tree of an answer has its own node budget. Graded through `make autograde`
@@ -69,8 +67,6 @@ def test_an_answer_of_sympy_max_within_the_bounds_decodes_in_bounded_time():
     assert done.returncode == 0 and "done" in done.stdout, (done.returncode, done.stderr[-500:])
 
 
-@pytest.mark.xfail(strict=True, reason="red team: dict keys that all hash alike (k * (2**61 - 1)) make decoding one "
-                                       "2.4 MB answer quadratic: ~30 CPU-s, ~800x distinct keys")
 def test_an_answer_of_colliding_dict_keys_decodes_in_bounded_time():
     """Integers hash to themselves modulo 2**61 - 1, so 83,000 keys k * (2**61 - 1) collide in the dict the codec
     builds (within MAX_ITEMS and MAX_MESSAGE_BYTES). As the agent's answer to the final audit request it added 62 s
@@ -98,36 +94,46 @@ def factory():
     made.close()
 
 
-@pytest.mark.xfail(strict=True, reason="red team: memfd_create files are on no tmpfs: a kernel writes 5 x 64 MiB "
-                                       "(RLIMIT_FSIZE each) past the 256 MiB scratch quota, no flag")
 def test_memory_files_count_against_the_scratch_quota(factory):
     """Graded through `make autograde`, a full-marks notebook wrote 640 MiB into ten memfds, unflagged; 256 open
-    files of 64 MiB each make 16 GiB per process, times the tasks a kernel may start."""
+    files of 64 MiB each make 16 GiB per process, times the tasks a kernel may start. SysV IPC objects live in no file
+    system either (measured in a kernel: 200 semaphore sets held 445 MiB of kernel memory, 32,000 were allowed).
+    POSIX shared memory is a file in /dev/shm, on the quota."""
     from tests.test_kernel_factory import _kernel, _run, _stop
     kernel, client = _kernel(factory, {})
     try:
-        written = _run(client, """
-import json, os
-written, fds = 0, []
+        made = _run(client, """
+import ctypes, json, os
+libc = ctypes.CDLL(None, use_errno=True)
+libc.shmat.restype = ctypes.c_void_p
+made = {"memfd": 0, "shm": 0, "sem": 0, "msg": 0}
 for i in range(5):
-    fds.append(os.memfd_create(f"m{i}"))
     try:
+        fd = os.memfd_create(f"m{i}")
         for _ in range(64):
-            written += os.write(fds[-1], bytes(2**20))
+            made["memfd"] += os.write(fd, bytes(2**20))
     except OSError:
         pass
-print(json.dumps(written))
+for _ in range(5):
+    segment = libc.shmget(0, 64 * 2**20, 0o1000 | 0o600)  # IPC_PRIVATE, IPC_CREAT
+    if segment >= 0:
+        address = libc.shmat(segment, None, 0)
+        ctypes.memset(address, 1, 64 * 2**20)
+        libc.shmdt(ctypes.c_void_p(address))
+        made["shm"] += 64 * 2**20
+made["sem"] = sum(libc.semget(0, 32000, 0o1000 | 0o600) >= 0 for _ in range(5))
+made["msg"] = sum(libc.msgget(0, 0o1000 | 0o600) >= 0 for _ in range(5))
+print(json.dumps(made))
 """)
     finally:
         _stop(kernel, client)
-    assert written <= Limits().scratch_bytes, f"{written / 2**20:.0f} MiB written outside the scratch quota"
+    assert made["memfd"] + made["shm"] <= Limits().scratch_bytes, f"{made} bytes written outside the scratch quota"
+    assert made["sem"] == made["msg"] == 0, made
 
 
 # ---------------------------------------------------------------- kind 7: flags on innocent code
 
 @pytest.mark.pipeline
-@pytest.mark.xfail(strict=True, reason="red team: honest multiprocessing.Pool is flagged forbidden-access "
-                                       "(os.fork, os.kill of its own workers)")
 def test_honest_multiprocessing_raises_no_flag(tmp_path):
     """A correct notebook that maps with a process pool (what a student who read about parallel numpy would write):
     the summary lists it under 'Flagged ... attempts to reach outside the submission: forbidden-access; e.g. os.fork

@@ -8,7 +8,9 @@ decisions: a student who rewrites it can only change what their own code appears
 `start()` runs once, before the first student cell, and records attempts to reach outside the sandbox (an audit
 hook) made by the student's own code: an event counts only when code compiled from a notebook cell (other than the
 agent's own two) is on the stack of the thread that raised it, so the kernel's and the libraries' own machinery
-(ipykernel's interrupts on its control thread, matplotlib's, numpy's) never raise a flag. `serve()` is run by the
+(ipykernel's interrupts on its control thread, matplotlib's, numpy's) never raise a flag; nor does what acts only on
+the process tree the student's code started (forking, signalling its own descendants: a `multiprocessing.Pool`
+terminating its workers). `serve()` is run by the
 kernel while the grader evaluates a test cell, and returns when the grader says "end".
 """
 from __future__ import annotations
@@ -18,6 +20,7 @@ import os.path
 import pickle
 import socket
 import sys
+import threading
 from typing import Any
 
 import numpy as np
@@ -35,9 +38,13 @@ _cell_prefixes: tuple[str, ...] = ()  # where the code of notebook cells comes f
 _own_cells: set[str] = set()  # the agent's own cells (start and serve), which are not the student's
 MAX_EVENTS = 50
 
-# Audit events that mean "tried to reach beyond the sandbox" (see docs/THREAT_MODEL.md).
+# Audit events that mean "tried to reach beyond the sandbox" (see docs/THREAT_MODEL.md). Forking is not one: a
+# fork stays in the sandbox's own process tree (multiprocessing's pools fork), and RLIMIT_NPROC bounds it. A signal
+# is one only when it may reach a process other than the signalling process's own descendants (`_signals_outside`).
 _WATCHED = {"socket.connect", "socket.bind", "subprocess.Popen", "os.system", "os.exec", "os.posix_spawn",
-            "os.fork", "os.kill", "os.killpg", "ctypes.dlopen", "ctypes.dlsym", "sys.addaudithook"}
+            "os.kill", "os.killpg", "ctypes.dlopen", "ctypes.dlsym", "sys.addaudithook"}
+_SIGNALS = {"os.kill", "os.killpg"}
+MAX_ANCESTRY = 64  # parents followed up from a signalled process before it counts as no descendant
 
 
 _PATH_EVENTS = {"open", "sqlite3.connect", "os.listdir", "os.scandir", "glob.glob", "os.chdir", "os.remove", "os.rename", "shutil.copyfile"}
@@ -64,10 +71,72 @@ def _by_student(frame: Any) -> bool:
     return False
 
 
+def _parent(pid: int) -> int | None:
+    """The parent of process `pid` as /proc shows it in this PID namespace, or None when there is no such process."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            return int(stat.read().rsplit(b")", 1)[1].split()[1])  # the name, in parentheses, may hold anything
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _descends_from_me(pid: int) -> bool | None:
+    """True when process `pid` is a descendant of this process (not itself), False when it is not, None when there
+    is no such process (a signal to it reaches nothing)."""
+    me, current = os.getpid(), pid
+    for _ in range(MAX_ANCESTRY):
+        if current <= 1 or current == me:
+            break
+        parent = _parent(current)
+        if parent is None:
+            return None if current == pid else False
+        if parent == me:
+            return True
+        current = parent
+    return False
+
+
+def _group_descends_from_me(pgid: int) -> bool:
+    """True when every process of process group `pgid` (and there is one) is a descendant of this process."""
+    members = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", "rb") as stat:
+                    if int(stat.read().rsplit(b")", 1)[1].split()[2]) == pgid:
+                        members.append(int(entry))
+            except (OSError, ValueError, IndexError):
+                continue
+    return bool(members) and all(_descends_from_me(pid) is not False for pid in members)
+
+
+def _signals_outside(event: str, args: tuple) -> bool:
+    """Whether `os.kill(pid, sig)` or `os.killpg(pgid, sig)` may reach a process other than this one's own
+    descendants (itself, its process group, every process, or a process it did not start)."""
+    try:
+        target = int(args[0])
+    except (IndexError, TypeError, ValueError):
+        return True
+    if event == "os.killpg" or target < -1:
+        return not _group_descends_from_me(abs(target))
+    return target in (0, -1) or _descends_from_me(target) is False
+
+
+_inside = threading.local()  # the hook's own reads of /proc raise audit events too: they are not the student's
+
+
 def _audit(event: str, args: tuple) -> None:
-    if len(_events) >= MAX_EVENTS or not (event in _PATH_EVENTS or event in _WATCHED):
+    if len(_events) >= MAX_EVENTS or not (event in _PATH_EVENTS or event in _WATCHED) or \
+            getattr(_inside, "hook", False):
         return
-    if event in _PATH_EVENTS:
+    if event in _SIGNALS:
+        _inside.hook = True
+        try:
+            if _by_student(sys._getframe(1)) and _signals_outside(event, args):
+                _events.append((event, repr(args)[:200]))
+        finally:
+            _inside.hook = False
+    elif event in _PATH_EVENTS:
         where = _outside(args[0]) if args else None
         if where is not None and _by_student(sys._getframe(1)):
             _events.append((event, where[:200]))

@@ -9,7 +9,9 @@ and never unpickles or evaluates anything. What it costs is bounded before anyth
 `MAX_MESSAGE_BYTES`, holds at most `MAX_ITEMS` values nested at most `MAX_DEPTH` deep (both counted on the raw bytes
 first), and no integer has more than `MAX_INTEGER_DIGITS` digits; then one pass of the C JSON parser builds the
 values directly (tagged objects are converted as they are parsed, no second copy). Its peak memory is about three
-times the message's size plus at most about 100 bytes per item (measured in benchmarks/boundary_cost.py).
+times the message's size plus at most about 100 bytes per item (measured in benchmarks/boundary_cost.py). Building
+dicts costs time linear in their entries: keys other than str (whose hashes a student can make collide) weigh at
+most `MAX_KEY_WEIGHT` in one answer; str keys hash with the grader's random seed.
 """
 from __future__ import annotations
 
@@ -26,6 +28,10 @@ MAX_MESSAGE_BYTES = 4 * 2**20    # one answer: a float64 array of 390,000 number
 MAX_ITEMS = 250_000              # values in one answer, counted as its commas, colons and opening brackets
 MAX_DEPTH = 100                  # nesting of lists, tuples, dicts and tagged values in one answer
 MAX_INTEGER_DIGITS = 1000        # decimal digits of one integer (Python refuses more than 4300 anyway)
+# Dict keys other than str, in one answer, weighed by `_key_weight`: their hashes are not randomised (an int hashes
+# to itself modulo 2**61 - 1), so n keys can all collide and building the dict costs n**2 / 2 comparisons of keys
+# (83,000 keys k * (2**61 - 1): 28 s). Str keys hash with the process's random seed: nothing to bound.
+MAX_KEY_WEIGHT = 1000            # the course's dicts are keyed by str (params, grads); 1000 colliding ints: ~10 ms
 _ARRAY_DTYPES = re.compile(r"^(<f8|\|b1|<U[1-9][0-9]{0,5})$")
 # Messages are scanned in chunks, so that what skipping their strings costs is bounded by the chunk, not the message.
 _CHUNK = 1 << 16
@@ -132,7 +138,34 @@ def _constant(name: str) -> Any:
     raise BadMessage(f"{name} is not JSON")
 
 
-def _tagged(pairs: list, on_handle: Callable, on_sympy: Callable) -> Any:
+def _key_weight(key: Any) -> int:
+    """What a dict key costs when keys collide: 0 for a str (randomised hash), 1 for a number, bool or None, and
+    for a tuple 1 plus its items' weights, a str item counting 1 per 64 characters started (compared byte by
+    byte). Raises `BadMessage` for a key that is none of these (to_plain makes no other)."""
+    if isinstance(key, str):
+        return 0
+    if key is None or isinstance(key, (bool, int, float)):
+        return 1
+    if isinstance(key, tuple):
+        return 1 + sum(1 + len(k) // 64 if isinstance(k, str) else _key_weight(k) for k in key)
+    raise BadMessage("bad dict key")
+
+
+class _KeyBudget:
+    """The weight of dict keys other than str left for one answer (`MAX_KEY_WEIGHT`)."""
+
+    def __init__(self):
+        self.left = MAX_KEY_WEIGHT
+
+    def take(self, pairs: list) -> None:
+        for key, _ in pairs:
+            self.left -= _key_weight(key)
+        if self.left < 0:
+            raise AnswerRefused(f"an answer whose dicts hold keys other than str of total weight over "
+                                f"{MAX_KEY_WEIGHT} (such keys can all hash alike)")
+
+
+def _tagged(pairs: list, on_handle: Callable, on_sympy: Callable, keys: _KeyBudget) -> Any:
     """A JSON object (its values already decoded) to the value it tags; called by the parser for every object."""
     value = dict(pairs)
     if not (len(value) == len(pairs) and value.keys() <= _KEYS and "t" in value):
@@ -147,9 +180,9 @@ def _tagged(pairs: list, on_handle: Callable, on_sympy: Callable) -> Any:
     if tag == "tuple" and isinstance(v, list):
         return tuple(v)
     if tag == "dict" and isinstance(v, list):
-        if not all(isinstance(p, list) and len(p) == 2 and isinstance(p[0], (str, int, float, bool, tuple, type(None)))
-                   for p in v):
+        if not all(isinstance(p, list) and len(p) == 2 for p in v):
             raise BadMessage("bad dict")
+        keys.take(v)
         try:
             return dict(v)
         except TypeError:  # a tuple key holding a list
@@ -217,8 +250,9 @@ def decode(data: bytes, *, on_handle: Callable[[Handle], Any] = _same,
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise BadMessage("not UTF-8") from None
+    keys = _KeyBudget()
     try:
-        return json.loads(text, object_pairs_hook=lambda pairs: _tagged(pairs, on_handle, on_sympy),
+        return json.loads(text, object_pairs_hook=lambda pairs: _tagged(pairs, on_handle, on_sympy, keys),
                           parse_int=_integer, parse_constant=_constant)
     except BadMessage:
         raise
