@@ -46,7 +46,7 @@ REPO = Path(__file__).resolve().parents[1]
 STEPS = [
     ("job set-up (private course, API, config)", ("_grade_job",)),
     ("nbgrader's steps (preprocessors, gradebook, notebook I/O)", ("NbGraderAPI.autograde", "autograde")),
-    ("student cells' loop (nbclient, messages)", ("SandboxedExecute.preprocess", "preprocess_cell")),
+    ("student cells' loop (nbclient, messages)", ("SandboxedExecute.preprocess",)),
     ("kernel start and stop", ("_async_start_kernel", "_async_shutdown_kernel", "send_signal", "ForkedKernel.start",
                                "_async_launch_kernel", "cleanup_resources", "_async_cleanup_resources")),
     ("test cells: the checks' own work", ("SandboxedExecute._run_test_cell",)),
