@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 # nbgrader runs the `alembic` and `jupyter` executables of this environment.
 export PATH := $(abspath $(BIN)):$(PATH)
-PIPELINE := $(BIN)/python -m aimath.pipeline
+CLI := $(BIN)/python -m aimath
 # Autograding runs each submission in a bubblewrap sandbox (docs/THREAT_MODEL.md); AIMATH_SANDBOX=off grades without.
 BWRAP := $(shell command -v bwrap 2>/dev/null)
 # The report's browser test (tests/test_report.py) opens the report in Debian's headless Chromium.
@@ -17,7 +17,7 @@ CHROMIUM := /usr/bin/chromium
 # One process for every step (the grading stack is imported once); each step skips what is up to date, so a rerun
 # with nothing new takes seconds. The targets below run one step each.
 all: env sandbox ## release, seed, autograde, feedback, export, summary and report in turn, in one process (`make`)
-	$(PIPELINE) all $(AUTOGRADE_OPTIONS)
+	$(CLI) all $(AUTOGRADE_OPTIONS)
 
 env: $(BIN)/.installed ## create .venv from requirements.txt (again when it changes)
 
@@ -28,33 +28,33 @@ $(BIN)/.installed: requirements.txt pyproject.toml
 	touch $@
 
 release: env ## regenerate release/ from source/ (nbgrader generate_assignment); commit it
-	$(PIPELINE) release
+	$(CLI) release
 
 seed: env ## write the demo class into submitted/ when it holds no notebook
-	$(PIPELINE) seed
+	$(CLI) seed
 
 # An LMS download (zip of files named as nbgrader_config.py's FileNameCollectorPlugin.named_regexp says, e.g. Canvas)
 # into submitted/: make collect ZIP=path/to/download.zip [ASSIGNMENT=basic_math]
 collect: env ## copy an LMS download (a zip) into submitted/ (nbgrader zip_collect): ZIP=download.zip [ASSIGNMENT=name]
-	$(PIPELINE) collect --zip "$(ZIP)" $(ASSIGNMENT)
+	$(CLI) collect --zip "$(ZIP)" $(ASSIGNMENT)
 
 # WORKERS=n (default: one per core), SCHEDULER=tcp://host:8786 (a Dask cluster), FORCE=1 (regrade everything).
 AUTOGRADE_OPTIONS = $(if $(WORKERS),--workers $(WORKERS)) $(if $(SCHEDULER),--scheduler $(SCHEDULER)) $(if $(FORCE),--force)
 
 autograde: env sandbox ## grade what is new or changed in submitted/ (nbgrader autograde, in parallel) [FORCE=1]
-	$(PIPELINE) autograde $(AUTOGRADE_OPTIONS)
+	$(CLI) autograde $(AUTOGRADE_OPTIONS)
 
 feedback: env ## write an HTML feedback page per graded submission into feedback/
-	$(PIPELINE) feedback
+	$(CLI) feedback
 
 export: env ## write grades.csv (nbgrader's CSV export of the gradebook)
-	$(PIPELINE) export
+	$(CLI) export
 
 summary: env ## print the class table and the submissions to look at
-	@$(PIPELINE) summary
+	@$(CLI) summary
 
 report: env ## write report/index.html (scores, pass rates, flagged submissions) and its CSVs
-	@$(PIPELINE) report
+	@$(CLI) report
 
 # Installs bubblewrap when it is missing and we may (root); otherwise the grading step says in one line what to install.
 sandbox: ## install bubblewrap (the grading sandbox) when it is missing and we are root

@@ -12,7 +12,7 @@ this module, so that:
   is checked with fstat once open: a name swapped for a link or a FIFO after it was listed is skipped, never
   followed, and opening never blocks.
 - names are kept as the file system has them (str with surrogate escapes for bytes that are not UTF-8, as `os`
-  returns them); show them with `aimath.pipeline.untrusted_text.visible`.
+  returns them); show them with `aimath.untrusted_text.visible`.
 - the folder is read to at most MAX_DEPTH levels, MAX_ENTRIES names and MAX_BYTES of file contents (released
   notebooks first); what lies past a bound is skipped and named, never read.
 

@@ -108,7 +108,7 @@ def to_output(verdict: CellVerdict):
     """The verdict as an nbformat v4 `display_data` output (a NotebookNode, valid against nbformat's schema).
 
     Its `text/plain` form is for notebook viewers that do not know the MIME type (formgrader, JupyterLab); the
-    feedback step drops the output (aimath/pipeline/drop_verdict_data.py): the error message already says it.
+    feedback step drops the output (aimath/pipeline/plugins/drop_verdict_data.py): the error message already says it.
     """
     plain = "Diagnosed by the grader: " + ", ".join(verdict.tags)
     return new_output("display_data", data={MIME_TYPE: verdict.to_data(), "text/plain": plain}, metadata={})

@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from nbgrader.api import Gradebook  # noqa: E402
 
-from aimath.pipeline import course  # noqa: E402
+from aimath.pipeline import autograde, nbgrader_session, release  # noqa: E402
 from aimath.pipeline.demo_class import write_demo_class  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
@@ -37,16 +37,16 @@ REPO = Path(__file__).resolve().parents[1]
 
 def build(root: Path, assignments: list[str], students: int) -> int:
     root.mkdir(parents=True)
-    shutil.copy(REPO / course.CONFIG_FILE, root)
+    shutil.copy(REPO / nbgrader_session.CONFIG_FILE, root)
     for a in assignments:
         shutil.copytree(REPO / "source" / a, root / "source" / a)
-    course.release(root=root)
+    release.release(root=root)
     write_demo_class(root=root, n_students=students)
     return len(list((root / "submitted").glob("*/*/*.ipynb")))
 
 
 def cell_scores(root: Path) -> dict:
-    api = course.open_api(root=root)
+    api = nbgrader_session.open_api(root=root)
     with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gb:
         return {(s.student.id, a.name, g.name): g.auto_score for a in gb.assignments for s in a.submissions
                 for n in s.notebooks for g in n.grades}
@@ -54,10 +54,10 @@ def cell_scores(root: Path) -> dict:
 
 def mean_cell_seconds(root: Path) -> float:
     """The cells' own time per notebook (student cells in the kernel plus test cells), from each grading.json."""
-    import json
+    from aimath import grading_record
 
-    seconds = [n["cell_seconds"] for p in root.glob("autograded/*/*/grading.json")
-               for n in json.loads(p.read_text()).get("notebooks", {}).values() if "cell_seconds" in n]
+    seconds = [run.cell_seconds for folder in root.glob("autograded/*/*") if folder.is_dir()
+               for run in grading_record.read(folder).notebooks.values()]
     return sum(seconds) / max(1, len(seconds))
 
 
@@ -66,7 +66,7 @@ def stock(root: Path, assignments: list[str]) -> float:
     try:
         started = time.perf_counter()
         for a in assignments:
-            course.open_api(root=root).autograde(a, "*", force=True, create=True)
+            nbgrader_session.open_api(root=root).autograde(a, "*", force=True, create=True)
         return time.perf_counter() - started
     finally:
         os.environ.pop("AIMATH_SANDBOX")
@@ -74,7 +74,7 @@ def stock(root: Path, assignments: list[str]) -> float:
 
 def ours(root: Path, **options) -> float:
     started = time.perf_counter()
-    course.autograde(root=root, force=True, **options)
+    autograde.autograde(root=root, force=True, **options)
     return time.perf_counter() - started
 
 
@@ -114,7 +114,7 @@ def main(argv=None) -> int:
     parser.add_argument("--skip-profile", action="store_true")
     args = parser.parse_args(argv)
     warnings.filterwarnings("ignore", message="Object of type <Submitted")
-    assignments = args.assignments or course.source_assignments(root=REPO)
+    assignments = args.assignments or nbgrader_session.source_assignments(root=REPO)
     work = Path(tempfile.mkdtemp(prefix="aimath-bench-"))
     n = build(work / "stock", assignments, args.students)
     build(work / "ours", assignments, args.students)

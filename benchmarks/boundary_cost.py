@@ -12,7 +12,7 @@ from pathlib import Path
 
 import sympy
 
-from aimath.pipeline.course import source_assignments
+from aimath.pipeline.nbgrader_session import source_assignments
 from aimath.sandbox import remote
 from aimath.sandbox.inside import agent, codec
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from aimath.pipeline.course import source_assignments
+from aimath.pipeline.nbgrader_session import source_assignments
 
 ROOT = Path(__file__).resolve().parents[1]
 RUNS = 5

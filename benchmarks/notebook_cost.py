@@ -12,7 +12,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-from aimath.pipeline.course import source_assignments
+from aimath.pipeline.nbgrader_session import source_assignments
 
 ROOT = Path(__file__).resolve().parents[1]
 SHOWN = 3  # the costliest cells listed per notebook

@@ -11,7 +11,6 @@ the cells' own share (student cells in the kernel plus test cells in the grader)
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import statistics
@@ -25,7 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import nbformat  # noqa: E402
 
-from aimath.pipeline import course  # noqa: E402
+from aimath import grading_record  # noqa: E402
+from aimath.pipeline import nbgrader_session, release  # noqa: E402
 from aimath.pipeline.demo_class import Answer, graded_solution_cells, submission  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
@@ -33,9 +33,9 @@ REPO = Path(__file__).resolve().parents[1]
 
 def _course(root: Path, assignment: str, copies: int) -> None:
     root.mkdir(parents=True)
-    shutil.copy(REPO / course.CONFIG_FILE, root)
+    shutil.copy(REPO / nbgrader_session.CONFIG_FILE, root)
     shutil.copytree(REPO / "source" / assignment, root / "source" / assignment)
-    course.release(root=root, assignments=[assignment])
+    release.release(root=root, assignments=[assignment])
     release_nb = nbformat.read(root / "release" / assignment / f"{assignment}.ipynb", as_version=4)
     source_nb = nbformat.read(root / "source" / assignment / f"{assignment}.ipynb", as_version=4)
     solved = submission(release_nb, [Answer(g, "solution", c) for g, c in graded_solution_cells(source_nb).items()])
@@ -48,7 +48,8 @@ def _course(root: Path, assignment: str, copies: int) -> None:
 def _seconds_per_notebook(root: Path, assignment: str, copies: int, sandbox: bool) -> float:
     os.environ["AIMATH_SANDBOX"] = "on" if sandbox else "off"
     started = time.perf_counter()
-    course.open_api(root=root).autograde(assignment, "*", force=True, create=True)  # nbgrader's own, one at a time
+    # nbgrader's own, one at a time
+    nbgrader_session.open_api(root=root).autograde(assignment, "*", force=True, create=True)
     return (time.perf_counter() - started) / copies
 
 
@@ -58,7 +59,7 @@ def main(argv=None) -> int:
     parser.add_argument("--copies", type=int, default=3)
     args = parser.parse_args(argv)
     warnings.filterwarnings("ignore", message="Object of type <Submitted")  # nbgrader's harmless autoflush notice
-    assignments = args.assignments or course.source_assignments(root=REPO)
+    assignments = args.assignments or nbgrader_session.source_assignments(root=REPO)
     work = Path(tempfile.mkdtemp(prefix="aimath-sandbox-cost-"))
     print(f"{'assignment':18} {'stock s/nb':>10} {'sandbox s/nb':>12} {'sandbox cost':>12} {'cells s/nb':>10}")
     for assignment in assignments:
@@ -67,8 +68,8 @@ def main(argv=None) -> int:
         _course(sandbox_root, assignment, args.copies)
         stock = _seconds_per_notebook(stock_root, assignment, args.copies, sandbox=False)
         ours = _seconds_per_notebook(sandbox_root, assignment, args.copies, sandbox=True)
-        records = [json.loads(p.read_text()) for p in sandbox_root.glob(f"autograded/*/{assignment}/grading.json")]
-        cells = statistics.mean(n["cell_seconds"] for r in records for n in r["notebooks"].values())
+        records = [grading_record.read(folder) for folder in sandbox_root.glob(f"autograded/*/{assignment}")]
+        cells = statistics.mean(run.cell_seconds for record in records for run in record.notebooks.values())
         print(f"{assignment:18} {stock:10.2f} {ours:12.2f} {ours - stock:+12.2f} {cells:10.2f}")
     shutil.rmtree(work, ignore_errors=True)
     return 0

@@ -1,4 +1,5 @@
-"""CompiledCheckCellMetadata (aimath/pipeline/check_metadata.py) decides exactly as nbgrader's CheckCellMetadata:
+"""CompiledCheckCellMetadata (aimath/pipeline/plugins/check_metadata.py) decides exactly as nbgrader's
+CheckCellMetadata:
 on every notebook of the course, and on each way a cell's nbgrader metadata can be broken."""
 import copy
 from pathlib import Path
@@ -7,7 +8,7 @@ import nbformat
 import pytest
 from nbgrader.preprocessors import CheckCellMetadata
 
-from aimath.pipeline.check_metadata import CompiledCheckCellMetadata, CompiledMetadataValidator
+from aimath.pipeline.plugins.check_metadata import CompiledCheckCellMetadata, CompiledMetadataValidator
 from nbgrader.nbgraderformat import MetadataValidator
 
 ROOT = Path(__file__).resolve().parents[1]

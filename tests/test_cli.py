@@ -7,8 +7,9 @@ import sys
 
 import pytest
 
-from aimath.pipeline import course, intake
-from aimath.pipeline.__main__ import main, parser
+from aimath.pipeline import intake, nbgrader_session
+from aimath.report import summary as ta_summary
+from aimath.__main__ import main, parser
 from tests.test_pipeline import ROOT
 
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -24,7 +25,7 @@ def test_options_may_come_before_between_or_after_the_names(argv):
 
 def test_an_option_before_a_name_reaches_the_step(tmp_path, capsys):
     """`autograde --force basic-math`: parsed, and the step itself answers (an unknown name, with a suggestion)."""
-    shutil.copy(ROOT / course.CONFIG_FILE, tmp_path)
+    shutil.copy(ROOT / nbgrader_session.CONFIG_FILE, tmp_path)
     shutil.copytree(ROOT / "source" / "basic_math", tmp_path / "source" / "basic_math")
     assert main(["autograde", "--force", "basic-math", "--root", str(tmp_path)]) == 1
     assert capsys.readouterr().err.strip() == (
@@ -33,11 +34,11 @@ def test_an_option_before_a_name_reaches_the_step(tmp_path, capsys):
 
 def test_a_reader_that_stops_reading_ends_the_command_quietly(tmp_path):
     """`make summary | head -1` on a summary longer than a pipe holds: no BrokenPipe traceback."""
-    shutil.copy(ROOT / course.CONFIG_FILE, tmp_path)
+    shutil.copy(ROOT / nbgrader_session.CONFIG_FILE, tmp_path)
     intake.add(tmp_path, [intake.Problem(f"s{i:04d}", "basic_math", "grading-failed", "x" * 300, False)
                           for i in range(1000)])
-    assert len(course.summary(root=tmp_path)) > 4 * 2**16
-    summary = subprocess.Popen([sys.executable, "-m", "aimath.pipeline", "summary", "--root", str(tmp_path)],
+    assert len(ta_summary.summary(root=tmp_path)) > 4 * 2**16
+    summary = subprocess.Popen([sys.executable, "-m", "aimath", "summary", "--root", str(tmp_path)],
                                cwd=ROOT, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     first = summary.stdout.readline()
     summary.stdout.close()

@@ -12,8 +12,9 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from aimath.pipeline import course
-from aimath.pipeline.late import PercentPerDayLate, read_timestamp
+from aimath.pipeline import autograde, collect, nbgrader_session
+from aimath.report import summary
+from aimath.pipeline.plugins.late import PercentPerDayLate, read_timestamp
 from tests.test_faults import ASSIGNMENT, NOTEBOOK
 from tests.test_pipeline import ROOT
 
@@ -32,14 +33,14 @@ def test_a_canvas_zip_is_collected_by_student_name(tmp_path):
     root = tmp_path / "course"  # zip_collect needs the config, the assignment's name and its release
     for folder in ("source", "release"):
         shutil.copytree(ROOT / folder / ASSIGNMENT, root / folder / ASSIGNMENT)
-    shutil.copy(ROOT / course.CONFIG_FILE, root)
+    shutil.copy(ROOT / nbgrader_session.CONFIG_FILE, root)
     data = nbformat.writes(nbformat.read(ROOT / "release" / ASSIGNMENT / NOTEBOOK, as_version=4)).encode()
     download = tmp_path / "submissions.zip"
     with zipfile.ZipFile(download, "w") as z:
         z.writestr(f"smithjohn_12345_67890_{NOTEBOOK}", data)
         z.writestr(f"doejane_late_22222_33333_{ASSIGNMENT}-1.ipynb", data)  # Canvas: late, resubmitted
         z.writestr("README from the LMS.ipynb", data)  # matches no student: skipped
-    collected = course.collect(root=root, archive=download)
+    collected = collect.collect(root=root, archive=download)
     assert collected.lines == ["Skipped README from the LMS.ipynb: its name does not match "
                                "FileNameCollectorPlugin.named_regexp (nbgrader_config.py)"]
     assert collected.summary.startswith(f"collected 2 submissions of {ASSIGNMENT} into submitted/")
@@ -54,7 +55,7 @@ def zip_course(tmp_path):
     root = tmp_path / "course"
     for folder in ("source", "release"):
         shutil.copytree(ROOT / folder / ASSIGNMENT, root / folder / ASSIGNMENT)
-    shutil.copy(ROOT / course.CONFIG_FILE, root)
+    shutil.copy(ROOT / nbgrader_session.CONFIG_FILE, root)
     return root, nbformat.writes(nbformat.read(ROOT / "release" / ASSIGNMENT / NOTEBOOK, as_version=4)).encode()
 
 
@@ -70,7 +71,7 @@ def test_a_double_upload_takes_the_latest_attempt_and_the_others_are_collected(t
     """Case 8: Canvas's later submission id (and -1 suffix) is the attempt collected; one line names the other."""
     root, data = zip_course(tmp_path)
     first, latest = data, data.replace(b"YOUR CODE HERE", b"YOUR CODE HERE (second try)")
-    collected = course.collect(root=root, archive=download(tmp_path, {
+    collected = collect.collect(root=root, archive=download(tmp_path, {
         f"smithjohn_12345_67890_{NOTEBOOK}": first,
         f"smithjohn_12345_67899_{ASSIGNMENT}-1.ipynb": latest,
         f"doejane_22222_33333_{NOTEBOOK}": data}))
@@ -82,7 +83,7 @@ def test_a_double_upload_takes_the_latest_attempt_and_the_others_are_collected(t
 
 def test_uploads_nothing_orders_are_skipped_with_one_line_naming_the_student(tmp_path):
     root, data = zip_course(tmp_path)
-    collected = course.collect(root=root, archive=download(tmp_path, {
+    collected = collect.collect(root=root, archive=download(tmp_path, {
         f"a/smithjohn_12345_67890_{NOTEBOOK}": data, f"b/smithjohn_12345_67890_{NOTEBOOK}": data + b" ",
         f"doejane_22222_33333_{NOTEBOOK}": data}))
     assert len(collected.lines) == 1 and collected.lines[0].startswith(
@@ -99,7 +100,7 @@ def test_a_student_already_collected_does_not_stop_the_others_and_a_rerun_is_cle
     kept.write_bytes(b"{}")
     archive = download(tmp_path, {f"{s}_1_{i}_{NOTEBOOK}": data for i, s in enumerate(["aaa", "bbb", "ccc"])})
     for run in range(2):
-        collected = course.collect(root=root, archive=archive)
+        collected = collect.collect(root=root, archive=archive)
         assert collected.lines == [f"bbb: submitted/bbb/{ASSIGNMENT}/ already holds another submission, kept; to "
                                    f"take the download's, move that folder away and rerun `make collect`"]
         assert collected.summary.startswith(f"collected {2 - 2 * run} submissions of {ASSIGNMENT} into submitted/"
@@ -112,10 +113,10 @@ def test_a_student_already_collected_does_not_stop_the_others_and_a_rerun_is_cle
 
 def test_a_failed_zip_collect_puts_nothing_in_submitted(tmp_path):
     root, data = zip_course(tmp_path)
-    with open(root / course.CONFIG_FILE, "a") as config:  # a regexp without the file_id nbgrader needs
+    with open(root / nbgrader_session.CONFIG_FILE, "a") as config:  # a regexp without the file_id nbgrader needs
         config.write('\nc.FileNameCollectorPlugin.named_regexp = r".*/(?P<student_id>[^/_]+)_.*"\n')
-    with pytest.raises(course.GradingStopped, match="nothing was collected into submitted/"):
-        course.collect(root=root, archive=download(tmp_path, {f"aaa_1_2_{NOTEBOOK}": data}))
+    with pytest.raises(nbgrader_session.GradingStopped, match="nothing was collected into submitted/"):
+        collect.collect(root=root, archive=download(tmp_path, {f"aaa_1_2_{NOTEBOOK}": data}))
     assert not (root / "submitted").exists()
 
 
@@ -141,31 +142,31 @@ def stamped(tmp_path_factory):
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("AIMATH_SANDBOX", "off")
         root = new_course(tmp_path_factory.mktemp("stamps") / "course")
-        api = course.open_api(root=root)
+        api = nbgrader_session.open_api(root=root)
         with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
             gradebook.update_or_create_assignment(ASSIGNMENT, duedate=DUE)
         for student, stamp in STAMPS.items():
             put(root, student, nb=solved_notebook(root)).with_name("timestamp.txt").write_text(stamp)
-        course.autograde(root=root, workers=1)
+        autograde.autograde(root=root, workers=1)
     return root
 
 
 def test_offsets_in_timestamp_txt_are_read_right_by_the_pipelines_nbgrader(stamped):
     """Case 7: '+0100' is 23:30 UTC, on time; '+01:00' 31 minutes late; intake's reading is nbgrader's."""
     from tests.test_faults import FULL
-    api = course.open_api(root=stamped)
+    api = nbgrader_session.open_api(root=stamped)
     with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
         for student in ("ontime", "late"):
             assert gradebook.find_submission(ASSIGNMENT, student).timestamp == read_timestamp(STAMPS[student])
-    assert course.late_submissions(root=stamped) == {("late", ASSIGNMENT): (31 * 60, pytest.approx(FULL * 0.1))}
-    assert course.scores(root=stamped)["ontime"][ASSIGNMENT][0] == FULL
+    assert summary.late_submissions(root=stamped) == {("late", ASSIGNMENT): (31 * 60, pytest.approx(FULL * 0.1))}
+    assert summary.scores(root=stamped)["ontime"][ASSIGNMENT][0] == FULL
 
 
 def test_a_timestamp_that_names_no_zone_for_sure_is_refused_with_one_line(stamped):
-    lines = [line.strip() for line in course.summary(root=stamped).splitlines() if line.strip().startswith("seoul /")]
+    lines = [line.strip() for line in summary.summary(root=stamped).splitlines() if line.strip().startswith("seoul /")]
     assert len(lines) == 1 and lines[0].startswith(
         f"seoul / {ASSIGNMENT}: timestamp.txt holds '{STAMPS['seoul']}': 'KST' is not one time zone for sure")
-    assert "seoul" not in course.scores(root=stamped)
+    assert "seoul" not in summary.scores(root=stamped)
 
 
 def test_a_due_date_changed_after_grading_regrades_the_late_penalties(stamped, tmp_path, monkeypatch):
@@ -173,8 +174,8 @@ def test_a_due_date_changed_after_grading_regrades_the_late_penalties(stamped, t
     root = tmp_path / "course"
     shutil.copytree(stamped, root)
     monkeypatch.setenv("AIMATH_SANDBOX", "off")
-    api = course.open_api(root=root)
+    api = nbgrader_session.open_api(root=root)
     with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
         gradebook.update_or_create_assignment(ASSIGNMENT, duedate="2026-12-01 23:00:00 UTC")
-    course.autograde(root=root, workers=1)
-    assert set(course.late_submissions(root=root)) == {("ontime", ASSIGNMENT), ("late", ASSIGNMENT)}
+    autograde.autograde(root=root, workers=1)
+    assert set(summary.late_submissions(root=root)) == {("ontime", ASSIGNMENT), ("late", ASSIGNMENT)}

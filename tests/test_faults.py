@@ -16,7 +16,8 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from aimath.pipeline import course, intake
+from aimath.pipeline import autograde, intake, nbgrader_session, release
+from aimath.report import summary as ta_summary
 from aimath.pipeline.demo_class import Answer, graded_solution_cells, submission
 from aimath.report.build import INDEX_HTML, build_report
 from tests.test_pipeline import ROOT
@@ -29,7 +30,8 @@ FULL = 24
 ABSENT = "absent"
 LATE = "late"
 DUE = datetime(2026, 11, 1, 12, 0, 0)
-LATE_BY = timedelta(days=1, hours=3)  # two started days: nbgrader's late penalty (aimath/pipeline/late.py) takes 20%
+# two started days: nbgrader's late penalty (aimath/pipeline/plugins/late.py) takes 20%
+LATE_BY = timedelta(days=1, hours=3)
 
 
 def digest_tree(folder: Path) -> dict[str, str]:
@@ -41,9 +43,9 @@ def digest_tree(folder: Path) -> dict[str, str]:
 def new_course(root: Path) -> Path:
     """A released course holding basic_math only."""
     root.mkdir(parents=True)
-    shutil.copy(ROOT / course.CONFIG_FILE, root)
+    shutil.copy(ROOT / nbgrader_session.CONFIG_FILE, root)
     shutil.copytree(ROOT / "source" / ASSIGNMENT, root / "source" / ASSIGNMENT)
-    course.release(root=root)
+    release.release(root=root)
     return root
 
 
@@ -143,15 +145,15 @@ def broken_class(tmp_path_factory):
         (root / "submitted" / "extrafiles" / ASSIGNMENT / "notes.txt").write_text("my notes")
         (root / "submitted" / "extrafiles" / ASSIGNMENT / "data.csv").write_text("1,2\n")
         put(root, "big", nb=_big(solved))
-        api = course.open_api(root=root)
+        api = nbgrader_session.open_api(root=root)
         with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
             gradebook.update_or_create_student(ABSENT)  # on the roster, nothing handed in
             gradebook.update_or_create_assignment(ASSIGNMENT, duedate=DUE)
         put(root, LATE, nb=solved).with_name("timestamp.txt").write_text(f"{DUE + LATE_BY} UTC")
         before = digest_tree(root / "submitted")
         jobs = []
-        course.autograde(root=root, workers=2, on_job=jobs.append)
-        yield root, before, course.summary(root=root), jobs
+        autograde.autograde(root=root, workers=2, on_job=jobs.append)
+        yield root, before, ta_summary.summary(root=root), jobs
 
 
 def _lines_of(summary: str, student: str) -> list[str]:
@@ -170,7 +172,7 @@ def test_each_bad_submission_gets_one_clear_line_and_the_right_fate(broken_class
     lines = _lines_of(summary, student)
     assert len(lines) == 1 and says in lines[0], (student, lines)
     assert ("not graded" in lines[0].split(says)[-1]) == (not graded), lines[0]
-    score = course.scores(root=root).get(student, {}).get(ASSIGNMENT)
+    score = ta_summary.scores(root=root).get(student, {}).get(ASSIGNMENT)
     if not graded:
         assert score is None, f"{student} is in the gradebook: {score}"
     elif student == "stripped":
@@ -181,7 +183,7 @@ def test_each_bad_submission_gets_one_clear_line_and_the_right_fate(broken_class
 
 def test_the_batch_finishes_and_only_gradable_submissions_reach_the_workers(broken_class):
     root, _, summary, jobs = broken_class
-    assert course.scores(root=root)["ok"][ASSIGNMENT][0] == FULL
+    assert ta_summary.scores(root=root)["ok"][ASSIGNMENT][0] == FULL
     assert not _lines_of(summary, "ok")
     gradable = {s for s, (_, graded) in EXPECTED.items() if graded} | {"ok", LATE}
     assert {s for s, _ in jobs} == gradable
@@ -197,11 +199,12 @@ def test_a_student_on_the_roster_with_no_submission_gets_a_line(broken_class):
 def test_a_late_submission_gets_the_late_penalty_and_a_line(broken_class):
     root, _, summary, _ = broken_class
     penalty = FULL * 0.2
-    assert course.late_submissions(root=root) == {(LATE, ASSIGNMENT): (LATE_BY.total_seconds(), pytest.approx(penalty))}
-    api = course.open_api(root=root)
+    assert ta_summary.late_submissions(root=root) == {
+        (LATE, ASSIGNMENT): (LATE_BY.total_seconds(), pytest.approx(penalty))}
+    api = nbgrader_session.open_api(root=root)
     with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:  # nbgrader keeps the raw score
         assert gradebook.find_submission(ASSIGNMENT, LATE).score == FULL
-    assert course.scores(root=root)[LATE][ASSIGNMENT][0] == pytest.approx(FULL - penalty)  # as nbgrader's CSV export
+    assert ta_summary.scores(root=root)[LATE][ASSIGNMENT][0] == pytest.approx(FULL - penalty)  # as nbgrader's CSV export
     assert _lines_of(summary, LATE) == [f"{LATE} / {ASSIGNMENT}: late, 1.1 days late, penalty {penalty:g} points"]
 
 
@@ -224,9 +227,9 @@ def test_a_rerun_grades_nothing_again_and_keeps_the_lines(broken_class, monkeypa
     root, before, summary, _ = broken_class
     monkeypatch.setenv("AIMATH_SANDBOX", "off")
     jobs = []
-    course.autograde(root=root, workers=2, on_job=jobs.append)
+    autograde.autograde(root=root, workers=2, on_job=jobs.append)
     assert jobs == []
-    assert course.summary(root=root) == summary
+    assert ta_summary.summary(root=root) == summary
     assert digest_tree(root / "submitted") == before
 
 
@@ -240,8 +243,8 @@ def test_intake_checks_are_pure_and_name_what_they_see():
 
 
 def test_the_summary_says_so_when_no_submission_could_be_graded(tmp_path):
-    shutil.copy(ROOT / course.CONFIG_FILE, tmp_path)
+    shutil.copy(ROOT / nbgrader_session.CONFIG_FILE, tmp_path)
     problem = intake.Problem("s1", "basic_math", "grading-failed", "nbgrader could not grade it (X); not graded", False)
     intake.add(tmp_path, [problem])
-    text = course.summary(root=tmp_path)
+    text = ta_summary.summary(root=tmp_path)
     assert "No submission could be graded." in text and problem.line in text

@@ -6,9 +6,9 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output, new_raw_cell
 
-from aimath.pipeline.cell_names import graded_cell_name
-from aimath.pipeline.feedback_page import CSP_META, tex_to_mathml, with_csp
-from aimath.pipeline.sanitize_html import SanitizeOutputs, clean_html, safe_data
+from aimath.pipeline.plugins.cell_names import graded_cell_name
+from aimath.pipeline.plugins.feedback_page import CSP_META, tex_to_mathml, with_csp
+from aimath.pipeline.plugins.sanitize_html import SanitizeOutputs, clean_html, safe_data
 from tests import hostile_outputs
 
 PNG = base64.b64encode(b"\x89PNG\r\n\x1a\n").decode()

@@ -13,13 +13,14 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell
 
-from aimath.pipeline import course
+from aimath.pipeline import autograde, nbgrader_session, release
+from aimath.report import summary
 from aimath.pipeline.demo_class import Answer, graded_solution_cells, submission
 from tests.test_pipeline import ROOT
 
 pytestmark = [pytest.mark.pipeline, pytest.mark.xdist_group("flags")]
 
-ASSIGNMENTS = course.source_assignments(root=ROOT)
+ASSIGNMENTS = nbgrader_session.source_assignments(root=ROOT)
 TEST_CONFIG = """
 from aimath.sandbox.limits import Limits
 c.SandboxedExecute.limits = Limits(request_timeout_s=5.0, wall_s=90.0, memory_bytes=2 * 2**30)
@@ -49,10 +50,10 @@ def _with_cell(nb, code):
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     root = tmp_path_factory.mktemp("flags")
-    (root / course.CONFIG_FILE).write_text((ROOT / course.CONFIG_FILE).read_text() + TEST_CONFIG)
+    (root / nbgrader_session.CONFIG_FILE).write_text((ROOT / nbgrader_session.CONFIG_FILE).read_text() + TEST_CONFIG)
     for assignment in ASSIGNMENTS:
         shutil.copytree(ROOT / "source" / assignment, root / "source" / assignment)
-    course.release(root=root)
+    release.release(root=root)
     for assignment in ASSIGNMENTS:
         release_nb = nbformat.read(root / "release" / assignment / f"{assignment}.ipynb", as_version=4)
         source_nb = nbformat.read(root / "source" / assignment / f"{assignment}.ipynb", as_version=4)
@@ -61,7 +62,7 @@ def graded(tmp_path_factory):
             path = root / "submitted" / _student(assignment, variant) / assignment / f"{assignment}.ipynb"
             path.parent.mkdir(parents=True)
             nbformat.write(_with_cell(submission(release_nb, solved), code), path)
-    course.autograde(root=root)
+    autograde.autograde(root=root)
     return root
 
 
@@ -76,6 +77,6 @@ def test_only_the_limit_that_was_hit_is_flagged(graded, assignment, variant):
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_a_limit_hit_in_an_extra_cell_costs_no_marks(graded, assignment):
-    scores = course.scores(root=graded)
+    scores = summary.scores(root=graded)
     full = {scores[_student(assignment, variant)][assignment][:2] for variant in VARIANTS}
     assert len(full) == 1, full

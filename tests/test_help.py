@@ -1,12 +1,12 @@
 """Help where people look: `make help` lists every target with one line, from the `##` comment on its rule; a
-mistyped target points to it; `python -m aimath.pipeline --help` says in one line what each step does, in the words
+mistyped target points to it; `python -m aimath --help` says in one line what each step does, in the words
 `make help` uses for the target that runs it."""
 import re
 import subprocess
 
 import pytest
 
-from aimath.pipeline.__main__ import STEPS, main
+from aimath.__main__ import STEPS, main
 from tests.test_pipeline import ROOT
 
 MAX_LINE = 120  # the course's line width, so a help line fits a terminal the code fits

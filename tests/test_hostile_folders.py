@@ -19,7 +19,8 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from aimath.pipeline import course, intake, parallel
+from aimath.pipeline import digests, export, intake, nbgrader_session, parallel
+from aimath.report import summary
 from tests.test_pipeline import ROOT
 
 ASSIGNMENT = "basic_math"
@@ -32,7 +33,7 @@ CODE = next(i for i, cell in enumerate(RELEASE.cells) if cell.cell_type == "code
 def _course(root: Path) -> Path:
     """A course folder with the config only (no grading here)."""
     root.mkdir(parents=True, exist_ok=True)
-    shutil.copy(ROOT / course.CONFIG_FILE, root)
+    shutil.copy(ROOT / nbgrader_session.CONFIG_FILE, root)
     return root
 
 
@@ -105,8 +106,8 @@ def test_names_that_are_not_utf8_are_digested_and_named_escaped(tmp_path):
     for name in (b"\xff.txt", b"dir\xfe/\x80"):
         with open(os.path.join(folder, name), "wb") as handle:
             handle.write(b"x")
-    digest = parallel.submission_digest(tmp_path / "submitted" / "s1" / ASSIGNMENT)
-    assert digest == parallel.submission_digest(tmp_path / "submitted" / "s1" / ASSIGNMENT)
+    digest = digests.submission_digest(tmp_path / "submitted" / "s1" / ASSIGNMENT)
+    assert digest == digests.submission_digest(tmp_path / "submitted" / "s1" / ASSIGNMENT)
     [found] = _findings(tmp_path)
     assert found.message == "extra files, not graded: dir\\xfe/\\x80, \\xff.txt"
 
@@ -231,7 +232,7 @@ def test_the_summary_prints_what_submissions_chose_with_escapes_visible(tmp_path
     flagged.mkdir(parents=True)
     (flagged / "grading.json").write_text(json.dumps({"flags": [f"forbidden-access{ESCAPES}"], "notebooks": {
         NOTEBOOK: {"attempts": [f"open {ESCAPES}hidden", "\u202egnp.exe"]}}}))
-    text = course.summary(root=root)
+    text = summary.summary(root=root)
     assert not any(c in text for c in "\x1b\r\u202e"), text
     assert "escfile / basic_math: extra files, not graded: \\x1b[2K\\x1b[1A\\x1b[2K\\x0dnotes.txt" in text
     assert "has kernel 'python3\\x1b[2K\\x1b[1A\\x1b[2K\\x0d'" in text
@@ -253,15 +254,15 @@ def _is_formula(cell: str) -> bool:
 def test_nbgraders_csv_export_writes_no_formula(tmp_path):
     """Issue 19, case 3: `make export` (nbgrader's CsvExportPlugin, configured to our protected subclass)."""
     root = _course(tmp_path / "course")
-    api = course.open_api(root=root)
+    api = nbgrader_session.open_api(root=root)
     with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
         gradebook.update_or_create_assignment(ASSIGNMENT)
         for student in FORMULAS:
             gradebook.update_or_create_student(student, first_name="=HYPERLINK(1)", email="@evil")
-    cells = _csv_cells(course.export(root=root))
+    cells = _csv_cells(export.export(root=root))
     assert not [c for c in cells if _is_formula(c)], cells
     assert {"'=2+5", "'+1+1", "'-cmd", "'@SUM(A1)", "'\\x09x", "a,b", 'q"uote', "'=HYPERLINK(1)", "'@evil"} <= set(cells)
-    with open(root / course.GRADES_CSV, newline="", encoding="utf-8") as handle:
+    with open(root / export.GRADES_CSV, newline="", encoding="utf-8") as handle:
         assert all(len(row) == 11 for row in csv.reader(handle))
 
 

@@ -33,7 +33,8 @@ from hypothesis import strategies as st
 from nbgrader.api import Gradebook
 
 from aimath import submission_files
-from aimath.pipeline import course, intake
+from aimath.pipeline import export, intake, nbgrader_session
+from aimath.report import summary
 from tests.test_faults import ASSIGNMENT, FULL, NOTEBOOK, new_course, solved_notebook
 from tests.test_hostile_submissions import CONTROL, run_step, snapshot
 from tests.test_pipeline import ROOT
@@ -263,7 +264,7 @@ def hostile_student(draw):
 
 def _gradebook_cells(root: Path) -> tuple:
     """The gradebook's cells of the assignment: source and checksum of each, points of each graded one."""
-    api = course.open_api(root=root)
+    api = nbgrader_session.open_api(root=root)
     with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
         notebook = gradebook.find_notebook(ASSIGNMENT, ASSIGNMENT)
         return (sorted((c.name, c.source, c.checksum) for c in notebook.source_cells),
@@ -271,7 +272,7 @@ def _gradebook_cells(root: Path) -> tuple:
 
 
 def _grades(root: Path, student: str) -> dict:
-    api = course.open_api(root=root)
+    api = nbgrader_session.open_api(root=root)
     with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
         return {g.name: (g.score, g.max_score) for g in
                 gradebook.find_submission_notebook(ASSIGNMENT, ASSIGNMENT, student).grades}
@@ -280,7 +281,7 @@ def _grades(root: Path, student: str) -> dict:
 def _course_files(root: Path) -> dict:
     paths = [p for p in sorted((root / "source").rglob("*")) + sorted((root / "release").rglob("*")) if p.is_file()]
     return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in paths + [root / course.CONFIG_FILE, root / "secret.txt"]}
+            for p in paths + [root / nbgrader_session.CONFIG_FILE, root / "secret.txt"]}
 
 
 @pytest.mark.pipeline
@@ -330,12 +331,12 @@ def test_a_batch_with_hostile_students_completes_and_changes_nothing_else(releas
             for stream in (done.stdout, done.stderr):
                 text = re.sub(r"\rgraded \d+/\d+ notebooks", "", stream.decode("utf-8", errors="backslashreplace"))
                 assert not CONTROL.search(text), (step, text[-2000:])
-        assert course.scores(root=root)[honest][ASSIGNMENT][0] == FULL
+        assert summary.scores(root=root)[honest][ASSIGNMENT][0] == FULL
         assert _gradebook_cells(root) == cells_before
         assert all(score == top for score, top in _grades(root, honest).values() if top), _grades(root, honest)
         assert snapshot(root / "submitted") == before
         assert _course_files(root) == files_before
-        for csv_file in (root / course.GRADES_CSV, root / "report" / "grades_wide.csv"):
+        for csv_file in (root / export.GRADES_CSV, root / "report" / "grades_wide.csv"):
             with open(csv_file, newline="", encoding="utf-8") as handle:
                 cells_written = [c for row in csv.reader(handle) for c in row]
             assert not [c for c in cells_written if c.startswith(("=", "+", "-", "@", "\t", "\r"))

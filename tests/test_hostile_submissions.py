@@ -1,6 +1,6 @@
 """Hostile submission folders (issue 18 cases 3-5, issue 19 cases 1 and 3), graded in one batch in the sandbox.
 
-One basic_math course, graded by the TA's commands (`python -m aimath.pipeline autograde|feedback|export|summary|
+One basic_math course, graded by the TA's commands (`python -m aimath autograde|feedback|export|summary|
 report`, as the Makefile runs them) with an honest student beside:
 - `linker`: the solution, links to the gradebook and to a secret file outside its folder (symbolic, hard, a
   linked folder), a FIFO and a socket, and a cell printing whatever it can read through them (case 3);
@@ -28,7 +28,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from aimath.pipeline import course, intake
+from aimath.pipeline import export, nbgrader_session, run_records
+from aimath.report import summary
 from tests.test_faults import ASSIGNMENT, FULL, NOTEBOOK, new_course, solved_notebook
 
 pytestmark = [pytest.mark.pipeline, pytest.mark.xdist_group("hostile")]
@@ -93,12 +94,12 @@ def _committed(root: Path) -> dict:
     """sha256 of the course's own files: source/, release/, nbgrader_config.py and the secret beside them."""
     paths = [p for p in sorted((root / "source").rglob("*")) + sorted((root / "release").rglob("*")) if p.is_file()]
     return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in paths + [root / course.CONFIG_FILE, root / "secret.txt"]}
+            for p in paths + [root / nbgrader_session.CONFIG_FILE, root / "secret.txt"]}
 
 
 def run_step(root: Path, step: str) -> subprocess.CompletedProcess:
     """One step of the TA's pipeline, as the Makefile runs it."""
-    command = [sys.executable, "-m", "aimath.pipeline", step, "--root", str(root)]
+    command = [sys.executable, "-m", "aimath", step, "--root", str(root)]
     try:
         return subprocess.run(command, capture_output=True, timeout=STEP_TIMEOUT_S, env={**os.environ})
     except subprocess.TimeoutExpired as e:
@@ -160,7 +161,7 @@ def _lines(steps, student: str) -> list[str]:
 
 
 def _score(root: Path, student: str):
-    return course.scores(root=root).get(student, {}).get(ASSIGNMENT)
+    return summary.scores(root=root).get(student, {}).get(ASSIGNMENT)
 
 
 def _written_text(root: Path, student: str) -> str:
@@ -242,7 +243,7 @@ def _cells(path: Path) -> list[str]:
 def test_no_csv_cell_is_a_formula(hostile_class):
     """Issue 19, case 3: grades.csv (nbgrader's export, `make export` and the report's copy) and grades_wide.csv."""
     root, _, _, _ = hostile_class
-    for path in (root / course.GRADES_CSV, root / "report" / course.GRADES_CSV, root / "report" / "grades_wide.csv"):
+    for path in (root / export.GRADES_CSV, root / "report" / export.GRADES_CSV, root / "report" / "grades_wide.csv"):
         cells = _cells(path)
         assert "'=2+5" in cells, path
         formulas = [c for c in cells if c.startswith(("=", "+", "-", "@", "\t", "\r"))
@@ -258,6 +259,6 @@ def test_submissions_and_course_files_are_unchanged(hostile_class):
 
 def test_intake_json_holds_only_printable_text(hostile_class):
     root, _, _, _ = hostile_class
-    for key, problems in json.loads((root / "autograded" / intake.INTAKE_JSON).read_text()).items():
+    for key, problems in json.loads((root / "autograded" / run_records.INTAKE_JSON).read_text()).items():
         for problem in problems:
             assert all(str(v).isprintable() for v in (key, *problem.values())), problem

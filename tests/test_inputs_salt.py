@@ -21,7 +21,7 @@ from nbformat.v4 import new_code_cell
 
 from aimath.checks.basic_math import _vector_cases
 from aimath.judge import CheckFailed, seeded_rng
-from aimath.pipeline import course
+from aimath.pipeline import autograde, nbgrader_session, release
 from aimath.pipeline.demo_class import graded_solution_cells
 from aimath.sandbox.inputs_salt import current_salt, folder_digest, salted_inputs, submission_salt
 from tests.attacks.catalogue import Attack, attacked_notebook
@@ -174,7 +174,7 @@ def _graded(root, student):
     """What the student's last cell printed (the harvested inputs) and the score of every graded cell."""
     nb = nbformat.read(root / "autograded" / student / "basic_math" / "basic_math.ipynb", as_version=4)
     printed = "".join(o.text for o in nb.cells[-1].get("outputs", []) if o.get("name") == "stdout")
-    api = course.open_api(root=root)
+    api = nbgrader_session.open_api(root=root)
     from nbgrader.api import Gradebook
     with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gb:
         scores = {g.name: g.score for g in gb.find_submission_notebook("basic_math", "basic_math", student).grades}
@@ -186,24 +186,24 @@ def _graded(root, student):
 def test_harvested_hidden_inputs_do_not_fit_the_next_submission(tmp_path):
     root = tmp_path / "course"
     root.mkdir()
-    shutil.copy(ROOT / course.CONFIG_FILE, root)
+    shutil.copy(ROOT / nbgrader_session.CONFIG_FILE, root)
     shutil.copytree(ROOT / "source" / "basic_math", root / "source" / "basic_math")
-    course.release(root=root, assignments=["basic_math"])
+    release.release(root=root, assignments=["basic_math"])
     release_nb = nbformat.read(root / "release" / "basic_math" / "basic_math.ipynb", as_version=4)
     source_nb = nbformat.read(root / "source" / "basic_math" / "basic_math.ipynb", as_version=4)
     for attack in (HARVEST, WRONG):
         _submit(root, attack, release_nb, source_nb)
-    course.autograde(root=root)
+    autograde.autograde(root=root)
     printed, scores = _graded(root, HARVEST.name)
     harvested = json.loads(printed)
     unsalted = [np.asarray(c.args[0]).tolist() for c in _vector_cases("l2_norm")]
     assert len(harvested) > len(unsalted) and harvested[-len(unsalted):] != unsalted, "the inputs were not salted"
 
-    course.autograde(root=root, force=True)
+    autograde.autograde(root=root, force=True)
     assert _graded(root, HARVEST.name) == (printed, scores), "a regrade of the same bytes met other inputs"
 
     _submit(root, _hard_coded(harvested), release_nb, source_nb)
-    course.autograde(root=root)
+    autograde.autograde(root=root)
     _, resubmitted = _graded(root, HARVEST.name)
     _, wrong = _graded(root, WRONG.name)
     assert resubmitted[HIDDEN_TEST] <= wrong[HIDDEN_TEST] == 0, (resubmitted, wrong)

@@ -2,7 +2,7 @@
 (formgrader) at the start or while grading, the disk filling up. Each ends with a clear one-line error (exit code 1) and an intact gradebook, and a rerun gives the
 gradebook an uninterrupted run gives, each submission graded once.
 
-Runs `python -m aimath.pipeline autograde` as a subprocess (what `make autograde` runs) on copies of one tiny course
+Runs `python -m aimath autograde` as a subprocess (what `make autograde` runs) on copies of one tiny course
 (basic_math, two demo students), with AIMATH_SANDBOX=off: the faults here are around execution, not inside it.
 """
 import os
@@ -18,9 +18,10 @@ from pathlib import Path
 import pytest
 from nbgrader.api import Gradebook
 
-from aimath.pipeline import course
+from aimath.pipeline import autograde, nbgrader_session
 from aimath.pipeline.demo_class import write_demo_class
-from aimath.pipeline.parallel import DIGEST_KEY, submission_digest
+from aimath.grading_record import DIGEST_KEY
+from aimath.pipeline.digests import submission_digest
 from tests.test_faults import ASSIGNMENT, digest_tree, new_course
 from tests.test_pipeline import ROOT
 
@@ -32,12 +33,12 @@ ENV = {**os.environ, "AIMATH_SANDBOX": "off", "PYTHONPATH": str(ROOT),
 
 
 def autograde_command(root: Path) -> list[str]:
-    return [sys.executable, "-m", "aimath.pipeline", "autograde", "--root", str(root), "--workers", "1"]
+    return [sys.executable, "-m", "aimath", "autograde", "--root", str(root), "--workers", "1"]
 
 
 def gradebook_state(root: Path) -> dict:
     """{(student, grade cell): auto score} of the gradebook, and each submission's number of rows (must be 1)."""
-    api = course.open_api(root=root)
+    api = nbgrader_session.open_api(root=root)
     with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
         cells = {(s.student.id, g.name): g.auto_score for s in gradebook.find_assignment(ASSIGNMENT).submissions
                  for n in s.notebooks for g in n.grades}
@@ -74,7 +75,7 @@ def template(tmp_path_factory):
     shutil.copytree(root, reference)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("AIMATH_SANDBOX", "off")
-        course.autograde(root=reference, workers=1)
+        autograde.autograde(root=reference, workers=1)
     state = gradebook_state(reference)
     assert set(state["rows"]) == set(STUDENTS) and set(state["rows"].values()) == {1}
     return root, state
@@ -84,7 +85,7 @@ def rerun(root: Path) -> None:
     """`make autograde` again, in this process (what it runs after the CLI's argument parsing)."""
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("AIMATH_SANDBOX", "off")
-        course.autograde(root=root, workers=1)
+        autograde.autograde(root=root, workers=1)
 
 
 def _copy(template_root: Path, tmp_path: Path) -> Path:
@@ -134,12 +135,12 @@ def test_killed_twice_then_locked_by_formgrader_then_rerun_gives_the_uninterrupt
         assert not all_stamped(root), f"the kill while {moment.__name__} came too late to interrupt anything"
     # formgrader takes the gradebook's write lock after autograde checked it was free: nbgrader's first write waits
     # for it (5 s), then the run stops with one line
-    monkeypatch.setattr(course, "check_gradebook_writable", lambda db, **_: None)
+    monkeypatch.setattr(autograde, "check_gradebook_writable", lambda db, **_: None)
     monkeypatch.setenv("AIMATH_SANDBOX", "off")
     with sqlite3.connect(root / "gradebook.db") as formgrader:
         formgrader.execute("BEGIN IMMEDIATE")
-        with pytest.raises(course.GradingStopped, match=re.escape(course.LOCKED)):
-            course.autograde(root=root, workers=1)
+        with pytest.raises(nbgrader_session.GradingStopped, match=re.escape(nbgrader_session.LOCKED)):
+            autograde.autograde(root=root, workers=1)
         formgrader.rollback()
     assert integrity(root) == "ok" and not all_stamped(root)
     monkeypatch.undo()
@@ -157,7 +158,7 @@ def test_a_gradebook_locked_at_the_start_stops_the_command_at_once_with_one_line
         done = subprocess.run(autograde_command(root), env=ENV, capture_output=True, text=True, timeout=300)
         formgrader.rollback()
     assert done.returncode == 1
-    assert done.stderr.strip().splitlines()[-1] == f"autograde stopped: {course.LOCKED}"
+    assert done.stderr.strip().splitlines()[-1] == f"autograde stopped: {nbgrader_session.LOCKED}"
     assert digest_tree(root / "autograded") == recorded and integrity(root) == "ok"
 
 
@@ -184,7 +185,8 @@ def test_a_full_disk_stops_with_one_line_and_a_rerun_after_freeing_space_complet
     subprocess.run(["bwrap", "--dev-bind", "/", "/", "--size", str(size), "--tmpfs", "/mnt", "sh", "-c", script],
                    env=ENV, check=True, timeout=600)
     assert (out / "first.rc").read_text().strip() == "1"
-    assert (out / "first.err").read_text().strip().splitlines()[-1] == f"autograde stopped: {course.DISK_FULL}"
+    assert (out / "first.err").read_text().strip().splitlines()[-1] == (
+        f"autograde stopped: {nbgrader_session.DISK_FULL}")
     assert (out / "integrity").read_text().strip() == "ok"
     assert (out / "second.rc").read_text().strip() == "0", (out / "second.err").read_text()[-2000:]
     assert gradebook_state(out / "course") == reference

@@ -2,7 +2,7 @@
 misnamed submission folder, a deleted test cell, points changed and a test cell added after grading, and an
 environment or a batch in which every notebook fails the same way.
 
-Each runs `python -m aimath.pipeline` as `make` does, on a temporary course (the repository is never touched), with
+Each runs `python -m aimath` as `make` does, on a temporary course (the repository is never touched), with
 AIMATH_SANDBOX=off but where the sandbox is the point: what is tested happens around execution.
 """
 import json
@@ -16,8 +16,11 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from aimath.pipeline import course, intake, parallel
+from aimath import grading_record
+from aimath.pipeline import digests, export, intake, nbgrader_session, release
+from aimath.report import summary as ta_summary
 from aimath.pipeline.demo_class import Answer, graded_solution_cells, submission
+from aimath.pipeline.release import RELEASE_SCRATCH
 from aimath.report.build import INDEX_HTML, build_report
 from tests.test_pipeline import ROOT
 
@@ -33,8 +36,8 @@ HIDDEN_TEST = "test_no_vowels_hidden"  # worth 2 points
 
 
 def pipeline(root: Path, *args: str, env=None, cwd=None) -> subprocess.CompletedProcess:
-    """`python -m aimath.pipeline ARGS --root ROOT`, as the Makefile runs it."""
-    return subprocess.run([sys.executable, "-m", "aimath.pipeline", *args, "--root", str(root)], env=env or ENV,
+    """`python -m aimath ARGS --root ROOT`, as the Makefile runs it."""
+    return subprocess.run([sys.executable, "-m", "aimath", *args, "--root", str(root)], env=env or ENV,
                           cwd=cwd or ROOT, capture_output=True, text=True, timeout=900)
 
 
@@ -69,13 +72,13 @@ def set_points(root: Path, assignment: str, grade_id: str, points: float) -> Non
 
 
 def scores(root: Path) -> dict:
-    return course.scores(root=root)
+    return ta_summary.scores(root=root)
 
 
 def versions(root: Path) -> dict[str, str | None]:
-    api = course.open_api(root=root)
+    api = nbgrader_session.open_api(root=root)
     with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
-        return {a: parallel.assignment_digest(gradebook, a) for a in ASSIGNMENTS}
+        return {a: digests.assignment_digest(gradebook, a) for a in ASSIGNMENTS}
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +89,7 @@ def fresh_clone(tmp_path_factory):
     folder named basic-math."""
     root = tmp_path_factory.mktemp("clone") / "course"
     root.mkdir()
-    shutil.copy(ROOT / course.CONFIG_FILE, root)
+    shutil.copy(ROOT / nbgrader_session.CONFIG_FILE, root)
     for assignment in ASSIGNMENTS:
         for folder in ("source", "release"):
             shutil.copytree(ROOT / folder / assignment, root / folder / assignment)
@@ -116,17 +119,17 @@ def test_a_misnamed_folder_gets_one_line_and_no_phantom_assignment(fresh_clone):
     """Case 3: one line naming kim and the folder, suggesting basic_math; no `basic-math` anywhere else."""
     root, done, _ = fresh_clone
     assert "not graded (1, see `make summary`): kim/basic_math" in done.stdout
-    summary = course.summary(root=root)
+    summary = ta_summary.summary(root=root)
     mentions = [line.strip() for line in summary.splitlines() if "basic-math" in line]
     assert mentions == ["kim / basic_math: the submission is in submitted/kim/basic-math/, not "
                         "submitted/kim/basic_math/; not graded: move it there, then rerun `make autograde`"]
     assert "(only  is)" not in summary and "basic-math" not in summary.splitlines()[0]
-    assert "basic-math" not in course.export(root=root).read_text()
+    assert "basic-math" not in export.export(root=root).read_text()
     build_report(root=root)
     html = (root / "report" / INDEX_HTML).read_text()
     assert html.count("submitted/kim/basic-math/") >= 1 and html.count("basic-math") == html.count(
         "submitted/kim/basic-math/")
-    api = course.open_api(root=root)
+    api = nbgrader_session.open_api(root=root)
     with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
         assert sorted(a.name for a in gradebook.assignments) == sorted(ASSIGNMENTS)
 
@@ -141,7 +144,7 @@ def test_a_deleted_test_cell_scores_0_and_leaves_nothing_to_grade_by_hand(fresh_
         if regraded:
             assert pipeline(root, "autograde", "text_processing_1", "--force").returncode == 0
         assert scores(root)["bob"]["text_processing_1"] == (5, 6, False)
-        bob = [line for line in course.summary(root=root).splitlines() if line.startswith("bob ")]
+        bob = [line for line in ta_summary.summary(root=root).splitlines() if line.startswith("bob ")]
         assert bob and "5/6*" not in bob[0] and "5/6" in bob[0]
 
 
@@ -196,7 +199,7 @@ def test_a_test_cell_added_after_grading_deletes_nothing_and_says_why_in_one_lin
         "existing test cell; points and test code may change), or see the README, \"Changing an assignment "
         "mid-term\""]
     assert files(root / "release") == release and versions(root) == graded
-    assert not list(root.glob(course.RELEASE_SCRATCH + "*"))
+    assert not list(root.glob(RELEASE_SCRATCH + "*"))
     done = pipeline(root, "autograde")
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert done.stderr.strip().splitlines()[-1].startswith(
@@ -212,11 +215,11 @@ def small_course(tmp_path_factory):
     """A released basic_math course with two solved submissions, not graded."""
     root = tmp_path_factory.mktemp("small") / "course"
     root.mkdir()
-    shutil.copy(ROOT / course.CONFIG_FILE, root)
+    shutil.copy(ROOT / nbgrader_session.CONFIG_FILE, root)
     shutil.copytree(ROOT / "source" / "basic_math", root / "source" / "basic_math")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("AIMATH_SANDBOX", "off")
-        course.release(root=root)
+        release.release(root=root)
     for student in ("alice", "bob"):
         hand_in(root, student, "basic_math", solved(root, "basic_math"))
     return root
@@ -256,7 +259,7 @@ def test_every_notebook_failing_the_same_way_is_reported_once(small_course, tmp_
     and the progress line counts no failed notebook as graded."""
     root = tmp_path / "course"
     shutil.copytree(small_course, root)
-    with open(root / course.CONFIG_FILE, "a") as config:
+    with open(root / nbgrader_session.CONFIG_FILE, "a") as config:
         config.write('\nc.Execute.kernel_name = "no-such-kernel"\n')
     done = pipeline(root, "autograde")
     assert done.returncode == 1
@@ -266,5 +269,5 @@ def test_every_notebook_failing_the_same_way_is_reported_once(small_course, tmp_
         "kernel named no-such-kernel), so the fault is not in them: nothing was recorded; fix it, then rerun "
         "`make autograde` (`nbgrader autograde basic_math --student alice` shows the whole log)")
     assert intake.load(root) == {} and scores(root) == {}
-    assert not any(json.loads(p.read_text()).get(parallel.DIGEST_KEY)
+    assert not any(json.loads(p.read_text()).get(grading_record.DIGEST_KEY)
                    for p in (root / "autograded").glob("*/*/grading.json"))

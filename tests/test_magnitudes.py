@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from aimath.checks import basic_math, gradient_descent, mle, rnn_bptt, text_processing_1
 from aimath.judge import CheckFailed
-from aimath.pipeline.course import source_assignments
+from aimath.pipeline.nbgrader_session import source_assignments
 
 # Each example runs a whole check (about a millisecond, tens for the descents); derandomized so CI is reproducible.
 KIND = settings(max_examples=25, deadline=None, derandomize=True)

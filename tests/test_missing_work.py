@@ -13,7 +13,8 @@ from datetime import datetime, timedelta
 import pytest
 from nbgrader.api import Gradebook
 
-from aimath.pipeline import course, intake
+from aimath.pipeline import intake, nbgrader_session
+from aimath.report import summary as ta_summary
 from aimath.report.build import INDEX_HTML, build_report
 from tests.test_pipeline import ROOT
 
@@ -33,8 +34,8 @@ STUDENTS = 8
 @pytest.fixture(scope="module")
 def absent_class(tmp_path_factory):
     root = tmp_path_factory.mktemp("missing")
-    shutil.copy(ROOT / course.CONFIG_FILE, root)
-    api = course.open_api(root=root)
+    shutil.copy(ROOT / nbgrader_session.CONFIG_FILE, root)
+    api = nbgrader_session.open_api(root=root)
     with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
         for assignment in ASSIGNMENTS:
             gradebook.add_assignment(assignment, duedate=DUE)
@@ -56,7 +57,7 @@ def absent_class(tmp_path_factory):
 
 
 def test_the_summary_lists_missing_work_once_per_assignment(absent_class):
-    summary = course.summary(root=absent_class)
+    summary = ta_summary.summary(root=absent_class)
     lines = [line.strip() for line in summary.splitlines()]
     shown = {name: intake.listed([name]) for names in MISSING.values() for name in names}
     missing = [line for line in lines if "no submission" in line]
@@ -67,15 +68,15 @@ def test_the_summary_lists_missing_work_once_per_assignment(absent_class):
 
 
 def test_the_summary_still_gives_each_submission_to_look_at_its_own_line(absent_class):
-    lines = [line.strip() for line in course.summary(root=absent_class).splitlines()]
+    lines = [line.strip() for line in ta_summary.summary(root=absent_class).splitlines()]
     start = lines.index("Submissions to look at (one line each):")
     assert lines[start + 1:start + 3] == ["fay / hw2: late, 5.0 h late", LEFT_OUT.line]
     assert lines[start + 3] == ""
 
 
 def test_a_long_missing_list_stops_after_its_limit(absent_class, monkeypatch):
-    monkeypatch.setattr(course, "MISSING_LISTED", 2)
-    lines = course.summary(root=absent_class).splitlines()
+    monkeypatch.setattr(ta_summary, "MISSING_LISTED", 2)
+    lines = ta_summary.summary(root=absent_class).splitlines()
     assert "  hw2: no submission from 5 of 8 students: <i>zed\\x1b[2J, bob and 3 more" in lines
 
 

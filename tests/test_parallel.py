@@ -12,7 +12,8 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from aimath.pipeline import course
+from aimath.pipeline import autograde, nbgrader_session, release
+from aimath.report import summary
 from aimath.pipeline.demo_class import write_demo_class
 from tests.test_pipeline import ROOT
 
@@ -24,9 +25,9 @@ STUDENTS = ("demo01", "demo04", "demo05", "demo06", "demo07")
 
 def _course(root: Path) -> Path:
     root.mkdir()
-    shutil.copy(ROOT / course.CONFIG_FILE, root)
+    shutil.copy(ROOT / nbgrader_session.CONFIG_FILE, root)
     shutil.copytree(ROOT / "source" / ASSIGNMENT, root / "source" / ASSIGNMENT)
-    course.release(root=root)
+    release.release(root=root)
     write_demo_class(root=root)
     for folder in (root / "submitted").iterdir():
         if folder.name not in STUDENTS:
@@ -35,7 +36,7 @@ def _course(root: Path) -> Path:
 
 
 def _cells(root: Path) -> dict:
-    api = course.open_api(root=root)
+    api = nbgrader_session.open_api(root=root)
     with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
         return {(s.student.id, g.name): g.auto_score for s in gradebook.find_assignment(ASSIGNMENT).submissions
                 for n in s.notebooks for g in n.grades}
@@ -43,7 +44,7 @@ def _cells(root: Path) -> dict:
 
 def _sequential(root: Path) -> dict:
     """Stock nbgrader's one-at-a-time autograde of the same course (sandboxed execution), for comparison."""
-    _run = course.open_api(root=root).autograde(ASSIGNMENT, "*", force=True, create=True)
+    _run = nbgrader_session.open_api(root=root).autograde(ASSIGNMENT, "*", force=True, create=True)
     assert _run["success"], _run.get("error")
     return _cells(root)
 
@@ -55,7 +56,7 @@ def sequential(tmp_path_factory):
 
 def test_local_workers_grade_as_a_sequential_run_and_resume(tmp_path, sequential):
     root = _course(tmp_path / "course")
-    course.autograde(root=root, workers=2)
+    autograde.autograde(root=root, workers=2)
     assert _cells(root) == sequential and len({s for s, _ in sequential}) == len(STUDENTS)
     autograded = root / "autograded" / "demo05" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
     before = autograded.stat().st_mtime_ns
@@ -64,10 +65,10 @@ def test_local_workers_grade_as_a_sequential_run_and_resume(tmp_path, sequential
     nb.cells.append(nbformat.v4.new_markdown_cell("a note added after the deadline"))
     nbformat.write(nb, changed)
     graded_again = []
-    course.autograde(root=root, workers=2, on_job=graded_again.append)
+    autograde.autograde(root=root, workers=2, on_job=graded_again.append)
     assert graded_again == [("demo06", ASSIGNMENT)]
     assert autograded.stat().st_mtime_ns == before
-    course.autograde(root=root, workers=2, force=True, on_job=graded_again.append)
+    autograde.autograde(root=root, workers=2, force=True, on_job=graded_again.append)
     assert len(graded_again) == 1 + len(STUDENTS)
     assert _cells(root) == sequential
 
@@ -82,7 +83,7 @@ def test_the_skeleton_a_worker_gets_has_the_course_but_no_student(tmp_path):
     from aimath.pipeline import gradebook_rows
 
     root = _course(tmp_path / "course")
-    course.autograde(root=root, workers=1)
+    autograde.autograde(root=root, workers=1)
     skeleton = tmp_path / "skeleton.db"
     gradebook_rows.skeleton(root / "gradebook.db", skeleton)
     for table in gradebook_rows.SUBMISSION_TABLES:
@@ -94,7 +95,7 @@ def test_the_skeleton_a_worker_gets_has_the_course_but_no_student(tmp_path):
 def _gradebook_rows(root: Path) -> dict:
     """Everything autograde writes or reads for each submission: scores, manual scores, needs-manual-grade,
     comments, late penalties, timestamps and extensions."""
-    api = course.open_api(root=root)
+    api = nbgrader_session.open_api(root=root)
     with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
         return {s.student.id: (s.timestamp, s.extension, [(n.name, n.late_submission_penalty, [
             (g.name, g.auto_score, g.manual_score, g.needs_manual_grade) for g in n.grades], [
@@ -107,7 +108,7 @@ def _late_and_hand_graded(root: Path, grade) -> None:
     demo04 (both read by autograde when it regrades)."""
     import datetime
 
-    api = course.open_api(root=root)
+    api = nbgrader_session.open_api(root=root)
     with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
         gradebook.update_or_create_assignment(ASSIGNMENT, duedate="2026-12-01 23:59:00 UTC")
     for student in ("demo01", "demo04"):
@@ -123,10 +124,10 @@ def _late_and_hand_graded(root: Path, grade) -> None:
 def test_a_regrade_after_hand_grading_writes_what_a_sequential_regrade_writes(tmp_path):
     """Workers grade against the gradebook's skeleton: the TA's manual scores and extensions travel with the job."""
     def sequential(root):
-        assert course.open_api(root=root).autograde(ASSIGNMENT, "*", force=True, create=True)["success"]
+        assert nbgrader_session.open_api(root=root).autograde(ASSIGNMENT, "*", force=True, create=True)["success"]
 
     def ours(root):
-        course.autograde(root=root, workers=2, force=True)
+        autograde.autograde(root=root, workers=2, force=True)
 
     rows = []
     for name, grade in (("sequential", sequential), ("ours", ours)):
@@ -191,7 +192,7 @@ def test_a_dask_cluster_grades_as_a_sequential_run(tmp_path, sequential, dask_cl
         assert list(client.run(_has_a_kernel_factory).values()) == [True, True]
     root = _course(tmp_path / "course")
     ran_on = []
-    course.autograde(root=root, scheduler=dask_cluster, on_job=ran_on.append)
+    autograde.autograde(root=root, scheduler=dask_cluster, on_job=ran_on.append)
     assert len(ran_on) == len(STUDENTS)
     assert _cells(root) == sequential
 
@@ -240,7 +241,7 @@ WRITTEN = ("mle", "mle_normal_derivation")  # the assignment with a written answ
 def _hand_grade(root: Path, student: str, score: float) -> None:
     """What formgrader's Manual grading does when a TA scores a written answer (nbgrader's GradeHandler.put)."""
     assignment, grade_id = WRITTEN
-    api = course.open_api(root=root)
+    api = nbgrader_session.open_api(root=root)
     with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
         grade = gradebook.find_grade(grade_id, assignment, assignment, student)
         grade.manual_score, grade.extra_credit = score, None
@@ -250,7 +251,7 @@ def _hand_grade(root: Path, student: str, score: float) -> None:
 
 def _written_grades(root: Path) -> dict[str, tuple[float | None, bool]]:
     assignment, grade_id = WRITTEN
-    api = course.open_api(root=root)
+    api = nbgrader_session.open_api(root=root)
     with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
         return {s.student.id: (g.manual_score, g.needs_manual_grade) for s in gradebook.find_assignment(
             assignment).submissions for g in s.notebooks[0].grades if g.name == grade_id}
@@ -271,27 +272,27 @@ def test_a_regrade_keeps_a_hand_graded_answer_graded_unless_the_student_changed_
     assignment, grade_id = WRITTEN
     root = tmp_path / "course"
     root.mkdir()
-    shutil.copy(ROOT / course.CONFIG_FILE, root)
+    shutil.copy(ROOT / nbgrader_session.CONFIG_FILE, root)
     shutil.copytree(ROOT / "source" / assignment, root / "source" / assignment)
-    course.release(root=root)
+    release.release(root=root)
     write_demo_class(root=root)
     for folder in (root / "submitted").iterdir():
         if folder.name not in ("demo01", "demo02", "demo03"):
             shutil.rmtree(folder)
-    course.autograde(root=root, workers=1)
+    autograde.autograde(root=root, workers=1)
     assert _written_grades(root) == {s: (None, True) for s in ("demo01", "demo02", "demo03")}
     for student in ("demo01", "demo02", "demo03"):
         _hand_grade(root, student, 3.0)
     _edit_cell(root, "demo02", grade_id, "\n\nOn second thought, the variance estimate divides by n - 1.")
     _edit_cell(root, "demo03", "posterior", "\n# tidied after the deadline")  # another cell; the answer as it was
-    course.autograde(root=root, workers=1, force=True)
+    autograde.autograde(root=root, workers=1, force=True)
     assert _written_grades(root) == {"demo01": (3.0, False), "demo02": (3.0, True), "demo03": (3.0, False)}
-    assert [s for s, row in course.scores(root=root).items() if row[assignment][2]] == ["demo02"]
+    assert [s for s, row in summary.scores(root=root).items() if row[assignment][2]] == ["demo02"]
     # A run killed after swapping in demo01's new autograded folder but before writing its gradebook rows leaves
     # the folder unstamped: what the TA graded is not known any more, so the rerun asks for the answer again.
     from aimath.pipeline import parallel
 
     _hand_grade(root, "demo02", 2.0)
     parallel._unstamp(root, "demo01", assignment)
-    course.autograde(root=root, workers=1)
+    autograde.autograde(root=root, workers=1)
     assert _written_grades(root) == {"demo01": (3.0, True), "demo02": (2.0, False), "demo03": (3.0, False)}

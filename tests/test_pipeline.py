@@ -13,14 +13,15 @@ import pytest
 from nbgrader.api import Gradebook
 from nbgrader.validator import Validator
 
-from aimath.pipeline import course
-from aimath.pipeline.cell_names import graded_cell_name
+from aimath.pipeline import autograde, export, feedback, nbgrader_session, release
+from aimath.report import summary
+from aimath.pipeline.plugins.cell_names import graded_cell_name
 from aimath.pipeline.demo_class import Answer, graded_solution_cells, submission
 
 pytestmark = pytest.mark.pipeline
 
 ROOT = Path(__file__).resolve().parents[1]
-ASSIGNMENTS = course.source_assignments(root=ROOT)
+ASSIGNMENTS = nbgrader_session.source_assignments(root=ROOT)
 # One xdist group per assignment, so `pytest -n 2 --dist loadgroup` grades each assignment's course once.
 PER_ASSIGNMENT = [pytest.param(a, marks=pytest.mark.xdist_group(a)) for a in ASSIGNMENTS]
 SOLVED, STUB = "solved", "stub"
@@ -53,12 +54,12 @@ def graded_courses(tmp_path_factory):
     def build(assignment):
         if assignment not in built:
             root = tmp_path_factory.mktemp(assignment)
-            shutil.copy(ROOT / course.CONFIG_FILE, root)
+            shutil.copy(ROOT / nbgrader_session.CONFIG_FILE, root)
             shutil.copytree(ROOT / "source" / assignment, root / "source" / assignment)
-            course.release(root=root)
+            release.release(root=root)
             _write_submissions(root, assignment)
-            course.autograde(root=root)
-            course.feedback(root=root)
+            autograde.autograde(root=root)
+            feedback.feedback(root=root)
             built[assignment] = root
         return built[assignment]
 
@@ -73,7 +74,7 @@ def graded_course(graded_courses, assignment):
 def _grades(root, assignment, student, cell_type):
     """{grade_id: (auto_score, max_score)} of one submission's graded cells of `cell_type` ("code": tests,
     "markdown": written answers graded by hand, so not auto-scored)."""
-    api = course.open_api(root=root)
+    api = nbgrader_session.open_api(root=root)
     with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
         nb = gradebook.find_submission_notebook(assignment, assignment, student)
         return {g.name: (g.auto_score, g.max_score) for g in nb.grades if g.cell_type == cell_type}
@@ -158,7 +159,7 @@ def test_feedback_folders_hold_the_page_not_grading_json(graded_course, assignme
 
 @pytest.fixture
 def validator(graded_course):
-    return Validator(config=course.open_api(root=graded_course).config)
+    return Validator(config=nbgrader_session.open_api(root=graded_course).config)
 
 
 @pytest.mark.parametrize("assignment", PER_ASSIGNMENT)
@@ -175,12 +176,12 @@ def test_validate_passes_the_solution_and_names_the_stubs_failing_visible_tests(
 
 @pytest.mark.parametrize("assignment", PER_ASSIGNMENT)
 def test_summary_and_export_show_full_marks_for_the_solution_and_zero_for_the_stub(graded_course, assignment):
-    table = course.scores(root=graded_course)
+    table = summary.scores(root=graded_course)
     solved, stub = table[SOLVED][assignment], table[STUB][assignment]
     manual = sum(g[1] for g in _grades(graded_course, assignment, SOLVED, "markdown").values())
     assert solved[0] == solved[1] - manual and stub[0] == 0 and stub[1] == solved[1]
-    lines = course.summary(root=graded_course).splitlines()
+    lines = summary.summary(root=graded_course).splitlines()
     assert any(line.startswith(SOLVED) and f"{solved[0]:g}/{solved[1]:g}" in line for line in lines), lines
-    csv = course.export(root=graded_course).read_text()
+    csv = export.export(root=graded_course).read_text()
     assert assignment in csv and SOLVED in csv and STUB in csv
 

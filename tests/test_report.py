@@ -20,7 +20,7 @@ from nbgrader.api import Gradebook
 from PIL import Image
 
 from aimath import verdict
-from aimath.pipeline import course
+from aimath.pipeline import autograde, export, feedback, nbgrader_session, release
 from aimath.pipeline.demo_class import Answer, graded_solution_cells, submission
 from aimath.report.analysis import (
     LATE, MISSING, class_max_total, flags_of, item_analysis, mistake_table, timing_of)
@@ -28,11 +28,11 @@ from aimath.report.build import INDEX_HTML, build_report
 from aimath.report.mistakes import diagnosed_mistakes
 from aimath.report.plots import histogram_png
 from aimath.report.records import Assignment, ClassGrades, Evidence, Item, Submission
-from aimath.report.sandbox_log import GRADING_JSON, UNREADABLE, parse_grading_json
+from aimath.grading_record import GRADING_JSON, UNREADABLE, parse as parse_grading_json
 from aimath.report.timing import execution_seconds
 from aimath.report.wide_csv import WIDE_CSV, wide_rows
-from aimath.pipeline.feedback_page import with_csp
-from aimath.report.page import CONTENT_SECURITY_POLICY
+from aimath.pipeline.plugins.feedback_page import with_csp
+from aimath.untrusted_text import CONTENT_SECURITY_POLICY
 from tests import hostile_outputs
 from aimath.sandbox.grader_side import error_output
 from tests.browser import visit
@@ -154,7 +154,7 @@ def _diagnosed_mistake():
 
 
 def _gradebook(root):
-    coursedir = course.open_api(root=root).coursedir
+    coursedir = nbgrader_session.open_api(root=root).coursedir
     return Gradebook(coursedir.db_url, coursedir.course_id)
 
 
@@ -169,9 +169,9 @@ def _submit(root, student, nb):
 def graded_course(tmp_path_factory):
     """A released, autograded course with feedback and the report built (see the module's docstring)."""
     root = tmp_path_factory.mktemp("report_course")
-    shutil.copy(ROOT / course.CONFIG_FILE, root)
+    shutil.copy(ROOT / nbgrader_session.CONFIG_FILE, root)
     shutil.copytree(ROOT / "source" / ASSIGNMENT, root / "source" / ASSIGNMENT)
-    course.release(root=root)
+    release.release(root=root)
     with _gradebook(root) as gradebook:
         gradebook.update_or_create_assignment(ASSIGNMENT, duedate=DUE)
         gradebook.update_or_create_student(ABSENT)
@@ -190,9 +190,9 @@ def graded_course(tmp_path_factory):
     folder = _submit(root, HOSTILE, hostile)
     (folder / GRADING_JSON).write_text(json.dumps({"flags": [PLANTED_FLAG], "notebooks": {
         "planted": {"flags": [PLANTED_FLAG], "attempts": [], "seconds": 1.0}}}))
-    course.autograde(root=root)
+    autograde.autograde(root=root)
     (root / "autograded" / STUB / ASSIGNMENT / GRADING_JSON).write_text(json.dumps(SANDBOX))
-    course.feedback(root=root)
+    feedback.feedback(root=root)
     build_report(root=root)
     return root
 
@@ -328,7 +328,7 @@ def test_the_wide_csv_is_the_gradebooks_and_nbgraders_export_sits_beside_it(grad
     assert rows[0] == ["student_id", ASSIGNMENT, "total"]
     expected = [[s, f"{scores[s]:g}" if s in scores else "", f"{scores.get(s, 0):g}"] for s in sorted(students)]
     assert rows[1:] == expected
-    assert all(s in (graded_course / "report" / course.GRADES_CSV).read_text() for s in scores)
+    assert all(s in (graded_course / "report" / export.GRADES_CSV).read_text() for s in scores)
 
 
 @in_course

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 from nbgrader.api import Gradebook
 
-from aimath.pipeline import course
-from aimath.pipeline.__main__ import main
+from aimath.pipeline import nbgrader_session
+from aimath.report import summary
+from aimath.__main__ import main
 from tests.test_lifecycle import hand_in, set_points, solved
 from tests.test_pipeline import ROOT
 
@@ -54,7 +55,7 @@ def graded(tmp_path_factory):
     """The course after a full run (see the module's docstring)."""
     root = tmp_path_factory.mktemp("rerun") / "course"
     root.mkdir()
-    for name in (course.CONFIG_FILE, "requirements.txt"):
+    for name in (nbgrader_session.CONFIG_FILE, "requirements.txt"):
         shutil.copy(ROOT / name, root)
     for assignment in ASSIGNMENTS:
         shutil.copytree(ROOT / "source" / assignment, root / "source" / assignment)
@@ -66,7 +67,7 @@ def graded(tmp_path_factory):
         mp.setenv("AIMATH_SANDBOX", "off")
         for step in STEPS:
             assert main([step, "--root", str(root), "--workers", "1"]) == 0, step
-    assert {(s, a) for s, row in course.scores(root=root).items() for a in row} == {
+    assert {(s, a) for s, row in summary.scores(root=root).items() for a in row} == {
         ("alice", "basic_math"), ("alice", "mle"), ("bob", "basic_math"), ("bob", "mle")}
     return root
 
@@ -115,13 +116,13 @@ def test_a_new_submission_is_graded_and_gets_a_page_alone(copy, capsys):
     said = run_steps(copy, capsys)
     assert rewritten(before, copy) == (under(copy, "autograded/carol", "feedback/carol") | {"grades.csv"} | REPORT
                                        | {"gradebook.db"})
-    assert course.scores(root=copy)["carol"]["basic_math"][:2] == (24, 24)
+    assert summary.scores(root=copy)["carol"]["basic_math"][:2] == (24, 24)
     assert "feedback written for 1 submission(s) of: basic_math" in said
 
 
 def test_a_hand_grade_in_formgrader_renews_that_page_and_regrades_nothing(copy, capsys):
     """What formgrader's Manual grading writes (nbgrader's GradeHandler and CommentHandler): a score and a comment."""
-    api = course.open_api(root=copy)
+    api = nbgrader_session.open_api(root=copy)
     with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
         grade = gradebook.find_grade(WRITTEN_ANSWER, "mle", "mle", "alice")
         grade.manual_score, grade.needs_manual_grade = 3.0, False

@@ -8,7 +8,7 @@ import sys
 import numpy as np
 import pytest
 import sympy
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from aimath.sandbox import remote, sympy_tree
@@ -174,6 +174,7 @@ def _digits(number) -> int:
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_trees())
+@example(["Pow", [["Rational", 1, 606532], ["Rational", 1, 807]]])  # an exact root: 606532**806 inside
 def test_a_rebuilt_sympy_tree_stays_within_its_limits_even_expanded(tree):
     """Any tree is refused, or rebuilt into an expression that, even fully expanded, holds no number over MAX_DIGITS,
     no degree over MAX_EXPONENT and no more than MAX_TERMS terms (so the bounds are true bounds)."""

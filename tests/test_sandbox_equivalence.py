@@ -9,7 +9,7 @@ import shutil
 import pytest
 from nbgrader.api import Gradebook
 
-from aimath.pipeline import course
+from aimath.pipeline import autograde, nbgrader_session, release
 from aimath.pipeline.demo_class import write_demo_class
 from tests.test_pipeline import ROOT
 
@@ -20,7 +20,7 @@ STUDENTS = ("demo03", "demo06")
 
 def _cell_scores(root):
     """{(student, assignment, cell): auto score} for every autograded cell in the gradebook."""
-    api = course.open_api(root=root)
+    api = nbgrader_session.open_api(root=root)
     with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
         return {(s.student.id, a.name, g.name): g.auto_score for a in gradebook.assignments
                 for s in a.submissions for n in s.notebooks for g in n.grades}
@@ -28,16 +28,16 @@ def _cell_scores(root):
 
 def _graded_course(root, sandbox, monkeypatch):
     root.mkdir()
-    shutil.copy(ROOT / course.CONFIG_FILE, root)
+    shutil.copy(ROOT / nbgrader_session.CONFIG_FILE, root)
     shutil.copytree(ROOT / "source", root / "source")
-    course.release(root=root)
+    release.release(root=root)
     write_demo_class(root=root)
     for folder in (root / "submitted").iterdir():
         if folder.name not in STUDENTS:
             shutil.rmtree(folder)
     with monkeypatch.context() as patch:
         patch.setenv("AIMATH_SANDBOX", "on" if sandbox else "off")
-        course.autograde(root=root)
+        autograde.autograde(root=root)
     return _cell_scores(root)
 
 

@@ -11,7 +11,7 @@ from hypothesis import given, strategies as st
 from nbgrader.utils import parse_utc
 
 from aimath.pipeline import intake
-from aimath.pipeline.late import TimestampCourseDirectory, TimestampError, read_timestamp
+from aimath.pipeline.plugins.late import TimestampCourseDirectory, TimestampError, read_timestamp
 
 ON_TIME = datetime(2026, 12, 1, 23, 30)  # UTC; the due date is 2026-12-01 23:59:00 UTC
 

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from aimath import verdict
 from aimath.judge import CheckFailed, Diagnosis, check_cases
-from aimath.pipeline.drop_verdict_data import DropVerdictData
+from aimath.pipeline.plugins.drop_verdict_data import DropVerdictData
 from aimath.sandbox.grader_side import run_test_cell
 
 TAGS = st.from_regex(verdict.TAG, fullmatch=True).filter(lambda t: len(t) <= verdict.MAX_TAG_CHARS)

@@ -38,10 +38,12 @@ class Entry:
 
     @property
     def id(self) -> str:
+        """`assignment.graded.function_name`: unique across the catalogue (the test ids and the demo class use it)."""
         return f"{self.assignment}.{self.graded}.{self.obj.__name__}"
 
     @property
     def description(self) -> str:
+        """The first line of the entry's docstring (its name when it has none)."""
         return (inspect.getdoc(self.obj) or self.obj.__name__).splitlines()[0]
 
     def source_as(self) -> str:
@@ -87,9 +89,11 @@ class Catalogue:
         return self._register(graded, False, demo=demo)
 
     def mistakes(self, graded: str | None = None) -> list[Entry]:
+        """The mistake entries, in registration order: all of them, or those of the graded name `graded`."""
         return [e for e in self.entries if e.is_mistake and graded in (None, e.graded)]
 
     def alternatives(self, graded: str | None = None) -> list[Entry]:
+        """The alternative correct solutions, in registration order: all, or those of the graded name `graded`."""
         return [e for e in self.entries if not e.is_mistake and graded in (None, e.graded)]
 
 

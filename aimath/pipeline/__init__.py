@@ -1,1 +1,2 @@
-"""The grading pipeline: nbgrader preprocessors and steps configured in nbgrader_config.py, plus the class report."""
+"""The grading pipeline: nbgrader's steps on the course (one module per step) and our nbgrader plugins (plugins/),
+configured in nbgrader_config.py. The report and the command line sit above it (docs/ARCHITECTURE.md)."""

@@ -16,6 +16,7 @@ not UTF-8 or hold control characters are shown escaped.
 from __future__ import annotations
 
 import copy
+import difflib
 import json
 import re
 import warnings
@@ -25,26 +26,16 @@ from typing import Iterable, Mapping, Sequence
 
 import nbformat
 
-from aimath.pipeline.late import TimestampError, read_timestamp
+from aimath import grading_record, submission_files
+from aimath.pipeline import run_records
+from aimath.pipeline.plugins.check_metadata import CompiledMetadataValidator, schema_errors
+from aimath.pipeline.plugins.late import TimestampError, read_timestamp
+from aimath.untrusted_text import visible
 
-from aimath import submission_files
-from aimath.pipeline.check_metadata import CompiledMetadataValidator, schema_errors
-from aimath.pipeline.untrusted_text import visible
-from aimath.sandbox.execute import FLAGS_FILE
-
-INTAKE_JSON = "intake.json"  # in autograded/
-SOURCES_JSON = "sources.json"  # in autograded/: {assignment: [source digest, gradebook digest]} at its last update
-# in autograded/: {assignment: [source digest, gradebook digest, release/<assignment>/ digest, requirements digest]}
-# as its last release left them
-RELEASES_JSON = "releases.json"
-FEEDBACK_JSON = "feedback.json"  # in autograded/: {assignment: {student: feedback_inputs}} of the pages written
-REPORT_JSON = "report.json"  # in autograded/: {report folder: report_inputs it was last built from}
-# The files the pipeline keeps in autograded/ beside the student folders: no student folder may take their names.
-AUTOGRADED_RECORDS = frozenset({INTAKE_JSON, SOURCES_JSON, RELEASES_JSON, FEEDBACK_JSON, REPORT_JSON})
 TIMESTAMP = "timestamp.txt"
 # Top-level names of a submission folder the grader writes in its autograded copy: a student's file of that name is
 # never copied (it would be read as the grader's record).
-GRADER_FILES = frozenset({FLAGS_FILE})
+GRADER_FILES = frozenset({grading_record.GRADING_JSON})
 # Past this size a notebook is almost always saved outputs (cleared before grading); the TA hears of it.
 LARGE_NOTEBOOK_BYTES = 20 * 2**20
 # Decoding bounds of a notebook: nesting of JSON lists and objects, and how many there are (a real notebook has a
@@ -119,7 +110,7 @@ def id_problem(name: str, *, assignment: bool = False) -> str | None:
         return "its name holds spaces"
     if name.startswith("."):
         return "its name starts with a dot (a hidden folder)"
-    if name in AUTOGRADED_RECORDS:
+    if name in run_records.AUTOGRADED_RECORDS:
         return f"{name} is the name of a file the grading pipeline keeps in autograded/"
     if any(c in _GLOB_CHARACTERS for c in name):
         return "its name holds * ? [ ] or \\, which nbgrader reads as a file pattern"
@@ -410,7 +401,8 @@ def blocked(problems: Mapping[tuple[str, str], list[Problem]]) -> set[tuple[str,
 
 
 def intake_path(root: Path) -> Path:
-    return root / "autograded" / INTAKE_JSON
+    """Where the course at `root` keeps intake.json."""
+    return run_records.record_path(root, run_records.INTAKE_JSON)
 
 
 def read(path: Path) -> dict[tuple[str, str], list[Problem]]:
@@ -432,12 +424,8 @@ def load(root: Path) -> dict[tuple[str, str], list[Problem]]:
 
 
 def _write(root: Path, problems: Mapping[tuple[str, str], list[Problem]]) -> None:
-    path = intake_path(root)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps({f"{s}/{a}": [asdict(p) for p in found] for (s, a), found in sorted(problems.items())},
-                              indent=1), encoding="utf-8")
-    tmp.replace(path)
+    run_records.write_if_changed(intake_path(root), json.dumps(
+        {f"{s}/{a}": [asdict(p) for p in found] for (s, a), found in sorted(problems.items())}, indent=1).encode())
 
 
 def save(root: Path, problems: Mapping[tuple[str, str], list[Problem]], checked: Iterable[tuple[str, str]]) -> None:
@@ -458,3 +446,58 @@ def add(root: Path, problems: Iterable[Problem]) -> None:
         for p in problems:
             merged[(p.student, p.assignment)] = [q for q in merged.get((p.student, p.assignment), []) if q != p] + [p]
         _write(root, merged)
+
+
+# ------------------------------------------------------------------ folders of submitted/<student>/ that name no assignment
+
+def closest_assignment(folder: str, assignments: list[str]) -> str | None:
+    """The assignment a misnamed folder most likely means (`basic-math`, `Basic Math` -> `basic_math`), or None."""
+    def plain(name: str) -> str:
+        return re.sub(r"[\s.-]+", "_", name.strip().lower())
+
+    by_plain = {plain(a): a for a in assignments}
+    found = difflib.get_close_matches(plain(folder), list(by_plain), n=1, cutoff=0.6)
+    return by_plain[found[0]] if found else None
+
+
+# intake kinds of a folder of submitted/<student>/ that names no assignment: one close to an assignment's name (the
+# problem is listed under that assignment), and one close to none (listed under the folder's own name)
+MISNAMED_FOLDER, UNKNOWN_FOLDER = "misnamed-folder", "unknown-assignment"
+
+
+MISNAMED = (MISNAMED_FOLDER, UNKNOWN_FOLDER)
+
+
+def misnamed_folders(*, root: Path, assignments: list[str]) -> list[Problem]:
+    """One problem per folder submitted/<student>/<folder>/ whose name is not one of the course's `assignments`:
+    under the assignment it most likely means (the summary and report show it there), else under the folder's name."""
+    problems = []
+    for folder in sorted(p for p in (root / "submitted").glob("*/*") if p.is_dir() and p.name not in assignments):
+        student, where = folder.parent.name, f"submitted/{folder.parent.name}/{folder.name}/"
+        meant = closest_assignment(folder.name, assignments)
+        if meant is None:
+            problems.append(Problem(
+                student, folder.name, UNKNOWN_FOLDER, f"{where} is not an assignment of this course (they are "
+                f"{', '.join(assignments)}); not graded: move it to the right one's folder, then rerun "
+                f"`make autograde`", False))
+        elif (root / "submitted" / student / meant).is_dir():
+            problems.append(Problem(
+                student, meant, MISNAMED_FOLDER, f"also has {where} (not an assignment of this course; {meant}/ is "
+                f"graded): not graded", True))
+        else:
+            problems.append(Problem(
+                student, meant, MISNAMED_FOLDER, f"the submission is in {where}, not submitted/{student}/{meant}/; not "
+                f"graded: move it there, then rerun `make autograde`", False))
+    return problems
+
+
+def record_misnamed(root: Path, found: list[Problem]) -> None:
+    """Make intake.json list exactly `found` of the misnamed folders (those moved since are forgotten)."""
+    recorded = load(root)
+    keys = {key for key, problems in recorded.items() if any(p.kind in MISNAMED for p in problems)}
+    keys |= {(p.student, p.assignment) for p in found}
+    if not keys:
+        return
+    merged = {key: [p for p in recorded.get(key, []) if p.kind not in MISNAMED] +
+              [p for p in found if (p.student, p.assignment) == key] for key in keys}
+    save(root, {key: problems for key, problems in merged.items() if problems}, keys)

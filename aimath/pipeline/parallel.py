@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import concurrent.futures
 import errno
-import hashlib
-import json
 import math
 import multiprocessing
 import os
@@ -36,16 +34,15 @@ from typing import Callable, Iterable
 from nbgrader.api import MissingEntry
 from sqlalchemy.exc import OperationalError
 
-from aimath import submission_files
+from aimath import grading_record, submission_files
 from aimath.pipeline import gradebook_rows, intake
-from aimath.pipeline.untrusted_text import visible
-from aimath.sandbox.execute import FLAGS_FILE
+from aimath.pipeline.digests import assignment_digest, submission_digest
+from aimath.pipeline.nbgrader_session import CONFIG_FILE, fatal_message, open_api
+from aimath.untrusted_text import visible
 
 # A local worker's start (imports, then the kernel factory loading the scientific stack) costs about as much as
 # grading this many notebooks: by default a run starts no more workers than it has such batches of notebooks.
 NOTEBOOKS_PER_WORKER_START = 5
-DIGEST_KEY = "submission_sha256"
-ASSIGNMENT_DIGEST_KEY = "assignment_sha256"  # the assignment_digest it was graded against
 SCRATCH = ".grading"  # in the course folder: the gradebook's skeleton, and graded folders before they are swapped in
 SANITIZED = f"{SCRATCH}/submitted"  # in the course folder: copies of submissions nbgrader grades here (not in a worker)
 MAX_ERROR_CHARS = 2000  # of a worker's error text, kept for the TA
@@ -53,17 +50,13 @@ MAX_ERROR_CHARS = 2000  # of a worker's error text, kept for the TA
 
 @dataclass(frozen=True)
 class Job:
+    """One notebook to autograde in a worker: plain strings and dicts, so it pickles to a Dask worker."""
+
     root: str
     assignment: str
     student: str
     skeleton: str  # path of the gradebook's skeleton (gradebook_rows.skeleton), in the course's scratch folder
     prior: dict  # gradebook_rows.prior: the TA's entries for this submission that autograde reads
-
-
-def submission_digest(folder: Path) -> str:
-    """sha256 of what a grading copy of the submission folder `folder` (submitted/<student>/<assignment>) holds:
-    relative paths and bytes of its files, and what was skipped (submission_files.digest). Never raises."""
-    return submission_files.digest(folder, trusted=folder.parent.parent, reserved=intake.GRADER_FILES)
 
 
 def copy_submission(root: Path, student: str, assignment: str, to: Path) -> submission_files.Listing:
@@ -87,24 +80,6 @@ def sanitized_submissions(root: Path, assignment: str, students: Iterable[str]) 
     return SANITIZED
 
 
-def assignment_digest(gradebook, assignment: str) -> str | None:
-    """sha256 over what nbgrader's autograde reads of an assignment from the gradebook: its due date and, for each
-    notebook, its kernelspec, graded cells (points, type), solution and task cells, and the source of each recorded
-    cell (tests, locked cells). None when the gradebook does not know the assignment."""
-    try:
-        found = gradebook.find_assignment(assignment)
-    except MissingEntry:
-        return None
-    parts: list = [str(found.duedate)]
-    for notebook in sorted(found.notebooks, key=lambda n: n.name):
-        parts.append([notebook.name, notebook.kernelspec,
-                      sorted([c.name, c.max_score, c.cell_type] for c in notebook.grade_cells),
-                      sorted(c.name for c in notebook.solution_cells),
-                      sorted([c.name, c.max_score, c.cell_type] for c in notebook.task_cells),
-                      sorted([c.name, c.cell_type, c.locked, c.checksum, c.source] for c in notebook.source_cells)])
-    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
-
-
 def grade_job(job: Job) -> dict:
     """Run in a worker: nbgrader's whole autograde of one submission in a private course (the course's config, the
     gradebook's skeleton with the TA's prior entries, the grading copy of the submission). Returns what it wrote:
@@ -122,20 +97,18 @@ def _grade_job(job: Job) -> dict:
 
     from nbgrader.api import Gradebook
 
-    from aimath.pipeline import course
-
     # the same harmless nbgrader/SQLAlchemy autoflush notice the CLI silences (a worker is a fresh process)
     warnings.filterwarnings("ignore", message="Object of type <Submitted")
     root = Path(job.root)
     with tempfile.TemporaryDirectory(prefix="aimath-job-", dir=_private_course_parent()) as tmp:
         private = Path(tmp)
-        shutil.copy(root / course.CONFIG_FILE, private / course.CONFIG_FILE)
+        shutil.copy(root / CONFIG_FILE, private / CONFIG_FILE)
         shutil.copy(job.skeleton, private / "gradebook.db")
         copy_submission(root, job.student, job.assignment, private / "submitted" / job.student / job.assignment)
         if (root / "source" / job.assignment).is_dir():  # nbgrader copies the instructor's other files from there
             shutil.copytree(root / "source" / job.assignment, private / "source" / job.assignment,
                             ignore=shutil.ignore_patterns("*.ipynb"))
-        api = course.open_api(root=private)
+        api = open_api(root=private)
         if job.prior:
             with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
                 gradebook_rows.apply_prior(gradebook, job.assignment, job.student, job.prior)
@@ -209,6 +182,8 @@ class Progress:
         self.graded, self.failed, self.where, self.started = 0, 0, where, time.monotonic()
 
     def step(self, *, of: int, graded: bool = True) -> None:
+        """Count one finished job (`graded` False: it could not be graded) out of `of`, and rewrite the line (ended
+        with a newline once all `of` are counted)."""
         self.graded += graded
         self.failed += not graded
         elapsed = time.monotonic() - self.started
@@ -219,13 +194,9 @@ class Progress:
 
 
 def _recorded_digests(root: Path, student: str, assignment: str) -> tuple[str | None, str | None]:
-    """(submission digest, assignment digest) its grading.json records."""
-    path = root / "autograded" / student / assignment / FLAGS_FILE
-    try:
-        record = json.loads(path.read_text())
-        return record.get(DIGEST_KEY), record.get(ASSIGNMENT_DIGEST_KEY)
-    except (OSError, ValueError, AttributeError):
-        return None, None
+    """(submission digest, assignment digest) its grading.json records (None: not recorded)."""
+    record = grading_record.read(root / "autograded" / student / assignment)
+    return record.submission_digest, record.assignment_digest
 
 
 def _graded(gradebook, assignment: str) -> set[str]:
@@ -253,41 +224,18 @@ def pending(root: Path, assignment: str, graded: set[str], force: bool, version:
 def _stamp(root: Path, student: str, assignment: str, version: str | None = None) -> None:
     """Record the digests of what was graded and of the assignment it was graded against (the resumable run's
     memory) in the submission's grading.json."""
-    path = root / "autograded" / student / assignment / FLAGS_FILE
-    if not path.parent.is_dir():
-        return
-    try:
-        record = json.loads(path.read_text()) if path.exists() else {"flags": [], "notebooks": {}}
-    except ValueError:
-        record = None
-    if not isinstance(record, dict):
-        record = {"flags": [], "notebooks": {}}
-    record[DIGEST_KEY] = submission_digest(root / "submitted" / student / assignment)
-    record[ASSIGNMENT_DIGEST_KEY] = version
-    if path.exists():
-        path.chmod(0o644)
-    path.write_text(json.dumps(record, indent=1))
+    grading_record.stamp(root / "autograded" / student / assignment, assignment_digest=version,
+                         submission_digest=submission_digest(root / "submitted" / student / assignment))
 
 
 def _unstamp(root: Path, student: str, assignment: str) -> None:
     """Forget the digest of a submission about to be recorded again: a run killed while recording it regrades it."""
-    path = root / "autograded" / student / assignment / FLAGS_FILE
-    try:
-        record = json.loads(path.read_text())
-    except (OSError, ValueError):
-        return
-    if isinstance(record, dict) and record.pop(DIGEST_KEY, None) is not None:
-        path.chmod(0o644)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(record, indent=1))
-        tmp.replace(path)
+    grading_record.unstamp(root / "autograded" / student / assignment)
 
 
 def _stops_the_run(error: Exception) -> bool:
     """Whether an error while recording one submission is the whole run's (the gradebook locked, the disk full),
     not that submission's."""
-    from aimath.pipeline.course import fatal_message  # course imports this module
-
     return isinstance(error, OperationalError) or fatal_message(str(error)) is not None or (
         isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO))
 

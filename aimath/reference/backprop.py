@@ -61,10 +61,12 @@ class Affine:
         self.x = self.dW = self.db = None
 
     def forward(self, x):
+        """x: (N, D) -> x W + b: (N, M), float64; keeps x for backward."""
         self.x = np.asarray(x, dtype=np.float64)
         return self.x @ self.W + self.b
 
     def backward(self, dout):
+        """dout: (N, M) -> dx: (N, D); sets dW: (D, M) and db: (M,). Call forward first."""
         self.dW = self.x.T @ dout
         self.db = np.sum(dout, axis=0)
         return dout @ self.W.T
@@ -77,6 +79,7 @@ class Relu:
         self.mask = None
 
     def forward(self, x):
+        """x: array of any shape -> max(0, x) of that shape (a copy: x is left as it is); keeps the mask x <= 0."""
         x = np.asarray(x, dtype=np.float64)
         self.mask = x <= 0
         out = x.copy()
@@ -84,6 +87,7 @@ class Relu:
         return out
 
     def backward(self, dout):
+        """dout: x's shape -> dx: dout with 0 where x <= 0 (a copy). Call forward first."""
         dx = np.array(dout, dtype=np.float64, copy=True)
         dx[self.mask] = 0.0
         return dx
@@ -96,10 +100,12 @@ class Sigmoid:
         self.out = None
 
     def forward(self, x):
+        """x: array of any shape -> sigmoid(x) of that shape; keeps the output for backward."""
         self.out = sigmoid(x)
         return self.out
 
     def backward(self, dout):
+        """dout: x's shape -> dout * out (1 - out). Call forward first."""
         return dout * (1.0 - self.out) * self.out
 
 
@@ -110,12 +116,14 @@ class SoftmaxWithLoss:
         self.loss = self.y = self.t = None
 
     def forward(self, x, t):
+        """x: scores (N, C) (or (C,)); t: labels (N,) or one-hot (N, C) -> the mean cross-entropy, a float."""
         self.t = t
         self.y = softmax(x)
         self.loss = cross_entropy_error(self.y, t)
         return self.loss
 
     def backward(self, dout=1):
+        """dout: a number -> dx of x's shape, dout (softmax(x) - one-hot t) / N. Call forward first."""
         y = self.y.reshape(-1, self.y.shape[-1])
         n = y.shape[0]
         dx = y.copy()
@@ -146,18 +154,23 @@ class TwoLayerNet:
         self.last_layer = SoftmaxWithLoss()
 
     def predict(self, x):
+        """x: (N, input_size) -> scores (N, output_size) before softmax."""
         for layer in self.layers.values():
             x = layer.forward(x)
         return x
 
     def loss(self, x, t):
+        """x: (N, input_size); t: labels (N,) or one-hot (N, output_size) -> the mean cross-entropy, a float."""
         return self.last_layer.forward(self.predict(x), t)
 
     def accuracy(self, x, t):
+        """x, t as for loss -> the fraction of rows whose argmax score is the label, a float in [0, 1]."""
         y = np.argmax(self.predict(x), axis=1)
         return float(np.mean(y == to_labels(t, (np.shape(x)[0], len(self.params["b2"])))))
 
     def gradient(self, x, t):
+        """x, t as for loss -> {"W1", "b1", "W2", "b2"}: d loss / d each parameter, shaped as params, by
+        backpropagation."""
         self.loss(x, t)
         dout = self.last_layer.backward(1)
         for layer in reversed(self.layers.values()):

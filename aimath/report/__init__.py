@@ -2,6 +2,6 @@
 score distributions, item analysis, diagnosed mistakes, flagged submissions, per-student links to feedback, grading
 time) with report/grades_wide.csv and nbgrader's report/grades.csv beside it.
 
-One step per module, in order: gradebook (scores) -> evidence (mistakes, timing, sandbox_log from autograded/)
--> analysis (pure numbers) -> plots -> page, wide_csv -> build.
+One step per module, in order: gradebook (scores) -> evidence (mistakes, timing, and the grader's record
+aimath/grading_record.py, from autograded/) -> analysis (pure numbers) -> plots -> page, wide_csv -> build.
 """

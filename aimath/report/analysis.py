@@ -9,6 +9,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
+from aimath.grading_record import UNREADABLE
 from aimath.report.records import Assignment, ClassGrades, Evidence, Submission
 
 # What the grading sandbox's flags (aimath/sandbox/execute.py) mean, in a TA's words; others are shown by name.
@@ -20,7 +21,7 @@ SANDBOX_FLAG_WORDS = {
     "kernel-died": "the kernel stopped (limits or an exit); later cells were not run",
     "forbidden-access": "tried to reach files outside its sandbox (tampering)",
     "agent-misbehaved": "the notebook interfered with the grader's agent (tampering)",
-    "unreadable-grading-json": "its grading.json could not be read",
+    UNREADABLE: "its grading.json could not be read",
     "unreadable-autograded": "its autograded folder could not be read (look at the notebook)",
 }
 MISSING, LATE, FORBIDDEN_ACCESS = "missing", "late", "forbidden-access"
@@ -50,6 +51,7 @@ class ItemResult:
 
     @property
     def pass_rate(self) -> float | None:
+        """Share of the graded submissions that passed the item, from 0 to 1; None when none was graded."""
         return self.passed / self.graded if self.graded else None
 
 

@@ -10,7 +10,10 @@ from pathlib import Path
 from typing import Mapping
 from urllib.parse import quote
 
-from aimath.pipeline import course, intake, parallel
+from aimath.pipeline import intake, run_records
+from aimath.pipeline.digests import renderer_digest, submission_digest
+from aimath.pipeline.export import GRADES_CSV, export
+from aimath.pipeline.nbgrader_session import open_api
 from aimath.report.analysis import (
     MISSING, Flag, ItemResult, ScoreStats, Timing, class_max_total, flags_of, graded_assignments, item_analysis,
     mistake_table, score_stats, student_total, submissions_of, timing_of)
@@ -116,7 +119,7 @@ def page_context(grades: ClassGrades, sections: list[Section], exports: list[tup
 
 
 def report_inputs(*, root: Path, coursedir) -> str | None:
-    """sha256 of everything the report is made from: how it is made (course.renderer_digest: nbgrader_config.py,
+    """sha256 of everything the report is made from: how it is made (digests.renderer_digest: nbgrader_config.py,
     requirements.txt, the aimath package), the gradebook's file, every autograded submission folder, intake.json, and
     which feedback pages exist. None when the gradebook is not a SQLite file of the course (then it is always built)."""
     db = coursedir.db_url.removeprefix("sqlite:///")
@@ -125,8 +128,8 @@ def report_inputs(*, root: Path, coursedir) -> str | None:
     autograded = Path(coursedir.root) / coursedir.autograded_directory
     folders = sorted(p for p in autograded.glob("*/*") if p.is_dir())
     pages = sorted((Path(coursedir.root) / coursedir.feedback_directory).glob("*/*/*.html"))
-    parts = [course.renderer_digest(root=root), hashlib.sha256(Path(db).read_bytes()).hexdigest(),
-             [[str(f.relative_to(autograded)), parallel.submission_digest(f)] for f in folders],
+    parts = [renderer_digest(root=root), hashlib.sha256(Path(db).read_bytes()).hexdigest(),
+             [[str(f.relative_to(autograded)), submission_digest(f)] for f in folders],
              hashlib.sha256(intake.intake_path(root).read_bytes()).hexdigest() if intake.intake_path(root).is_file()
              else None, [str(page.relative_to(root)) for page in pages]]
     return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
@@ -137,14 +140,14 @@ def build_report(*, root: Path, out: Path | None = None) -> Path:
 
     Nothing is rebuilt when those files are there and `report_inputs` are those they were built from (recorded in
     autograded/report.json); a file is rewritten only when it changed (the same inputs give the same bytes)."""
-    coursedir = course.open_api(root=root).coursedir
+    coursedir = open_api(root=root).coursedir
     report_dir = Path(out or root / REPORT_DIR)
     page = report_dir / INDEX_HTML
-    record = root / "autograded" / intake.REPORT_JSON
+    record = run_records.record_path(root, run_records.REPORT_JSON)
     inputs = report_inputs(root=root, coursedir=coursedir)
-    outputs = (page, report_dir / WIDE_CSV, report_dir / course.GRADES_CSV)
+    outputs = (page, report_dir / WIDE_CSV, report_dir / GRADES_CSV)
     key = os.path.relpath(report_dir.resolve(), root.resolve())  # the course folder may be moved or copied
-    if inputs is not None and all(p.is_file() for p in outputs) and course.read_record(record).get(key) == inputs:
+    if inputs is not None and all(p.is_file() for p in outputs) and run_records.read_record(record).get(key) == inputs:
         return page
     report_dir.mkdir(parents=True, exist_ok=True)
     grades = read_grades(root=root)
@@ -155,11 +158,11 @@ def build_report(*, root: Path, out: Path | None = None) -> Path:
                               report_dir=report_dir)
     sections = [section(a, grades, evidence, feedback) for a in graded_assignments(grades)]
     write_wide_csv(grades, report_dir / WIDE_CSV)
-    course.export(root=root, to=report_dir / course.GRADES_CSV)
-    exports = [(f"{WIDE_CSV} (student × assignment)", WIDE_CSV), (f"{course.GRADES_CSV} (nbgrader's export)", course.GRADES_CSV)]
+    export(root=root, to=report_dir / GRADES_CSV)
+    exports = [(f"{WIDE_CSV} (student × assignment)", WIDE_CSV), (f"{GRADES_CSV} (nbgrader's export)", GRADES_CSV)]
     # names reach the page `visible` already; a stray byte that is not UTF-8 is escaped, never a crash of the report
-    course.write_if_changed(page, render_page(**page_context(grades, sections, exports)).encode(
+    run_records.write_if_changed(page, render_page(**page_context(grades, sections, exports)).encode(
         "utf-8", errors="backslashreplace"))
     if inputs is not None:
-        course.update_record(record, {key: inputs})
+        run_records.update_record(record, {key: inputs})
     return page

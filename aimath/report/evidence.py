@@ -6,13 +6,13 @@ from pathlib import Path
 
 import nbformat
 
-from aimath.pipeline import intake
+from aimath import grading_record
+from aimath.pipeline import intake, run_records
 from aimath.report.mistakes import diagnosed_mistakes
 from aimath.report.records import ClassGrades, Evidence
-from aimath.report.sandbox_log import GRADING_JSON, read_sandbox_record
+from aimath.report.timing import execution_seconds
 
 UNREADABLE_AUTOGRADED = "unreadable-autograded"
-from aimath.report.timing import execution_seconds
 
 
 def read_evidence(folder: Path, *, assignment: str) -> Evidence:
@@ -24,9 +24,9 @@ def read_evidence(folder: Path, *, assignment: str) -> Evidence:
         notebook = nbformat.read(path, as_version=4)
         mistakes.update(diagnosed_mistakes(notebook, assignment=assignment, notebook_name=path.stem))
         seconds.append(execution_seconds(notebook))
-    record = read_sandbox_record(folder)
+    record = grading_record.read(folder)
     if record.seconds is not None:
-        return Evidence(mistakes, record.flags, record.seconds, GRADING_JSON, record.attempts)
+        return Evidence(mistakes, record.flags, record.seconds, grading_record.GRADING_JSON, record.attempts)
     if seconds and None not in seconds:
         return Evidence(mistakes, record.flags, sum(seconds), "cell timestamps", record.attempts)
     return Evidence(mistakes, record.flags, sandbox_attempts=record.attempts)
@@ -44,7 +44,7 @@ def evidence_or_flag(folder: Path, *, assignment: str) -> Evidence:
 def gather_evidence(grades: ClassGrades, *, autograded: Path) -> dict[tuple[str, str], Evidence]:
     """Evidence for every submission in the gradebook, by (student, assignment), from the autograded/ folder, and
     for every submission intake.json names (those left out of grading have only that)."""
-    problems = intake.read(autograded / intake.INTAKE_JSON)
+    problems = intake.read(autograded / run_records.INTAKE_JSON)
     found = {(s, a): evidence_or_flag(autograded / s / a, assignment=a) for s, a in grades.submissions}
     for key, listed in problems.items():
         found[key] = dataclasses.replace(found.get(key, Evidence()), intake=tuple((p.kind, p.message) for p in listed))

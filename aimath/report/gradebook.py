@@ -5,7 +5,7 @@ from pathlib import Path
 
 from nbgrader.api import Gradebook
 
-from aimath.pipeline.course import open_api
+from aimath.pipeline.nbgrader_session import open_api
 from aimath.report.records import Assignment, ClassGrades, Item, Submission, item_label
 
 

@@ -1,7 +1,7 @@
 """Step 2b: how long a notebook took to grade, from the execution timestamps nbclient records in each cell.
 
 These cover the cells only (the kernel's start-up is not included); the sandbox's grading.json, when present,
-gives the whole run instead (see sandbox_log.py).
+gives the whole run instead (aimath/grading_record.py).
 """
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Step 5: the wide grade table, one row per student and one column per assignment, for a spreadsheet or an LMS.
 
-nbgrader's own long export (one row per student and assignment) is `course.export` (grades.csv). Text cells go
+nbgrader's own long export (one row per student and assignment) is aimath/pipeline/export.py (grades.csv). Text cells go
 through `untrusted_text.spreadsheet_cell`: a student id such as `=2+5` is written `'=2+5`, never as a formula.
 """
 from __future__ import annotations
@@ -9,10 +9,10 @@ import csv
 import io
 from pathlib import Path
 
-from aimath.pipeline.course import write_if_changed
-from aimath.pipeline.untrusted_text import spreadsheet_cell
+from aimath.pipeline.run_records import write_if_changed
 from aimath.report.analysis import graded_assignments, student_total
 from aimath.report.records import ClassGrades
+from aimath.untrusted_text import spreadsheet_cell
 
 WIDE_CSV = "grades_wide.csv"
 

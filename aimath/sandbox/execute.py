@@ -29,6 +29,7 @@ from nbgrader.preprocessors import Execute
 from nbgrader.utils import is_grade, is_solution
 from traitlets import Bool, Enum, Instance
 
+from aimath import grading_record
 from aimath.sandbox import bwrap, grader_side, inputs_salt, remote, zygote
 from aimath.sandbox.inside import codec
 from aimath.sandbox.kernel import SandboxKernelManager
@@ -36,7 +37,6 @@ from aimath.sandbox.limits import Limits
 from aimath.sandbox.remote import Channel, SandboxError, SocketTransport
 
 AGENT_SOCKET = "agent.sock"
-FLAGS_FILE = "grading.json"
 _SERVE = "__import__('aimath.sandbox.inside.agent', fromlist=['serve']).serve(get_ipython().user_ns, {path!r})"
 _START = "import aimath.sandbox.inside.agent as _aimath_agent\n_aimath_agent.start({prefixes!r}, {path!r})"
 # Absolute paths a correct notebook opens inside the sandbox (anything else is recorded as an attempt to look around).
@@ -45,6 +45,8 @@ _ALLOWED_PREFIXES = ("/usr", "/etc", "/proc/self", "/dev", "/tmp", bwrap.HOME, "
 
 
 def is_test_cell(cell) -> bool:
+    """Whether `cell` (a notebook cell) is one of nbgrader's autograder test cells: a graded code cell that is not
+    a solution."""
     return cell.cell_type == "code" and is_grade(cell) and not is_solution(cell)
 
 
@@ -84,6 +86,10 @@ class SandboxedExecute(Execute):
     shutdown_kernel = Enum(["graceful", "immediate"], default_value="immediate").tag(config=True)
 
     def preprocess(self, nb, resources):
+        """Execute `nb` (one submission's notebook) in a kernel forked in the sandbox, its test cells judged in this
+        process through the agent; records the flags and timings in the submission's grading.json, also when
+        execution stops. Raises zygote.FactoryError when no kernel can be forked, otherwise as nbclient's
+        ExecutePreprocessor does (a cell that fails or a kernel that dies is written into the notebook instead)."""
         info = resources["nbgrader"]
         started = time.monotonic()
         self._flags: list[str] = []
@@ -118,6 +124,7 @@ class SandboxedExecute(Execute):
             self._record(resources, info["notebook"], time.monotonic() - started)
 
     def create_kernel_manager(self):
+        """nbclient's hook: a kernel manager for the kernel already forked in the sandbox for this notebook."""
         name = self.kernel_name or self.nb.metadata.get("kernelspec", {}).get("name") or "python3"
         self.km = SandboxKernelManager(kernel_name=name, config=self.config, kernel=self._kernel)
         return self.km
@@ -125,6 +132,8 @@ class SandboxedExecute(Execute):
     # ------------------------------------------------------------------ cells
 
     def preprocess_cell(self, cell, resources, index):
+        """Run one code cell, timed: a test cell is judged in this process through the agent, any other runs in the
+        kernel; after a stop each cell shows KernelStopped. After the last cell, asks what the audit hook saw."""
         if cell.cell_type == "code":
             started = time.monotonic()
             cell, resources = self._preprocess_code_cell(cell, resources, index)
@@ -238,6 +247,8 @@ class SandboxedExecute(Execute):
     # ------------------------------------------------------------------ limits and flags
 
     def output(self, outs, msg, display_id, cell_index):
+        """nbclient's hook for each output message: counts the bytes the notebook has printed; past the sandbox
+        limit's output_bytes, drops the output, flags output-limit and adds a line saying the output was cut (once)."""
         self._output_bytes += len(json.dumps(msg.get("content", {})))
         if self._output_bytes > self.limits.output_bytes:
             if "output-limit" not in self._flags:
@@ -285,16 +296,7 @@ class SandboxedExecute(Execute):
 
     def _record(self, resources, notebook: str, seconds: float):
         """grading.json beside the autograded notebook: flags for the TA summary and the report."""
-        path = Path(resources["metadata"]["path"]) / FLAGS_FILE
-        try:
-            record = json.loads(path.read_text()) if path.exists() else {}
-        except ValueError:
-            record = {}
-        attempts = self._attempt_log
-        notebooks = record.get("notebooks", {})
-        notebooks[notebook] = {"flags": self._flags, "attempts": attempts, "seconds": round(seconds, 3),
-                               "cell_seconds": round(self._cell_seconds, 3),
-                               "slowest_cells": [[name, spent] for spent, name in sorted(self._cell_times)[::-1][:5]]}
-        record = {"flags": sorted({f for n in notebooks.values() for f in n["flags"]}),
-                  "seconds": round(sum(n["seconds"] for n in notebooks.values()), 3), "notebooks": notebooks}
-        path.write_text(json.dumps(record, indent=1))
+        slowest = sorted(self._cell_times)[::-1][:grading_record.SLOWEST_CELLS]
+        grading_record.add_notebook(Path(resources["metadata"]["path"]), notebook, grading_record.NotebookRun(
+            tuple(self._flags), tuple(self._attempt_log), round(seconds, 3), round(self._cell_seconds, 3),
+            tuple((name, spent) for spent, name in slowest)))

@@ -122,4 +122,5 @@ def run_test_cell(code: str, namespace: dict[str, Any], inputs_salt: bytes = b""
 
 
 def is_builtin(name: str) -> bool:
+    """Whether `name` (a str) names something in Python's builtins module."""
     return hasattr(builtins, name)

@@ -90,6 +90,11 @@ class Channel:
         self.received = 0  # bytes of all answers so far (at most MAX_TRAFFIC_BYTES)
 
     def request(self, operation: str, *arguments: Any) -> Any:
+        """Send one request (`operation`: "lookup", "call", ...; `arguments` encoded by codec) and decode the answer:
+        plain data, or a Remote for what cannot travel as data. Raises codec.AnswerRefused when the answers so far
+        exceed MAX_TRAFFIC_BYTES (or the agent refused to answer), SandboxError when the agent failed, and an
+        exception the student's code raised in the sandbox as the builtin exception of that name (StudentCodeError for
+        any other class)."""
         over = (f"your notebook's answers to the grader came to more than {MAX_TRAFFIC_BYTES} bytes in all; the "
                 f"grader asks it nothing more")
         if self.received > MAX_TRAFFIC_BYTES:
@@ -108,11 +113,13 @@ class Channel:
         return kind(self, handle)
 
     def lookup(self, name: str) -> Any:
+        """The value bound to `name` (a str) in the notebook's namespace, as `request` answers it."""
         return self.request("lookup", name)
 
     def call(self, fn: Any, args: tuple, kwargs: dict) -> Any:
         """fn(*args, **kwargs) in the sandbox. Arrays, lists and dicts passed in are updated in place if the call
-        changed them there, as they would be in the student's own notebook."""
+        changed them there, as they would be in the student's own notebook. Raises as `request` does, and
+        SandboxError when the answer has not a call's shape (result, args after, kwargs after)."""
         answer = self.request("call", fn, args, kwargs)
         if not (isinstance(answer, tuple) and len(answer) == 3 and isinstance(answer[1], list)
                 and isinstance(answer[2], dict) and len(answer[1]) == len(args)):
@@ -170,7 +177,8 @@ class SocketTransport:
         return bool(self._owed)
 
     def drain(self, timeout_s: float) -> None:
-        """Read and drop the late answer to a request that timed out (after the kernel was interrupted)."""
+        """Read and drop the late answer to a request that timed out (after the kernel was interrupted), waiting at
+        most `timeout_s` seconds. Raises SandboxError when it does not come."""
         if self._owed and self._connection is not None:
             deadline = time.monotonic() + timeout_s
             try:
@@ -185,6 +193,7 @@ class SocketTransport:
             frames.send(self._connection, b"end")
 
     def close(self) -> None:
+        """Close the connection and the listening socket (the agent's side sees the connection end)."""
         for s in (self._connection, self._listener):
             if s is not None:
                 s.close()
@@ -252,10 +261,12 @@ class Remote:
 
     @property
     def remote_type(self) -> str:
+        """The name of the object's type in the sandbox (e.g. "ndarray")."""
         return self._handle.kind
 
     @property
     def is_class(self) -> bool:
+        """Whether the object in the sandbox is a class (calling it makes an instance there)."""
         return self._handle.is_class
 
     def __reduce__(self):

@@ -59,10 +59,12 @@ class Size:
 
     @property
     def digits(self) -> float:
+        """Decimal digits of the larger of numerator and denominator."""
         return max(self.numerator, self.denominator)
 
     @property
     def is_number(self) -> bool:
+        """Whether the expression holds no symbol (degree 0)."""
         return self.degree == 0
 
 
@@ -110,6 +112,10 @@ def _power(base: Size, exponent: Size, exponent_tree: list) -> Size:
     """The size of base**exponent. |exponent| <= 10**exponent.numerator; a literal integer exponent keeps the
     numerator and denominator apart (x**-2 has its digits below the line), any other may swap them."""
     power = _power_of_ten(exponent.numerator)
+    if exponent.is_number and exponent_tree[0] not in ("Integer", "Float"):
+        # an exact p/q: sympy evaluates a number to it as an exact root, through powers up to q - 1
+        # ((1/606532)**(1/807) holds 606532**806), so q bounds the work as p does
+        power = _power_of_ten(max(exponent.numerator, exponent.denominator))
     if power > MAX_EXPONENT:
         raise NotSympy(f"a power's exponent is over {MAX_EXPONENT} in size")
     if exponent_tree[0] == "Integer":

@@ -71,6 +71,9 @@ class Factory:
         return self._log.read()[-2000:].decode(errors="replace")
 
     def request(self, **message) -> dict:
+        """Send `message` (JSON-serialisable keywords, `op` naming the operation: spawn, poll, kill) to the factory
+        and return its JSON answer (a dict). Raises FactoryError when the factory stops answering within
+        REQUEST_TIMEOUT_S (with the tail of its log) or answers with an error."""
         with self._lock:
             try:
                 frames.send(self._connection, json.dumps(message).encode())
@@ -83,6 +86,7 @@ class Factory:
 
     @property
     def alive(self) -> bool:
+        """Whether the factory process is still running."""
         return self.process.poll() is None
 
     def spawn(self, *, submission_dir: str, kernel_arguments: list[str]) -> ForkedKernel:
@@ -95,6 +99,7 @@ class Factory:
         return ForkedKernel(self, job_dir, kernel_arguments)
 
     def close(self) -> None:
+        """Kill the factory (and so the kernels it forked), close its connection and log, remove its run folder."""
         if self.process.poll() is None:
             self.process.kill()
             self.process.wait()
@@ -116,6 +121,8 @@ class ForkedKernel:
         self.returncode: int | None = None
 
     def start(self, connection_file: str) -> None:
+        """Ask the factory to fork a kernel that listens as `connection_file` (a path) says, inside bubblewrap with
+        the factory's limits. Raises FactoryError as Factory.request does."""
         self.keeper = self.factory.request(
             op="spawn", job_dir=self.job_dir, run_root=self.factory.run_root, home=bwrap.HOME,
             mpl_cache=bwrap.MPL_CACHE, mpl_config=bwrap.MPL_CONFIG, connection_file=connection_file,
@@ -123,11 +130,14 @@ class ForkedKernel:
             keep=[*bwrap.python_paths(), *bwrap.package_inside_paths()])["pid"]
 
     def poll(self) -> int | None:
+        """The kernel's exit status, or None while it runs (-9 once the factory itself is gone)."""
         if self.returncode is None and self.keeper is not None:
             self.returncode = self.factory.request(op="poll", pid=self.keeper)["status"] if self.factory.alive else -9
         return self.returncode
 
     def wait(self, timeout: float | None = None) -> int:
+        """The exit status once the kernel has ended, polling every 20 ms. Raises subprocess.TimeoutExpired after
+        `timeout` seconds (None: wait for ever), as Popen.wait does."""
         deadline = None if timeout is None else time.monotonic() + timeout
         while self.poll() is None:
             if deadline is not None and time.monotonic() > deadline:
@@ -136,10 +146,12 @@ class ForkedKernel:
         return self.returncode
 
     def kill(self) -> None:
+        """Kill the kernel through the factory (nothing when it has ended or the factory is gone)."""
         if self.returncode is None and self.keeper is not None and self.factory.alive:
             self.returncode = self.factory.request(op="kill", pid=self.keeper)["status"]
 
     def send_signal(self, signum: int) -> None:
+        """Any signal kills the kernel: interrupts go to it as messages, never as signals."""
         self.kill()
 
     terminate = kill

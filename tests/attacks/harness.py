@@ -20,7 +20,8 @@ from pathlib import Path
 import nbformat
 from nbgrader.api import Gradebook
 
-from aimath.pipeline import course
+from aimath.pipeline import nbgrader_session, release
+from aimath.report import summary
 from tests.attacks.catalogue import (ASSIGNMENT, ATTACKS, ESCAPE_MARK, HONEST, NETWORK_PORT_FILE, OUTSIDE_QUOTA_MARK,
                                      SOLUTION, STUB, Attack, attacked_notebook)
 
@@ -66,11 +67,11 @@ def _digest(paths) -> str:
 
 
 def _protected_digest(root: Path) -> str:
-    return _digest([p for p in (root / "source").rglob("*") if p.is_file()] + [root / course.CONFIG_FILE])
+    return _digest([p for p in (root / "source").rglob("*") if p.is_file()] + [root / nbgrader_session.CONFIG_FILE])
 
 
 def _gradebook_state(root: Path) -> tuple:
-    api = course.open_api(root=root)
+    api = nbgrader_session.open_api(root=root)
     with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gb:
         notebook = gb.find_notebook(ASSIGNMENT, ASSIGNMENT)
         cells = sorted((c.name, c.source, c.checksum) for c in notebook.source_cells)
@@ -115,9 +116,9 @@ class _Listener:
 def build_course(root: Path, attacks: list[Attack], *, defuse: bool) -> None:
     """A course with basic_math released and one submission per attack (student id = attack name)."""
     root.mkdir(parents=True, exist_ok=True)
-    (root / course.CONFIG_FILE).write_text((REPO / course.CONFIG_FILE).read_text() + TEST_CONFIG)
+    (root / nbgrader_session.CONFIG_FILE).write_text((REPO / nbgrader_session.CONFIG_FILE).read_text() + TEST_CONFIG)
     shutil.copytree(REPO / "source" / ASSIGNMENT, root / "source" / ASSIGNMENT, dirs_exist_ok=True)
-    course.release(root=root, assignments=[ASSIGNMENT])
+    release.release(root=root, assignments=[ASSIGNMENT])
     release_nb = nbformat.read(root / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
     source_nb = nbformat.read(root / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
     for attack in attacks:
@@ -127,10 +128,10 @@ def build_course(root: Path, attacks: list[Attack], *, defuse: bool) -> None:
 
 
 def _grade(root: Path, *, sandbox: bool) -> subprocess.CompletedProcess:
-    """`python -m aimath.pipeline autograde` in a child process (the stock run under prlimit: it runs attacks
+    """`python -m aimath autograde` in a child process (the stock run under prlimit: it runs attacks
     unsandboxed, with the TA's permissions)."""
     env = {**os.environ, "AIMATH_SANDBOX": "on" if sandbox else "off"}
-    command = [sys.executable, "-m", "aimath.pipeline", "autograde", ASSIGNMENT, "--root", str(root)]
+    command = [sys.executable, "-m", "aimath", "autograde", ASSIGNMENT, "--root", str(root)]
     if not sandbox:
         command = ["prlimit", f"--as={8 * 2**30}", f"--fsize={256 * 2**20}", "--"] + command
     done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=1800)
@@ -140,7 +141,7 @@ def _grade(root: Path, *, sandbox: bool) -> subprocess.CompletedProcess:
 
 def _scores(root: Path) -> tuple[dict[str, float], float]:
     """Each student's score, and the assignment's maximum (what the honest solution scores)."""
-    table = {student: row[ASSIGNMENT] for student, row in course.scores(root=root).items() if ASSIGNMENT in row}
+    table = {student: row[ASSIGNMENT] for student, row in summary.scores(root=root).items() if ASSIGNMENT in row}
     return {student: score for student, (score, _, _) in table.items()}, max((m for _, m, _ in table.values()), default=0.0)
 
 
@@ -160,7 +161,7 @@ def run(root: Path, *, sandbox: bool, attacks: list[Attack] | None = None, isola
     try:
         grading = _grade(root, sandbox=sandbox)
         time.sleep(LINGER_S)
-        course.open_api(root=root)  # loads nbgrader_config.py again, as the TA's next command would
+        nbgrader_session.open_api(root=root)  # loads nbgrader_config.py again, as the TA's next command would
     finally:
         listener.close()
     return judge(root, everyone, grading, protected, listener.connections, sandbox)

@@ -211,7 +211,7 @@ def test_a_markdown_cell_of_formulas_renders_in_bounded_time():
     notebook at a time) and wrote a 36 MB page; a notebook may be 20 MB before intake even mentions it, 128 MB before
     it is refused. 300,000 empty raw cells (600,000 JSON containers, under the million) cost 137 s there."""
     done = _within_cpu_budget("""
-        from aimath.pipeline.feedback_page import FeedbackExporter
+        from aimath.pipeline.plugins.feedback_page import FeedbackExporter
         exporter = FeedbackExporter()
         source = "$x^2$ " * 170000
     """, """

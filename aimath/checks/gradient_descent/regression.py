@@ -46,7 +46,10 @@ def _finite_or_diverged(values):
 
 
 def gd_summary(w, b, errors):
-    """Plain-data summary of linear_regression_gd's result, or DIVERGED."""
+    """Plain-data summary of linear_regression_gd's result `(w, b, errors)` (two numbers, a 1-d sequence of the
+    losses per step): w, b, the number of losses, the first and last, whether they never increase; DIVERGED when a
+    value is not finite or the last loss is above the first. Raises TypeError when `errors` is not 1-d or w or b is
+    not a number."""
     errors = np.asarray(errors, dtype=np.float64)
     if errors.ndim != 1:
         raise TypeError(f"errors should be a list of numbers, got an array of shape {errors.shape}")
@@ -60,6 +63,9 @@ def gd_summary(w, b, errors):
 
 
 def gd_probe(linear_regression_gd, train_x, train_y, **kwargs):
+    """The judge's probe (run in the sandbox): calls `linear_regression_gd(train_x, train_y, **kwargs)` (1-d float
+    arrays of one length n) and returns `gd_summary` of its `(w, b, errors)`. Raises TypeError when the result is not
+    a triple (or as gd_summary does)."""
     result = linear_regression_gd(train_x, train_y, **kwargs)
     if not isinstance(result, (tuple, list)) or len(result) != 3:
         raise TypeError(f"it should return (w, b, errors), but it returned {result!r}")
@@ -174,6 +180,10 @@ def _grew(loss_end, loss_start):
 
 
 def matrix_probe(linear_regression_gd_matrix, X, y, beta_init, **kwargs):
+    """The judge's probe (run in the sandbox): `linear_regression_gd_matrix(X, y, beta_init, **kwargs)` for X of
+    shape (n, d), y of shape (n,), beta_init of shape (d + 1,) (intercept last), returned as an array; DIVERGED when
+    a numeric result of beta_init's shape lies more than ten times further from the least-squares solution than the
+    start could. Whatever else it returns is judged as returned."""
     with np.errstate(all="ignore"):
         beta = np.asarray(linear_regression_gd_matrix(X, y, beta_init, **kwargs))
         if beta.dtype.kind in "iuf" and beta.shape == np.shape(beta_init):
@@ -312,6 +322,9 @@ SGD_NOISY_STEPS = 300
 
 
 def sgd_probe(sgd, train_x, train_y, **kwargs):
+    """The judge's probe (run in the sandbox): `sgd(train_x, train_y, **kwargs)` (1-d float arrays of one length)
+    as {"w", "b"} floats, or DIVERGED when the final mean square error is above that of predicting 0 (or not
+    finite). Raises TypeError when the result is not a pair of numbers."""
     with np.errstate(all="ignore"):
         w, b = pair(sgd(train_x, train_y, **kwargs), "(w, b)")
         w, b = as_number(w, "w"), as_number(b, "b")
@@ -350,6 +363,9 @@ def _sgd_cases():
 
 
 def repeat_probe(sgd, train_x, train_y, **kwargs):
+    """The judge's probe for seeding: runs `sgd(train_x, train_y, **kwargs)` twice with the same arguments (and
+    seed) and says whether both runs returned the same (w, b), NaN equal to NaN. Raises TypeError when the first
+    result is not a pair."""
     with np.errstate(all="ignore"):
         first = np.asarray(pair(sgd(train_x, train_y, **kwargs), "(w, b)"), dtype=np.float64)
         second = np.asarray(sgd(train_x, train_y, **kwargs), dtype=np.float64)

@@ -13,6 +13,8 @@ def poly_coefficients(p, what):
 
 
 def as_number(v, what):
+    """`v` (any object the student's code returned) as a Python float; `what` names it in the message. Raises
+    TypeError when float(v) fails."""
     try:
         return float(v)
     except Exception:
@@ -20,6 +22,8 @@ def as_number(v, what):
 
 
 def pair(result, names):
+    """`result` itself when it is a tuple or list of two items; `names` (e.g. "(w, b)") says in the TypeError raised
+    otherwise what the pair should hold."""
     if not isinstance(result, (tuple, list)) or len(result) != 2:
         raise TypeError(f"it should return a pair {names}, but it returned {result!r}")
     return result

@@ -31,6 +31,7 @@ class PolyFun:
 
     @property
     def poly(self):
+        """The polynomial as a sympy Poly in x (built on first use: building it costs about a millisecond)."""
         if self._poly is None:
             self._poly = sym.Poly(list(self.coeffs), X_SYMBOL)
         return self._poly
@@ -69,6 +70,9 @@ SWAPPED = "it returned (poly, value)"
 
 
 def func_probe(func, val):
+    """The judge's probe (run in the sandbox): `func(val)` for a number val, as {"value": float, "polynomial
+    coefficients": floats, highest power first}. Raises TypeError when it returns a lone value, the pair swapped,
+    or items that are not a number and a polynomial in x."""
     result = func(val)
     if isinstance(result, (int, float, sym.Expr)) and not isinstance(result, sym.Poly) and not \
             getattr(result, "free_symbols", None):
@@ -117,6 +121,9 @@ def check_func(func):
 # ---------------------------------------------------------------- func_gradient
 
 def func_gradient_probe(func_gradient, fun, val):
+    """The judge's probe (run in the sandbox): `func_gradient(fun, val)` for `fun` a PolyFun and val a number, as
+    {"derivative value": float, "derivative coefficients": floats, highest power first}. Raises TypeError when the
+    result is not a pair of a number and a polynomial in x."""
     value, derivative = pair(func_gradient(fun, val), "(derivative value, derivative expression)")
     return {"derivative value": as_number(value, "the first item (f'(val))"),
             "derivative coefficients": poly_coefficients(derivative, "the second item (the derivative)")}
@@ -180,6 +187,9 @@ NEVER_STOPS = f"did not stop within {MAX_FUN_CALLS} evaluations of fun (a correc
 
 
 def descent_probe(gradient_descent, fun, init_point, **kwargs):
+    """The judge's probe (run in the sandbox): `gradient_descent(fun, init_point, **kwargs)` for `fun` a PolyFun
+    with a call budget, as {"minimum point": float, "iterations": int}, or NEVER_STOPS when it calls fun more than
+    MAX_FUN_CALLS times. Raises TypeError when the result is not a pair (number, int)."""
     try:
         point, steps = pair(gradient_descent(fun, init_point, **kwargs), "(minimum_point, n_iterations)")
     except TooManyCalls:

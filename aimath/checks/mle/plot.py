@@ -51,7 +51,8 @@ EXPECTED_PLOT = _ExpectedPlot()
 def describe_figure(fig, mus, x0):
     """What a figure shows, as plain data: the number of curves, each curve's heights at mu + READ_OFFSETS (curves
     ordered by the x of their peak, means sorted; nan where the curve does not reach), and the sorted heights of the
-    markers drawn at x = x0 (lines of fewer than MIN_CURVE_POINTS points, or scatter points, in data coordinates)."""
+    markers drawn at x = x0 (lines of fewer than MIN_CURVE_POINTS points, or scatter points, in data coordinates).
+    Raises TypeError when `fig` is not a matplotlib Figure."""
     from matplotlib.collections import PathCollection
     from matplotlib.figure import Figure
 

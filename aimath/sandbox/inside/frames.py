@@ -10,6 +10,8 @@ _CHUNK = 1 << 20
 
 
 def send(connection: socket.socket, payload: bytes) -> None:
+    """Send `payload` as one message: its length (8 bytes, big-endian) then its bytes. Raises OSError as
+    socket.sendall does."""
     connection.sendall(_HEADER.pack(len(payload)) + payload)
 
 

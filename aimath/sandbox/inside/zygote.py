@@ -322,6 +322,8 @@ def serve(control_path: str) -> None:
 
 
 def main() -> None:
+    """The factory process's entry (aimath/sandbox/zygote.py starts it inside bubblewrap): serve fork requests on
+    the Unix socket whose path is argv[1] until the grader closes it."""
     os.environ["MPLBACKEND"] = INLINE_BACKEND
     os.environ["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"  # ipykernel's debugger would warn about frozen modules
     if sys.path and sys.path[0] == "":

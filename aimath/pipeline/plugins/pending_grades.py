@@ -12,6 +12,7 @@ class GetGradesWithPending(GetGrades):
     key is removed from every other cell (a submission may have written one)."""
 
     def preprocess_cell(self, cell, resources, cell_index):
+        """nbgrader's GetGrades for one cell, after removing any needs_manual_grade the submission wrote."""
         if isinstance(cell.metadata.get("nbgrader"), dict):
             cell.metadata.nbgrader.pop("needs_manual_grade", None)
         return super().preprocess_cell(cell, resources, cell_index)

@@ -27,6 +27,8 @@ class ScoreMissingCells(NbGraderPreprocessor):
     already scored it."""
 
     def preprocess(self, nb: NotebookNode, resources: ResourcesDict) -> tuple[NotebookNode, ResourcesDict]:
+        """Score 0 in the gradebook each graded cell the submission lacks (deleted by the student) and that holds
+        no score yet; the notebook itself is left as it is."""
         info = resources["nbgrader"]
         present = present_grade_ids(nb)
         with Gradebook(info["db_url"]) as gradebook:

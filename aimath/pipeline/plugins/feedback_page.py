@@ -23,8 +23,8 @@ from latex2mathml.converter import convert as latex_to_mathml
 from nbconvert.exporters import HTMLExporter
 from nbconvert.filters.markdown_mistune import IPythonRenderer, InvalidNotebook, MarkdownWithMath
 
-from aimath.pipeline.sanitize_html import clean_html
-from aimath.report.page import CONTENT_SECURITY_POLICY
+from aimath.pipeline.plugins.sanitize_html import clean_html
+from aimath.untrusted_text import CONTENT_SECURITY_POLICY
 
 TEMPLATE_NAME = "aimath_feedback"
 _NBGRADER_TEMPLATES = Path(nbgrader.__file__).parent / "server_extensions" / "formgrader" / "templates"
@@ -71,15 +71,19 @@ class MathMLRenderer(IPythonRenderer):
         self.budget = budget
 
     def block_math(self, body: str) -> str:
+        """`$$body$$` as display MathML, within the page's formula budget."""
         return self.budget.render(body, display=True)
 
     def inline_math(self, body: str) -> str:
+        """`$body$` as inline MathML, within the page's formula budget."""
         return self.budget.render(body, display=False)
 
     def latex_environment(self, name: str, body: str) -> str:
+        """`\\begin{name}body\\end{name}` as display MathML, within the page's formula budget."""
         return self.budget.render(f"\\begin{{{name}}}{body}\\end{{{name}}}", display=True)
 
     def block_mermaidjs(self, code: str) -> str:
+        """A mermaid block shown as its code (the page runs no script to draw it)."""
         return super().block_code(code)
 
     def _embed_image_or_attachment(self, src: str) -> str:
@@ -90,7 +94,7 @@ class MathMLRenderer(IPythonRenderer):
 
 
 def with_csp(page: str) -> str:
-    """`page` (an HTML document) with CSP_META as the first element of its <head>."""
+    """`page` (an HTML document) with CSP_META as the first element of its <head>; ValueError when it has none."""
     head = page.find("<head>")
     if head < 0:
         raise ValueError("the page has no <head>")
@@ -113,6 +117,8 @@ class FeedbackExporter(HTMLExporter):
         return clean_html(MarkdownWithMath(renderer=renderer).render(source))
 
     def from_notebook_node(self, nb, resources=None, **kw):
+        """The feedback page for `nb` (a graded notebook): nbconvert's HTML with a fresh formula budget and the
+        Content-Security-Policy first in its head. Returns (page, resources)."""
         self._formulas = FormulaBudget()
         page, resources = super().from_notebook_node(nb, resources, **kw)
         return with_csp(page), resources

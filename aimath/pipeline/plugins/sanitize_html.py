@@ -8,7 +8,7 @@ report), so none of it may run a script, load anything or restyle the page:
 - `text/plain` is kept (the template escapes it); `image/png`, `image/jpeg` only when they are base64 (the template
   puts them in an `<img src="data:...">` attribute unescaped); `image/svg+xml` is kept, and nbconvert shows it as an
   `<img src="data:image/svg+xml;base64,...">`, where an SVG runs no script;
-- `text/latex` becomes `text/markdown` (its `$...$` maths become MathML, see aimath/pipeline/feedback_page.py) and
+- `text/latex` becomes `text/markdown` (its `$...$` maths become MathML, see feedback_page.py) and
   `text/markdown` is kept: FeedbackExporter renders markdown and cleans the result;
 - every other MIME type (`application/javascript`, widget views, JSON such as a grader's verdict data) is dropped, so
   the page never shows raw data it does not know;
@@ -127,10 +127,13 @@ class SanitizeOutputs(NbGraderPreprocessor):
     """Reduce every cell to what a feedback page may show: see the module's docstring."""
 
     def preprocess(self, nb, resources):
+        """Drop the notebook's widget state, then sanitise every cell."""
         nb.metadata.pop("widgets", None)  # nbconvert writes widget state into the page
         return super().preprocess(nb, resources)
 
     def preprocess_cell(self, cell, resources, cell_index):
+        """Make one cell safe to render: raw HTML, attachments and outputs cleaned, an execution count that is not an
+        int dropped."""
         if not isinstance(cell.get("execution_count"), int):
             cell["execution_count"] = None
         if cell.get("cell_type") == "raw":

@@ -35,6 +35,8 @@ class _CompiledSchema(BaseMetadataValidator):
     """Sits between nbgrader's MetadataValidator and its base class: the per-cell schema check, compiled."""
 
     def validate_cell(self, cell) -> None:
+        """Check one cell's nbgrader metadata against nbgrader's schema (compiled once). Raises the best-matching
+        jsonschema ValidationError when it does not fit; a cell of no or another schema version goes to nbgrader."""
         meta = cell.metadata.get("nbgrader")
         if meta is None or meta.get("schema_version", 0) != self.schema_version:
             return super().validate_cell(cell)  # nbgrader's own messages for a missing or other version
@@ -51,6 +53,8 @@ class CompiledCheckCellMetadata(CheckCellMetadata):
     """CheckCellMetadata (same checks, same log and error) with CompiledMetadataValidator."""
 
     def preprocess(self, nb, resources):
+        """Validate every cell's nbgrader metadata; raises nbgrader's ValidationError (its own message) when one
+        does not fit, after logging which."""
         try:
             CompiledMetadataValidator().validate_nb(nb)
         except ValidationError:

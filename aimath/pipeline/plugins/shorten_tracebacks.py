@@ -10,6 +10,7 @@ class ShortenTracebacks(NbGraderPreprocessor):
     """For each error output: traceback = [f"{ename}: {evalue}"]."""
 
     def preprocess_cell(self, cell, resources, cell_index):
+        """Replace each error output's traceback by its one line `ename: evalue`."""
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error":
                 output["traceback"] = [f"{output.get('ename', 'Error')}: {output.get('evalue', '')}"]

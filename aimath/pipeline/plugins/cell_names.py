@@ -36,6 +36,7 @@ class NameGradedCells(NbGraderPreprocessor):
     it from every other cell (a submission may have written one)."""
 
     def preprocess_cell(self, cell, resources, cell_index):
+        """Set `feedback_name` in a test cell's metadata (graded_cell_name); drop one that any other cell carries."""
         cell.metadata.pop("feedback_name", None)
         if utils.is_grade(cell) and not utils.is_solution(cell):
             cell.metadata["feedback_name"] = graded_cell_name(cell.metadata.nbgrader["grade_id"], cell.source)

@@ -1,8 +1,9 @@
-"""Text a submission can influence, made safe for where a TA reads it: a terminal, a spreadsheet.
+"""Text a submission can influence, made safe for where a TA reads it: a terminal, a spreadsheet, a browser.
 
 File and folder names, student ids, kernelspecs, exception text, the sandbox's audit entries and cell outputs are
 all chosen by students. `visible` is the one function every line we print goes through; `spreadsheet_cell` the one
-every text cell of a CSV we write goes through. (HTML pages escape with Jinja's autoescape.)
+every text cell of a CSV we write goes through. HTML pages escape with Jinja's autoescape, keep only what
+aimath/pipeline/plugins/sanitize_html.py allows, and carry CONTENT_SECURITY_POLICY.
 """
 from __future__ import annotations
 
@@ -13,6 +14,10 @@ _SURROGATE_BYTES = range(0xDC80, 0xDD00)
 # OWASP, CSV injection: a cell starting with one of these is read as a formula by spreadsheets
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+# Every page we write (the report, the feedback pages) runs no script and fetches nothing: only its own inline CSS
+# and data: images. A meta tag, as the pages are opened from files (no server to send the header).
+CONTENT_SECURITY_POLICY = ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; "
+                           "form-action 'none'")
 
 
 def _escape(char: str) -> str:

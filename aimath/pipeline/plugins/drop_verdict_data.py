@@ -15,6 +15,7 @@ class DropVerdictData(NbGraderPreprocessor):
     are not answers, the cells the grader writes)."""
 
     def preprocess_cell(self, cell, resources, cell_index):
+        """Remove the verdict outputs (aimath.verdict's MIME data) from a test cell; other cells keep theirs."""
         if cell.get("cell_type") == "code" and is_grade(cell) and not is_solution(cell):
             cell["outputs"] = [o for o in cell.get("outputs", []) if not is_verdict_output(o)]
         return cell, resources

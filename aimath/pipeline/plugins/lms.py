@@ -17,7 +17,7 @@ from nbgrader.plugins import FileNameCollectorPlugin
 
 # Named groups of FileNameCollectorPlugin.named_regexp that order one student's attempts: larger is later.
 ORDER_GROUPS = ("attempt", "resubmission")
-SKIPPED = "Skipped"  # how the lines this plugin logs begin (course.collect shows them to the TA)
+SKIPPED = "Skipped"  # how the lines this plugin logs begin (collect.collect shows them to the TA)
 
 
 def attempt_order(groups: dict) -> tuple[int, ...] | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from nbgrader.plugins import CsvExportPlugin
 
-from aimath.pipeline.untrusted_text import spreadsheet_cell
+from aimath.untrusted_text import spreadsheet_cell
 
 
 class _Cell(str):
@@ -61,6 +61,8 @@ class ProtectedCsvExportPlugin(CsvExportPlugin):
     """CsvExportPlugin whose text cells no spreadsheet reads as a formula and whose commas and quotes are quoted."""
 
     def export(self, gradebook) -> None:
+        """nbgrader's CSV export of `gradebook` (an nbgrader Gradebook), every value a student chose written so
+        that a spreadsheet shows it as text (no formula runs)."""
         # the --student / --assignment filters name gradebook values: compare them as the cells are written
         self.student = [_Cell(str(s)) for s in self.student]
         self.assignment = [_Cell(str(a)) for a in self.assignment]
