@@ -37,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from autograde_bench import build, mean_cell_seconds  # noqa: E402
 
-from aimath.pipeline import course, parallel, warm  # noqa: E402
+from aimath.pipeline import autograde, nbgrader_session, parallel, warm  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -53,7 +53,7 @@ STEPS = [
     ("test cells: requests across the boundary", ("Channel.request", "Channel.lookup", "RemoteCallable.__call__")),
     ("record: rows and files read back", ("gradebook_rows.read", "read")),
     ("record: the course's gradebook and folders", ("_write_result", "_stamp", "_unstamp")),
-    ("intake", ("screen", "_pending_submissions")),
+    ("intake", ("screen", "_pending_submissions", "check_environment")),
 ]
 BLOCKING = {"select", "poll", "epoll.poll", "recv", "recv_into", "recvfrom", "accept", "sleep", "wait", "read",
             "acquire", "_wait_for_tstate_lock", "waitpid", "readinto", "recv_multipart"}
@@ -141,12 +141,12 @@ def profile(*, students: int, assignments: list[str], html: Path | None = None) 
         warm.warm()
         factory_pid = zygote.factory(Limits()).process.pid
         first = sorted((root / "submitted").iterdir())[0].name
-        course.autograde(root=root, assignments=[assignments[0]], force=True)  # the first notebook's imports
+        autograde.autograde(root=root, assignments=[assignments[0]], force=True)  # the first notebook's imports
         start_up = time.process_time() - started + sandbox_cpu_seconds(factory_pid)
         sandbox_before, grader_before = sandbox_cpu_seconds(factory_pid), time.process_time()
         profiler = Profiler(interval=0.001)
         profiler.start()
-        course.autograde(root=root, force=True)
+        autograde.autograde(root=root, force=True)
         profiler.stop()
         grader = time.process_time() - grader_before
         sandbox = sandbox_cpu_seconds(factory_pid) - sandbox_before
@@ -181,7 +181,7 @@ def main(argv=None) -> int:
     parser.add_argument("--html", type=Path, default=None, help="also write pyinstrument's page here")
     args = parser.parse_args(argv)
     warnings.filterwarnings("ignore", message="Object of type <Submitted")
-    assignments = args.assignments or course.source_assignments(root=REPO)
+    assignments = args.assignments or nbgrader_session.source_assignments(root=REPO)
     print("\n".join(profile(students=args.students, assignments=assignments, html=args.html)))
     return 0
 
