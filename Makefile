@@ -12,7 +12,7 @@ SECCOMP := $(shell ldconfig -p 2>/dev/null | grep -q 'libseccomp\.so\.2' || /sbi
 # The report's browser test (tests/test_report.py) opens the report in Debian's headless Chromium.
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: bench bench-rerun all env sandbox release seed collect autograde feedback export summary report chromium test test-fast clean
+.PHONY: bench bench-profile bench-rerun all env sandbox release seed collect autograde feedback export summary report chromium test test-fast clean
 .PHONY: help student validate
 
 # One process for every step (the grading stack is imported once); each step skips what is up to date, so a rerun
@@ -82,6 +82,9 @@ bench: env sandbox ## measure autograding throughput, stock nbgrader against our
 	$(BIN)/python benchmarks/autograde_bench.py --students $(or $(STUDENTS),100)
 
 # A full `make` against a rerun with nothing new, on a fresh copy of the course with the demo class. Not a test.
+bench-profile: env sandbox ## where one notebook's grading time goes, step by step [STUDENTS=3]
+	$(BIN)/python benchmarks/grading_profile.py --students $(or $(STUDENTS),3)
+
 bench-rerun: env sandbox ## time a full make and a make with nothing new, on a fresh copy of the course
 	$(BIN)/python benchmarks/rerun_bench.py
 

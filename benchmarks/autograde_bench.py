@@ -6,7 +6,9 @@
 A synthetic class comes from the demo-class generator. Stock nbgrader (AIMATH_SANDBOX=off, one notebook at a time,
 one `autograde` call per assignment) and ours (sandbox on, parallel local workers) grade copies of the same course
 in the same run; every graded cell's score must be identical. Then the same class is graded on a loopback Dask
-cluster of 1, 2 and 4 single-threaded workers. Prints notebooks per second, ratios and scaling efficiency.
+cluster of 1, 2 and 4 single-threaded workers (steady state: the workers' start-up, preloading the grading stack, is
+timed apart). Between the two, the per-notebook breakdown of benchmarks/grading_profile.py (a few students, profiled).
+Prints notebooks per second, ratios and scaling efficiency.
 Not a test: it takes minutes (about 1.5 s per notebook for stock nbgrader on a 2-core machine).
 """
 from __future__ import annotations
@@ -23,6 +25,7 @@ import warnings
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from nbgrader.api import Gradebook  # noqa: E402
 
@@ -108,6 +111,7 @@ def main(argv=None) -> int:
     parser.add_argument("--students", type=int, default=100)
     parser.add_argument("--assignments", nargs="*", default=None)
     parser.add_argument("--skip-dask", action="store_true")
+    parser.add_argument("--skip-profile", action="store_true")
     args = parser.parse_args(argv)
     warnings.filterwarnings("ignore", message="Object of type <Submitted")
     assignments = args.assignments or nbgrader_session.source_assignments(root=REPO)
@@ -126,11 +130,18 @@ def main(argv=None) -> int:
     cells, busy = mean_cell_seconds(work / "ours"), t_ours * cores / n
     print(f"ours, per notebook: {busy:.3f} core-s in all, of which the cells' own {cells:.3f} s (grading.json); "
           f"the rest (kernel, nbgrader's steps, gradebook) {busy - cells:.3f} core-s")
+    if not args.skip_profile:
+        from grading_profile import profile
+
+        print("\nper notebook, profiled:", *profile(students=min(3, args.students), assignments=assignments),
+              sep="\n")
     if not args.skip_dask:
-        print(f"\n{'Dask workers':>12} {'seconds':>8} {'notebooks/s':>12} {'efficiency':>10}")
+        print(f"\n{'Dask workers':>12} {'start-up s':>10} {'seconds':>8} {'notebooks/s':>12} {'efficiency':>10}")
         base = None
         for k in (1, 2, 4):
+            started = time.perf_counter()
             address, processes = dask_cluster(k, work)
+            start_up = time.perf_counter() - started
             try:
                 seconds = ours(work / "ours", scheduler=address)
             finally:
@@ -140,7 +151,7 @@ def main(argv=None) -> int:
                     p.wait(timeout=30)
             rate = n / seconds
             base = base or rate
-            print(f"{k:12d} {seconds:8.1f} {rate:12.2f} {rate / (base * k):10.0%}")
+            print(f"{k:12d} {start_up:10.1f} {seconds:8.1f} {rate:12.2f} {rate / (base * k):10.0%}")
         print(f"scores still identical: {cell_scores(work / 'ours') == cell_scores(work / 'stock')}")
     shutil.rmtree(work, ignore_errors=True)
     return 0 if same else 1
