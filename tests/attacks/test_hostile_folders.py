@@ -1,5 +1,5 @@
 """Each step's own defence against a hostile submission folder, without grading (fast; the batch through every step
-is tests/test_hostile_submissions.py, the property tests tests/test_hostile_property.py).
+is tests/attacks/test_hostile_submissions.py, the property tests tests/attacks/test_hostile_property.py).
 
 Issue 18: links and special files (case 3), names that are not UTF-8 (case 4), metadata of any type (case 5);
 issue 19: terminal escapes (case 1) and spreadsheet formulas (case 3), and the report's HTML.

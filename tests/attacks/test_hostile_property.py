@@ -36,7 +36,7 @@ from aimath import submission_files
 from aimath.pipeline import export, intake, nbgrader_session
 from aimath.report import summary
 from tests.test_faults import ASSIGNMENT, FULL, NOTEBOOK, new_course, solved_notebook
-from tests.test_hostile_submissions import CONTROL, run_step, snapshot
+from tests.attacks.test_hostile_submissions import CONTROL, run_step, snapshot
 from tests.test_pipeline import ROOT
 
 RELEASE = nbformat.read(ROOT / "release" / ASSIGNMENT / NOTEBOOK, as_version=4)
