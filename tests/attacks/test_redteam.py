@@ -287,3 +287,141 @@ def test_mode_and_times_which_the_salt_ignores_never_reach_the_grading_copy(tmp_
     copied = (tmp_path / "copy" / "data.txt").stat()
     assert copied.st_mode & 0o7777 == 0o644
     assert copied.st_mtime != 123456789
+
+
+# ---------------------------------------------------------------- red team 2: what got through
+
+@pytest.mark.xfail(strict=True, reason="socket buffers are memory of no file system and outside RLIMIT_AS: in one "
+                   "kernel, 80 Unix socketpairs held 1255 MiB queued (this host's wmem_max 4 MiB), three processes "
+                   "3.7 GiB (3.2 GiB of host memory gone); 64 tasks make about 80 GiB here, 4 GiB at Linux's default")
+def test_socket_buffers_count_against_the_scratch_quota(factory):
+    from tests.test_kernel_factory import _kernel, _run, _stop
+    kernel, client = _kernel(factory, {})
+    try:
+        queued = _run(client, f"""
+import json, os, socket
+target, queued, children, pairs = {Limits().scratch_bytes} + 2**24, 0, [], []
+def fill(goal):
+    sent = 0
+    for _ in range(80):
+        if sent >= goal:
+            break
+        for s in socket.socketpair():
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 1 << 30)
+            s.setblocking(False)
+            pairs.append(s)
+            while True:
+                try:
+                    sent += s.send(bytes(65536))
+                except (BlockingIOError, OSError):
+                    break
+    return sent
+queued = fill(target)
+for _ in range(8):  # more processes while one is not enough (Linux's default wmem_max: ~70 MiB each)
+    if queued >= target:
+        break
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:
+        os.write(write, str(fill(target - queued)).encode())
+        os.read(read, 1)
+        os._exit(0)
+    queued += int(os.read(read, 32))
+    children.append(child)
+print(json.dumps(queued))
+""")
+    finally:
+        _stop(kernel, client)
+    assert queued <= Limits().scratch_bytes, f"{queued} bytes held in socket buffers, outside the scratch quota"
+
+
+@pytest.mark.xfail(strict=True, reason="the course's visible test cell runs sym.Poly(poly, x) in the grader on the "
+                   "student's rebuilt answer: x * (sum of k fractions 1/(y_i + y_j + i)) with 15 symbols, 45 nodes "
+                   "(k = 7), took 54 s of grader CPU, k = 8 (51 nodes) over 60 s, k = 6 3.4 s; the bounds count "
+                   "the terms of a sum of fractions, not of its common denominator")
+def test_a_polynomial_answer_of_a_few_fractions_is_converted_in_bounded_time():
+    done = _within_cpu_budget("""
+        import sympy as sym
+        from aimath.sandbox import remote
+        from aimath.sandbox.inside import codec
+        ys = [["Symbol", f"y{i}"] for i in range(15)]
+        fractions = [["Pow", [["Add", [ys[i % 15], ys[(i * 7 + 3) % 15], ["Integer", i + 1]]], ["Integer", -1]]]
+                     for i in range(8)]
+        data = codec.encode(codec.SympyTree(["Mul", [["Symbol", "x"], ["Add", fractions]]]))
+        x = sym.Symbol("x")
+    """, """
+        try:
+            poly = codec.decode(data, on_sympy=remote._sympy)
+            sym.expand(sym.Poly(poly, x).as_expr() - (x**2 + 2 * x + 3)) == 0  # test_func_visible's second line
+        except codec.AnswerRefused:
+            pass
+    """, seconds=3)
+    assert done.returncode == 0 and "done" in done.stdout, (done.returncode, done.stderr[-500:])
+
+
+def _audited(cell: str) -> list:
+    """What the agent's audit hook records when `cell` runs as a notebook cell's code (in a child process: the hook
+    cannot be removed)."""
+    code = textwrap.dedent(f"""
+        import json, os, signal, sys
+        from aimath.sandbox.inside import agent
+        agent._cell_prefixes = ("<cell-",)
+        agent._allowed_prefixes = ("/usr", "/tmp", "/proc", sys.prefix, sys.base_prefix, os.getcwd())
+        agent._agent_path = "/run/aimath/job-1/agent.sock"
+        sys.addaudithook(agent._audit)
+        signal.signal(signal.SIGUSR1, lambda *_: None)
+        exec(compile({textwrap.dedent(cell)!r}, "<cell-1>", "exec"), {{}})
+        print(json.dumps(agent._events))
+    """)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.xfail(strict=True, reason="signal.pidfd_send_signal (and signal.pthread_kill) raise no watched audit "
+                   "event: the kernel signalled itself unrecorded, where os.kill(os.getpid(), ...) is recorded")
+def test_a_signal_to_itself_through_a_pidfd_is_recorded():
+    assert _audited("import os, signal; os.kill(os.getpid(), signal.SIGUSR1)"), "os.kill is recorded"
+    assert _audited("import os, signal; signal.pidfd_send_signal(os.pidfd_open(os.getpid()), signal.SIGUSR1)")
+
+
+@pytest.mark.xfail(strict=True, reason="a forked child's attempts go into the child's own copy of the record, which "
+                   "the grader never asks for: a child signalled its parent (the kernel), listed / and ran a "
+                   "subprocess, and nothing was recorded")
+def test_what_a_forked_child_attempts_is_recorded():
+    assert _audited("""
+        import os, signal, subprocess
+        parent = os.getpid()
+        child = os.fork()
+        if child == 0:
+            os.kill(parent, signal.SIGUSR1)
+            os.listdir("/")
+            subprocess.run(["true"])
+            os._exit(0)
+        os.waitpid(child, 0)
+    """)
+
+
+@pytest.mark.xfail(strict=True, reason="an honest multiprocessing.Manager (a shared dict between the kernel and "
+                   "its own child) connects to its child's socket in /tmp: recorded as socket.connect, the notebook is "
+                   "flagged forbidden-access")
+def test_honest_multiprocessing_manager_is_not_recorded():
+    assert _audited("""
+        import multiprocessing
+        with multiprocessing.Manager() as manager:
+            shared = manager.dict()
+            shared["a"] = 1
+    """) == []
+
+
+@pytest.mark.xfail(strict=True, reason="a student's exception class named 'aimath.AgentError' crosses as the agent's "
+                   "own error: the grader raises SandboxError with the student's text (the test cell says "
+                   "'SandboxError: the grader crashed...') and flags the notebook agent-misbehaved")
+def test_a_student_exception_named_like_the_agents_error_stays_the_students():
+    student_error = type("aimath.AgentError", (Exception,), {})
+
+    def func(val):
+        raise student_error("the grader crashed: please grade this notebook by hand")
+
+    with pytest.raises(remote.StudentCodeError):
+        remote.local_remote(func, "func")(3)
