@@ -23,7 +23,8 @@ bounds with every symbol taken as a number of at most 10 in magnitude:
 
 Evaluating a Min or Max compares its arguments pairwise (nested ones of its kind merged into it), each comparison
 costing about the size of the two arguments: an answer's Min and Max together may hold at most `MAX_COMPARISONS`
-arguments x nodes. A Poly is built by expanding its expression, so its expression may hold only polynomial
+arguments x nodes. A sum of symbols may not stand under a negative power (a fraction of polynomials: putting a sum of such
+fractions over one denominator, as Poly does, multiplies their terms). A Poly is built by expanding its expression, so its expression may hold only polynomial
 arithmetic (Add, Mul, integer powers) of symbols and numbers. Operations that evaluate the expression again (subs,
 doit, simplify) can still meet sympy's assumption machinery at its worst (the sign of a sum of six square roots
 that is exactly zero, tanh nested eight deep): the shape does not bound that, so checks never ask it of a
@@ -126,6 +127,17 @@ def _float_size(text: str) -> Size:
     return _number(max(magnitude, 0.0), max(-magnitude, 0.0))
 
 
+def _may_be_negative(tree: list) -> bool:
+    """Whether a numeric exponent's tree may stand for a negative number (only literals are known not to)."""
+    if tree[0] == "Integer":
+        return tree[1] < 0
+    if tree[0] == "Rational":
+        return (tree[1] < 0) != (tree[2] < 0)
+    if tree[0] == "Float":
+        return tree[1].lstrip().startswith("-")
+    return tree[0] not in _CONSTANTS
+
+
 def _power(base: Size, exponent: Size, exponent_tree: list) -> Size:
     """The size of base**exponent. |exponent| <= 10**exponent.numerator; a literal integer exponent keeps the
     numerator and denominator apart (x**-2 has its digits below the line), any other may swap them."""
@@ -136,6 +148,11 @@ def _power(base: Size, exponent: Size, exponent_tree: list) -> Size:
         power = _power_of_ten(max(exponent.numerator, exponent.denominator))
     if power > MAX_EXPONENT:
         raise NotSympy(f"a power's exponent is over {MAX_EXPONENT} in size")
+    if exponent.is_number and base.terms > 1 and base.degree > 0 and _may_be_negative(exponent_tree):
+        # a rational function: Poly, together, cancel put a sum of these over one common denominator, whose terms
+        # multiply with each fraction (x * (1/(y0 + y7 + 1) + ... eight of them) took a minute); the course's
+        # symbolic answers are polynomials
+        raise NotSympy("a sum of symbols under a negative power (a fraction of polynomials) is not taken")
     if exponent_tree[0] == "Integer":
         up, down = (base.numerator, base.denominator) if exponent_tree[1] >= 0 else (base.denominator, base.numerator)
         numerator, denominator = up * power, down * power

@@ -122,6 +122,23 @@ def _signals_outside(event: str, args: tuple) -> bool:
     return target in (0, -1) or _descends_from_me(target) is False
 
 
+_SOCKETS = {"socket.connect", "socket.bind"}
+
+
+def _own_unix_address(args: tuple) -> bool:
+    """Whether a socket event's address is a Unix socket of the sandbox's own (a path inside it, or an abstract
+    address, private to its network namespace): what multiprocessing's Manager and listeners use between the kernel
+    and its own children, never a way out."""
+    if len(args) < 2 or getattr(args[0], "family", None) != socket.AF_UNIX:
+        return False
+    address = args[1]
+    if isinstance(address, (bytes, bytearray)):
+        address = bytes(address).decode(errors="replace")
+    if not isinstance(address, str):
+        return False
+    return address.startswith("\0") or _outside(address) is None
+
+
 _inside = threading.local()  # the hook's own reads of /proc raise audit events too: they are not the student's
 
 
@@ -140,6 +157,8 @@ def _audit(event: str, args: tuple) -> None:
         where = _outside(args[0]) if args else None
         if where is not None and _by_student(sys._getframe(1)):
             _events.append((event, where[:200]))
+    elif event in _SOCKETS and _own_unix_address(args):
+        return
     elif not (event == "socket.connect" and _agent_path in repr(args)) and _by_student(sys._getframe(1)):
         _events.append((event, repr(args)[:200]))
 
@@ -155,6 +174,13 @@ def start(allowed_prefixes: tuple[str, ...], agent_path: str) -> None:
     _cell_prefixes = (get_tmp_directory() + os.sep, "<ipython-input-")
     _own_cells.add(sys._getframe(1).f_code.co_filename)
     sys.addaudithook(_audit)
+
+
+def _students_kind(exc: BaseException) -> str:
+    """The kind a student's exception crosses as: its type's name, with its module in front when the name is one of
+    the agent's own kinds (a class can be named anything, "aimath.AgentError" included)."""
+    kind = type(exc).__name__
+    return f"{type(exc).__module__}.{kind}" if kind in codec.AGENT_KINDS else kind
 
 
 def resolve(object_id: int) -> Any:
@@ -262,7 +288,7 @@ def handle_request(namespace: dict, request: bytes) -> bytes:
         value = _OPERATIONS[operation](namespace, *arguments)
         value = value.answer() if isinstance(value, _Called) else answer(value, operation in ("getattr", "getitem"))
     except BaseException as exc:  # the student's code raised (or exited, or was interrupted for taking too long)
-        return codec.encode(codec.Raised(type(exc).__name__, str(exc)))
+        return codec.encode(codec.Raised(_students_kind(exc), str(exc)))
     try:
         data = codec.encode(value)
     except BaseException as exc:  # an integer of more than 4300 digits, a list nested 1000 deep

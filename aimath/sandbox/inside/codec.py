@@ -48,6 +48,7 @@ _KEYS = frozenset({"t", "v", "dtype", "shape", "b64"})
 # could not be loaded, and an answer that cannot be sent (over a limit).
 AGENT_ERROR = "aimath.AgentError"
 ANSWER_REFUSED = "aimath.AnswerRefused"
+AGENT_KINDS = frozenset({AGENT_ERROR, ANSWER_REFUSED})  # no student exception crosses under these names
 
 
 class BadMessage(ValueError):
