@@ -15,8 +15,6 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
 
-from nbformat.v4 import new_output
-from nbgrader.utils import is_grade, is_solution
 
 MIME_TYPE = "application/vnd.aimath.verdict+json"
 VERSION = 1
@@ -112,6 +110,8 @@ def to_output(verdict: CellVerdict):
     feedback step drops the output (aimath/pipeline/plugins/drop_verdict_data.py): the error message already says it.
     """
     plain = "Diagnosed by the grader: " + ", ".join(verdict.tags)
+    from nbformat.v4 import new_output  # here, not at the top: nbformat's schema validator takes 0.8 s to import,
+                                        # and a hidden test cell of stock nbgrader imports this module
     return new_output("display_data", data={MIME_TYPE: verdict.to_data(), "text/plain": plain}, metadata={})
 
 
@@ -125,6 +125,8 @@ def is_test_cell(cell) -> bool:
     """Whether `cell` (an nbformat notebook cell) is one of nbgrader's autograder test cells: a graded code cell that
     is not an answer (nbgrader's own cell predicates). Only the grader writes such a cell's outputs, so only there is
     a verdict read (`from_outputs`) or dropped."""
+    from nbgrader.utils import is_grade, is_solution  # importing nbgrader takes 0.5 s: only the grader asks this
+
     return cell.get("cell_type") == "code" and is_grade(cell) and not is_solution(cell)
 
 
