@@ -90,14 +90,19 @@ def _expected_probe(expected: _ExpectedPlot, mus, x0):
 def _plot_probe(obj, mus, x0):
     """The student's probe, in the sandbox: call the function and describe the figure it returns (it refers to no
     grader-side code, which would travel into the sandbox with it)."""
+    return _figure_of(obj, mus, x0, lambda fig: describe_figure(fig, mus, x0))
+
+
+def _figure_of(plot, mus, x0, read):
+    """`read(fig)` of the figure `plot(mus, x0)` returns, in the sandbox; every figure the call opened is closed
+    afterwards, returned or not (pyplot warns once more than 20 figures are open)."""
     plt = sys.modules.get("matplotlib.pyplot")
     before = set(plt.get_fignums()) if plt is not None else set()
     fig = None
     try:
-        fig = obj(mus, x0)
-        return describe_figure(fig, mus, x0)
+        fig = plot(mus, x0)
+        return read(fig)
     finally:
-        # free every figure the call opened, returned or not: pyplot warns once more than 20 figures are open
         plt = sys.modules.get("matplotlib.pyplot")
         if plt is not None:
             for number in set(plt.get_fignums()) - before:
@@ -125,20 +130,12 @@ def _cdf(x, mu, sigma):
 
 def _figure_data(plot_normal_densities, mus, x0):
     """A probe: every line's and scatter's data, in drawing order, of the figure the function returns."""
-    plt = sys.modules.get("matplotlib.pyplot")
-    before = set(plt.get_fignums()) if plt is not None else set()
-    fig = None
-    try:
-        fig = plot_normal_densities(mus, x0)
-        return [np.asarray(line.get_xydata(), dtype=np.float64) for ax in fig.axes for line in ax.get_lines()] + \
-            [np.asarray(c.get_offsets(), dtype=np.float64) for ax in fig.axes for c in ax.collections]
-    finally:
-        plt = sys.modules.get("matplotlib.pyplot")
-        if plt is not None:
-            for number in set(plt.get_fignums()) - before:
-                plt.close(number)
-            if _is_figure(fig):
-                plt.close(fig)
+    return _figure_of(plot_normal_densities, mus, x0, _drawn_data)
+
+
+def _drawn_data(fig):
+    return [np.asarray(line.get_xydata(), dtype=np.float64) for ax in fig.axes for line in ax.get_lines()] + \
+        [np.asarray(c.get_offsets(), dtype=np.float64) for ax in fig.axes for c in ax.collections]
 
 
 def _ignores_its_inputs(student):
