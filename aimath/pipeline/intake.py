@@ -469,7 +469,8 @@ MISNAMED = (MISNAMED_FOLDER, UNKNOWN_FOLDER)
 
 def misnamed_folders(*, root: Path, assignments: list[str]) -> list[Problem]:
     """One problem per folder submitted/<student>/<folder>/ whose name is not one of the course's `assignments`:
-    under the assignment it most likely means (the summary and report show it there), else under the folder's name."""
+    under the assignment it most likely means (the summary and report show it there), else under the folder's name;
+    then the `loose_notebooks`."""
     problems = []
     for folder in sorted(p for p in (root / "submitted").glob("*/*") if p.is_dir() and p.name not in assignments):
         student, where = folder.parent.name, f"submitted/{folder.parent.name}/{folder.name}/"
@@ -487,6 +488,29 @@ def misnamed_folders(*, root: Path, assignments: list[str]) -> list[Problem]:
             problems.append(Problem(
                 student, meant, MISNAMED_FOLDER, f"the submission is in {where}, not submitted/{student}/{meant}/; not "
                 f"graded: move it there, then rerun `make autograde`", False))
+    return problems + loose_notebooks(root=root, assignments=assignments)
+
+
+def loose_notebooks(*, root: Path, assignments: list[str]) -> list[Problem]:
+    """One problem per notebook handed in as submitted/<student>/<name>.ipynb, in no assignment's folder (nbgrader
+    never looks there): under the assignment its name most likely means, else under its own name. Only names are
+    read."""
+    problems = []
+    for notebook in sorted(p for p in (root / "submitted").glob("*/*.ipynb")
+                           if not p.name.startswith(".") and not p.parent.name.startswith(".")):
+        student, where = notebook.parent.name, f"submitted/{notebook.parent.name}/{notebook.name}"
+        meant = closest_assignment(notebook.stem, assignments)
+        if meant is None:
+            problems.append(Problem(
+                student, notebook.stem, UNKNOWN_FOLDER, f"{where} is in no assignment's folder (they are "
+                f"{', '.join(assignments)}); not graded: move it into the right one's folder, then rerun "
+                f"`make autograde`", False))
+        else:
+            graded = (root / "submitted" / student / meant).is_dir()
+            problems.append(Problem(
+                student, meant, MISNAMED_FOLDER, f"also has {where}, in no assignment's folder ({meant}/ is graded): "
+                f"not graded" if graded else f"the notebook {where} is in no assignment's folder; not graded: move "
+                f"it into submitted/{student}/{meant}/, then rerun `make autograde`", graded))
     return problems
 
 

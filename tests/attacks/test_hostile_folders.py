@@ -289,3 +289,19 @@ def test_the_report_escapes_what_submissions_named(tmp_path):
     page = build_report(root=root).read_text(encoding="utf-8")
     assert "<b_onmouseover" not in page and "<img src=x" not in page and "\x1b" not in page
     assert "&lt;b_onmouseover=alert(1)&gt;" in page and 'data-student="stud\\xffent"' in page
+
+
+def test_a_notebook_handed_in_outside_any_assignment_folder_gets_one_line(tmp_path):
+    """A new user's submission: submitted/newkid/basic_math.ipynb (no folder) was ignored without a word."""
+    for path in ("newkid/basic_math.ipynb", "kim/Basic Math.ipynb", "kim/basic_math/basic_math.ipynb",
+                 "lee/notes.ipynb", "lee/notes.txt", "lee/.hidden.ipynb"):
+        (tmp_path / "submitted" / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "submitted" / path).write_text("{}")
+    found = {(p.student, p.assignment): p for p in intake.misnamed_folders(root=tmp_path, assignments=["basic_math",
+                                                                                                     "mle"])}
+    assert set(found) == {("newkid", "basic_math"), ("kim", "basic_math"), ("lee", "notes")}
+    assert found["newkid", "basic_math"].message == (
+        "the notebook submitted/newkid/basic_math.ipynb is in no assignment's folder; not graded: move it into "
+        "submitted/newkid/basic_math/, then rerun `make autograde`")
+    assert found["kim", "basic_math"].message.startswith("also has submitted/kim/Basic Math.ipynb")
+    assert found["lee", "notes"].kind == intake.UNKNOWN_FOLDER
